@@ -1,0 +1,41 @@
+namespace EdgeGate.Core.Persons;
+
+public enum PersonCategory
+{
+    Resident,
+    Staff,
+    Visitor,
+}
+
+public enum PersonStatus
+{
+    Active,
+    Suspended,
+    /// <summary>Moved out: access revoked at once and biometric data deleted from the box.</summary>
+    Deregistered,
+}
+
+/// <summary>
+/// Someone the gate knows. Validity is the half-open-free closed window
+/// [<see cref="ValidFrom"/>, <see cref="ValidUntil"/>]; a null bound means "no limit on that side".
+/// </summary>
+public sealed record Person
+{
+    public required string Id { get; init; }
+    public required string DisplayName { get; init; }
+    public string? Unit { get; init; }
+    public PersonCategory Category { get; init; } = PersonCategory.Resident;
+    public DateTimeOffset? ValidFrom { get; init; }
+    public DateTimeOffset? ValidUntil { get; init; }
+    public PersonStatus Status { get; init; } = PersonStatus.Active;
+    public bool WatchListed { get; init; }
+    public string? WatchListNote { get; init; }
+    public DateTimeOffset? ConsentAt { get; init; }
+    public DateTimeOffset CreatedAt { get; init; }
+    public DateTimeOffset UpdatedAt { get; init; }
+    /// <summary>Incremented on every change; used for gallery sync and optimistic updates.</summary>
+    public long Version { get; init; }
+
+    public bool IsWithinValidity(DateTimeOffset at) =>
+        (ValidFrom is null || at >= ValidFrom) && (ValidUntil is null || at <= ValidUntil);
+}
