@@ -16,7 +16,7 @@ public enum PersonStatus
 }
 
 /// <summary>
-/// Someone the gate knows. Validity is the half-open-free closed window
+/// Someone the gate knows. Validity is the closed window
 /// [<see cref="ValidFrom"/>, <see cref="ValidUntil"/>]; a null bound means "no limit on that side".
 /// </summary>
 public sealed record Person
