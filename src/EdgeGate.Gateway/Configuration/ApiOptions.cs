@@ -1,0 +1,15 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeGate.Gateway.Configuration;
+
+/// <summary>Section <c>Api</c>: the local HTTP API and web console.</summary>
+public sealed class ApiOptions
+{
+    public const string SectionName = "Api";
+
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>Listen address; loopback unless the installer opens it on purpose.</summary>
+    [Required]
+    public string Url { get; set; } = "http://127.0.0.1:8080";
+}

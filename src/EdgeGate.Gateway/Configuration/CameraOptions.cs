@@ -1,0 +1,26 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeGate.Gateway.Configuration;
+
+/// <summary>One entry of <c>Cameras</c>: an RTSP camera watching a door.</summary>
+public sealed class CameraOptions
+{
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Name may hold letters, digits, '-' and '_' (1-64)")]
+    public string Name { get; set; } = "";
+
+    /// <summary>rtsp://user:password@host/path (the password is never logged) or a file path.</summary>
+    [Required]
+    public string Url { get; set; } = "";
+
+    /// <summary>Name of the door this camera opens.</summary>
+    [Required]
+    public string Door { get; set; } = "";
+
+    /// <summary>Frames analysed per second; the others are skipped without decoding where possible.</summary>
+    [Range(0.5, 30.0)]
+    public double AnalyseFps { get; set; } = 10;
+
+    public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+}

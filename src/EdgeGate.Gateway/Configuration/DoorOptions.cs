@@ -1,0 +1,135 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace EdgeGate.Gateway.Configuration;
+
+public enum DoorKind
+{
+    /// <summary>Writes pulses to the log only: demos and dry runs.</summary>
+    Log,
+    /// <summary>RS-485 Modbus RTU relay board.</summary>
+    ModbusRtu,
+    /// <summary>LCUS-style USB serial relay.</summary>
+    Lcus,
+    /// <summary>Smart lock reached over MQTT (Home Assistant, Zigbee2MQTT, Tasmota).</summary>
+    Mqtt,
+}
+
+public enum DoorDirection
+{
+    Both,
+    Entry,
+    Exit,
+}
+
+/// <summary>
+/// What the lock does without power. Fail-safe (maglock, wired NC) opens on power loss and is
+/// released by the fire alarm; fail-secure (strike, wired NO) stays locked.
+/// </summary>
+public enum DoorFailMode
+{
+    FailSecure,
+    FailSafe,
+}
+
+/// <summary>One entry of <c>Doors</c>; <see cref="Kind"/> says which sub-section applies.</summary>
+public sealed class DoorOptions
+{
+    [Required, RegularExpression("^[A-Za-z0-9_-]{1,64}$", ErrorMessage = "Name may hold letters, digits, '-' and '_' (1-64)")]
+    public string Name { get; set; } = "";
+
+    public DoorKind Kind { get; set; } = DoorKind.Log;
+
+    public DoorDirection Direction { get; set; } = DoorDirection.Both;
+
+    public DoorFailMode FailMode { get; set; } = DoorFailMode.FailSecure;
+
+    /// <summary>How long the lock stays released for one passage.</summary>
+    public TimeSpan PulseLength { get; set; } = TimeSpan.FromSeconds(3);
+
+    /// <summary>Entry and exit doors sharing a group enforce anti-passback between them.</summary>
+    public string? PassbackGroup { get; set; }
+
+    /// <summary>Weekly schedule for non-residents; null = always open to valid persons.</summary>
+    public ScheduleOptions? Schedule { get; set; }
+
+    public ModbusRtuDoorOptions? ModbusRtu { get; set; }
+
+    public LcusDoorOptions? Lcus { get; set; }
+
+    public MqttLockOptions? Mqtt { get; set; }
+}
+
+public sealed class ModbusRtuDoorOptions
+{
+    /// <summary>Serial device, e.g. /dev/ttyUSB0 or a stable udev link /dev/edgegate-relay.</summary>
+    [Required]
+    public string Port { get; set; } = "";
+
+    public int BaudRate { get; set; } = 9600;
+
+    [Range(1, 247)]
+    public int SlaveId { get; set; } = 1;
+
+    /// <summary>Zero-based coil (relay) index.</summary>
+    [Range(0, 65535)]
+    public int Coil { get; set; }
+
+    public TimeSpan ResponseTimeout { get; set; } = TimeSpan.FromMilliseconds(300);
+
+    [Range(0, 5)]
+    public int Retries { get; set; } = 2;
+
+    /// <summary>Zero-based discrete input wired to the door contact, if any.</summary>
+    public int? DoorSensorInput { get; set; }
+
+    /// <summary>Zero-based discrete input wired to the exit button, if any.</summary>
+    public int? ExitButtonInput { get; set; }
+}
+
+public sealed class LcusDoorOptions
+{
+    [Required]
+    public string Port { get; set; } = "";
+
+    [Range(1, 8)]
+    public int Channel { get; set; } = 1;
+}
+
+public enum MqttLockFlavor
+{
+    HomeAssistant,
+    Zigbee2Mqtt,
+    Tasmota,
+}
+
+public sealed class MqttLockOptions
+{
+    public MqttLockFlavor Flavor { get; set; } = MqttLockFlavor.HomeAssistant;
+
+    /// <summary>Command topic (HA), device name (Z2M) or device topic (Tasmota).</summary>
+    [Required]
+    public string Topic { get; set; } = "";
+
+    /// <summary>State topic to follow (HA); derived for Z2M and Tasmota when empty.</summary>
+    public string? StateTopic { get; set; }
+}
+
+/// <summary>Weekly opening hours, "HH:mm-HH:mm" ranges per day (a range may cross midnight).</summary>
+public sealed class ScheduleOptions
+{
+    public string[] Monday { get; set; } = [];
+    public string[] Tuesday { get; set; } = [];
+    public string[] Wednesday { get; set; } = [];
+    public string[] Thursday { get; set; } = [];
+    public string[] Friday { get; set; } = [];
+    public string[] Saturday { get; set; } = [];
+    public string[] Sunday { get; set; } = [];
+
+    /// <summary>Dates ("yyyy-MM-dd") on which the door follows <see cref="HolidayHours"/>.</summary>
+    public string[] Holidays { get; set; } = [];
+
+    public string[] HolidayHours { get; set; } = [];
+
+    /// <summary>Categories the schedule applies to; residents are usually unrestricted.</summary>
+    public string[] AppliesTo { get; set; } = ["Staff", "Visitor"];
+}

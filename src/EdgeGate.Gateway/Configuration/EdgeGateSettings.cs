@@ -1,0 +1,270 @@
+using System.ComponentModel.DataAnnotations;
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeGate.Gateway.Configuration;
+
+/// <summary>
+/// The whole configuration, bound and validated once at start. Unknown keys are errors (a typo in
+/// a gate's config must not silently fall back to a default), and every error names its key.
+/// </summary>
+public sealed class EdgeGateSettings
+{
+    public GatewayOptions Gateway { get; init; } = new();
+    public ModelOptions Models { get; init; } = new();
+    public RecognitionOptions Recognition { get; init; } = new();
+    public PolicyOptions Policy { get; init; } = new();
+    public UplinkOptions Uplink { get; init; } = new();
+    public ApiOptions Api { get; init; } = new();
+    public IReadOnlyList<CameraOptions> Cameras { get; init; } = [];
+    public IReadOnlyList<DoorOptions> Doors { get; init; } = [];
+    public IReadOnlyList<ReaderOptions> Readers { get; init; } = [];
+
+    private static readonly string[] KnownSections =
+        ["Gateway", "Models", "Recognition", "Policy", "Uplink", "Api", "Cameras", "Doors", "Readers", "Serilog"];
+
+    /// <summary>Reads a JSON file plus <c>EDGEGATE__Section__Key</c> environment overrides.</summary>
+    public static EdgeGateSettings Load(string path)
+    {
+        if (!File.Exists(path))
+        {
+            throw new ConfigurationException([$"configuration file not found: {path}"]);
+        }
+        IConfiguration configuration;
+        try
+        {
+            configuration = new ConfigurationBuilder()
+                .AddJsonFile(Path.GetFullPath(path), optional: false, reloadOnChange: false)
+                .AddEnvironmentVariables("EDGEGATE__")
+                .Build();
+        }
+        catch (Exception exception) when (exception is FormatException or InvalidDataException or IOException)
+        {
+            throw new ConfigurationException([$"{path}: not valid JSON: {exception.InnerException?.Message ?? exception.Message}"]);
+        }
+        return FromConfiguration(configuration);
+    }
+
+    public static EdgeGateSettings FromConfiguration(IConfiguration configuration)
+    {
+        var errors = new List<string>();
+        foreach (var section in configuration.GetChildren())
+        {
+            if (!KnownSections.Contains(section.Key, StringComparer.OrdinalIgnoreCase))
+            {
+                errors.Add($"{section.Key}: unknown section (expected one of {string.Join(", ", KnownSections)})");
+            }
+        }
+
+        T Bind<T>(string key) where T : new()
+        {
+            try
+            {
+                return configuration.GetSection(key).Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? new T();
+            }
+            catch (InvalidOperationException exception)
+            {
+                errors.Add($"{key}: {exception.InnerException?.Message ?? exception.Message}");
+                return new T();
+            }
+        }
+
+        var settings = new EdgeGateSettings
+        {
+            Gateway = Bind<GatewayOptions>(GatewayOptions.SectionName),
+            Models = Bind<ModelOptions>(ModelOptions.SectionName),
+            Recognition = Bind<RecognitionOptions>(RecognitionOptions.SectionName),
+            Policy = Bind<PolicyOptions>(PolicyOptions.SectionName),
+            Uplink = Bind<UplinkOptions>(UplinkOptions.SectionName),
+            Api = Bind<ApiOptions>(ApiOptions.SectionName),
+            Cameras = Bind<List<CameraOptions>>("Cameras"),
+            Doors = Bind<List<DoorOptions>>("Doors"),
+            Readers = Bind<List<ReaderOptions>>("Readers"),
+        };
+        errors.AddRange(settings.Validate());
+        if (errors.Count > 0)
+        {
+            throw new ConfigurationException(errors);
+        }
+        return settings;
+    }
+
+    /// <summary>All problems found, each as "Key:Path: reason".</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var errors = new List<string>();
+        ValidateObject(Gateway, GatewayOptions.SectionName, errors);
+        ValidateObject(Models, ModelOptions.SectionName, errors);
+        ValidateObject(Recognition, RecognitionOptions.SectionName, errors);
+        ValidateObject(Uplink, UplinkOptions.SectionName, errors);
+        ValidateObject(Api, ApiOptions.SectionName, errors);
+
+        if (Recognition.VotesRequired > Recognition.VoteWindow)
+        {
+            errors.Add("Recognition:VotesRequired: must not exceed Recognition:VoteWindow");
+        }
+        if (!TimeZoneInfo.TryFindSystemTimeZoneById(Gateway.TimeZone, out _))
+        {
+            errors.Add($"Gateway:TimeZone: '{Gateway.TimeZone}' is not a known time zone (use an IANA name such as Asia/Shanghai)");
+        }
+        if (Policy.Passback is not ("Off" or "Soft" or "Hard"))
+        {
+            errors.Add($"Policy:Passback: '{Policy.Passback}' must be Off, Soft or Hard");
+        }
+        if (Policy.Cooldown < TimeSpan.Zero)
+        {
+            errors.Add("Policy:Cooldown: must not be negative");
+        }
+        if (Uplink.Enabled && Uplink.AckTimeout <= TimeSpan.Zero)
+        {
+            errors.Add("Uplink:AckTimeout: must be positive");
+        }
+        if (Api.Enabled && !Uri.TryCreate(Api.Url, UriKind.Absolute, out _))
+        {
+            errors.Add($"Api:Url: '{Api.Url}' is not an absolute URL");
+        }
+
+        var doorNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Doors.Count; i++)
+        {
+            var door = Doors[i];
+            var key = $"Doors:{i}";
+            ValidateObject(door, key, errors);
+            if (!doorNames.Add(door.Name))
+            {
+                errors.Add($"{key}:Name: door '{door.Name}' is defined twice");
+            }
+            if (door.PulseLength <= TimeSpan.Zero || door.PulseLength > TimeSpan.FromMinutes(1))
+            {
+                errors.Add($"{key}:PulseLength: must be between 0 and 1 minute (got {door.PulseLength})");
+            }
+            ValidateKind(door, key, errors);
+            if (door.Schedule is not null)
+            {
+                ValidateSchedule(door.Schedule, $"{key}:Schedule", errors);
+            }
+        }
+
+        var cameraNames = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Cameras.Count; i++)
+        {
+            var camera = Cameras[i];
+            var key = $"Cameras:{i}";
+            ValidateObject(camera, key, errors);
+            if (!cameraNames.Add(camera.Name))
+            {
+                errors.Add($"{key}:Name: camera '{camera.Name}' is defined twice");
+            }
+            if (!doorNames.Contains(camera.Door))
+            {
+                errors.Add($"{key}:Door: no door named '{camera.Door}' in Doors");
+            }
+            if (camera.OpenTimeout <= TimeSpan.Zero || camera.ReadTimeout <= TimeSpan.Zero)
+            {
+                errors.Add($"{key}: OpenTimeout and ReadTimeout must be positive");
+            }
+        }
+
+        for (var i = 0; i < Readers.Count; i++)
+        {
+            var reader = Readers[i];
+            var key = $"Readers:{i}";
+            ValidateObject(reader, key, errors);
+            if (!doorNames.Contains(reader.Door))
+            {
+                errors.Add($"{key}:Door: no door named '{reader.Door}' in Doors");
+            }
+        }
+        return errors;
+    }
+
+    private static void ValidateKind(DoorOptions door, string key, List<string> errors)
+    {
+        var present = new (DoorKind Kind, object? Section)[]
+        {
+            (DoorKind.ModbusRtu, door.ModbusRtu),
+            (DoorKind.Lcus, door.Lcus),
+            (DoorKind.Mqtt, door.Mqtt),
+        };
+        foreach (var (kind, section) in present)
+        {
+            if (kind == door.Kind && section is null)
+            {
+                errors.Add($"{key}:{kind}: required when Kind is {kind}");
+            }
+            else if (kind != door.Kind && section is not null)
+            {
+                errors.Add($"{key}:{kind}: given but Kind is {door.Kind}");
+            }
+            else if (section is not null)
+            {
+                ValidateObject(section, $"{key}:{kind}", errors);
+            }
+        }
+    }
+
+    private static void ValidateSchedule(ScheduleOptions schedule, string key, List<string> errors)
+    {
+        var days = new (string Day, string[] Ranges)[]
+        {
+            ("Monday", schedule.Monday), ("Tuesday", schedule.Tuesday), ("Wednesday", schedule.Wednesday),
+            ("Thursday", schedule.Thursday), ("Friday", schedule.Friday), ("Saturday", schedule.Saturday),
+            ("Sunday", schedule.Sunday), ("HolidayHours", schedule.HolidayHours),
+        };
+        foreach (var (day, ranges) in days)
+        {
+            foreach (var range in ranges)
+            {
+                if (!TryParseTimeRange(range, out _, out _))
+                {
+                    errors.Add($"{key}:{day}: '{range}' is not a time range like 07:00-19:30");
+                }
+            }
+        }
+        foreach (var holiday in schedule.Holidays)
+        {
+            if (!DateOnly.TryParseExact(holiday, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out _))
+            {
+                errors.Add($"{key}:Holidays: '{holiday}' is not a date like 2026-12-25");
+            }
+        }
+        foreach (var category in schedule.AppliesTo)
+        {
+            if (!Enum.TryParse<Core.Persons.PersonCategory>(category, ignoreCase: false, out _))
+            {
+                errors.Add($"{key}:AppliesTo: '{category}' is not a person category (Resident, Staff, Visitor)");
+            }
+        }
+    }
+
+    /// <summary>Parses "HH:mm-HH:mm"; an end before the start crosses midnight.</summary>
+    public static bool TryParseTimeRange(string text, out TimeOnly start, out TimeOnly end)
+    {
+        start = end = default;
+        var parts = text.Split('-', StringSplitOptions.TrimEntries);
+        return parts.Length == 2
+            && TimeOnly.TryParseExact(parts[0], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out start)
+            && (TimeOnly.TryParseExact(parts[1], "HH:mm", CultureInfo.InvariantCulture, DateTimeStyles.None, out end) || parts[1] == "24:00")
+            && parts[0] != parts[1];
+    }
+
+    private static void ValidateObject(object value, string key, List<string> errors)
+    {
+        var results = new List<ValidationResult>();
+        if (!Validator.TryValidateObject(value, new ValidationContext(value), results, validateAllProperties: true))
+        {
+            foreach (var result in results)
+            {
+                var member = result.MemberNames.FirstOrDefault();
+                errors.Add(member is null ? $"{key}: {result.ErrorMessage}" : $"{key}:{member}: {result.ErrorMessage}");
+            }
+        }
+    }
+}
+
+/// <summary>The configuration is wrong; <see cref="Errors"/> lists every problem with its key.</summary>
+public sealed class ConfigurationException(IReadOnlyList<string> errors)
+    : Exception("invalid configuration:\n  " + string.Join("\n  ", errors))
+{
+    public IReadOnlyList<string> Errors { get; } = errors;
+}

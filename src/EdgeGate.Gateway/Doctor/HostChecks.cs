@@ -1,0 +1,88 @@
+using System.Runtime.CompilerServices;
+using EdgeGate.Gateway.Configuration;
+
+namespace EdgeGate.Gateway.Doctor;
+
+/// <summary>Disk space, data folder, credentials folder permissions and the clock.</summary>
+public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider) : IDoctorCheck
+{
+    /// <summary>Below this the journal cannot hold a few days of offline events.</summary>
+    public const long MinimumFreeBytes = 512L * 1024 * 1024;
+
+    public async IAsyncEnumerable<DoctorFinding> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        await Task.CompletedTask;
+        yield return CheckDataDirectory();
+        yield return CheckDiskSpace();
+        yield return CheckCredentialsDirectory();
+        yield return CheckClock();
+    }
+
+    private DoctorFinding CheckDataDirectory()
+    {
+        const string subject = "data folder";
+        try
+        {
+            Directory.CreateDirectory(gateway.DataDirectory);
+            var probe = Path.Combine(gateway.DataDirectory, $".doctor-{Environment.ProcessId}");
+            File.WriteAllText(probe, "ok");
+            File.Delete(probe);
+            return DoctorFinding.Ok(subject, $"{gateway.DataDirectory} is writable");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return DoctorFinding.Failure(subject, $"cannot write to {gateway.DataDirectory}: {exception.Message}",
+                "create it and give it to the edgegate user (deploy/install.sh does this)");
+        }
+    }
+
+    private DoctorFinding CheckDiskSpace()
+    {
+        const string subject = "disk space";
+        try
+        {
+            var drive = new DriveInfo(Path.GetFullPath(gateway.DataDirectory));
+            var free = drive.AvailableFreeSpace;
+            var text = $"{free / (1024 * 1024)} MiB free on {drive.Name}";
+            return free >= MinimumFreeBytes
+                ? DoctorFinding.Ok(subject, text)
+                : DoctorFinding.Failure(subject, text + $", less than the {MinimumFreeBytes / (1024 * 1024)} MiB the journal needs",
+                    "free space or move Gateway:DataDirectory to a larger disk");
+        }
+        catch (Exception exception) when (exception is IOException or ArgumentException or UnauthorizedAccessException)
+        {
+            return DoctorFinding.Failure(subject, $"cannot read free space for {gateway.DataDirectory}: {exception.Message}");
+        }
+    }
+
+    private DoctorFinding CheckCredentialsDirectory()
+    {
+        const string subject = "credentials folder";
+        var directory = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } systemd
+            ? systemd
+            : gateway.CredentialsDirectory;
+        if (!Directory.Exists(directory))
+        {
+            return DoctorFinding.Warning(subject, $"{directory} does not exist yet; it is created (0700) on first run");
+        }
+        var mode = File.GetUnixFileMode(directory);
+        const UnixFileMode groupOrOthers = UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute
+            | UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
+        return (mode & groupOrOthers) == 0
+            ? DoctorFinding.Ok(subject, $"{directory} is private (0700)")
+            : DoctorFinding.Failure(subject, $"{directory} can be read by other users (mode {Convert.ToString((int)mode, 8)})",
+                $"run: chmod 700 {directory}");
+    }
+
+    private DoctorFinding CheckClock()
+    {
+        const string subject = "clock";
+        var now = timeProvider.GetUtcNow();
+        // Card expiry and resident validity depend on the date: a box that booted without a
+        // real-time clock battery often starts in 1970 or at its build date.
+        return now.Year is >= 2025 and < 2100
+            ? DoctorFinding.Ok(subject, $"system time is {now:yyyy-MM-dd HH:mm:ss} UTC")
+            : DoctorFinding.Failure(subject, $"system time {now:yyyy-MM-dd HH:mm} UTC is not plausible",
+                "enable time synchronisation (systemd-timesyncd or chrony) before the gate decides on validity dates");
+    }
+}
