@@ -1,0 +1,142 @@
+using EdgeGate.Gateway.Configuration;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeGate.Gateway.Tests.Configuration;
+
+public sealed class EdgeGateSettingsTests
+{
+    private static Dictionary<string, string?> ValidGate() => new()
+    {
+        ["Gateway:SiteId"] = "compound-7",
+        ["Gateway:GatewayId"] = "north-gate",
+        ["Gateway:DataDirectory"] = "/tmp/edgegate-test",
+        ["Gateway:TimeZone"] = "Asia/Shanghai",
+        ["Doors:0:Name"] = "north-turnstile",
+        ["Doors:0:Kind"] = "ModbusRtu",
+        ["Doors:0:PulseLength"] = "00:00:02",
+        ["Doors:0:ModbusRtu:Port"] = "/dev/ttyUSB0",
+        ["Doors:0:ModbusRtu:SlaveId"] = "1",
+        ["Doors:0:Schedule:Monday:0"] = "07:00-19:00",
+        ["Doors:0:Schedule:Friday:0"] = "22:00-06:00",
+        ["Doors:0:Schedule:Holidays:0"] = "2026-12-25",
+        ["Cameras:0:Name"] = "north-cam",
+        ["Cameras:0:Url"] = "rtsp://127.0.0.1:8554/gate",
+        ["Cameras:0:Door"] = "north-turnstile",
+        ["Readers:0:Name"] = "north-reader",
+        ["Readers:0:Port"] = "/dev/ttyUSB1",
+        ["Readers:0:Door"] = "north-turnstile",
+    };
+
+    private static EdgeGateSettings Load(Dictionary<string, string?> values) =>
+        EdgeGateSettings.FromConfiguration(new ConfigurationBuilder().AddInMemoryCollection(values).Build());
+
+    private static ConfigurationException Invalid(Dictionary<string, string?> values) =>
+        Assert.Throws<ConfigurationException>(() => Load(values));
+
+    [Fact]
+    public void A_complete_gate_configuration_binds_every_section()
+    {
+        var settings = Load(ValidGate());
+
+        Assert.Equal("compound-7", settings.Gateway.SiteId);
+        var door = Assert.Single(settings.Doors);
+        Assert.Equal(DoorKind.ModbusRtu, door.Kind);
+        Assert.Equal(TimeSpan.FromSeconds(2), door.PulseLength);
+        Assert.Equal("/dev/ttyUSB0", door.ModbusRtu!.Port);
+        Assert.Equal(["22:00-06:00"], door.Schedule!.Friday);
+        Assert.Equal("north-turnstile", Assert.Single(settings.Cameras).Door);
+        Assert.Equal(CardReaderFormat.AsciiLine, Assert.Single(settings.Readers).Format);
+    }
+
+    [Fact]
+    public void An_unknown_key_is_rejected_with_its_name()
+    {
+        var values = ValidGate();
+        values["Doors:0:PulseLenght"] = "00:00:02";
+
+        var error = Invalid(values);
+
+        Assert.Contains(error.Errors, e => e.StartsWith("Doors:", StringComparison.Ordinal) && e.Contains("PulseLenght", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_section_is_rejected()
+    {
+        var values = ValidGate();
+        values["Camera:0:Name"] = "typo";
+
+        var error = Invalid(values);
+
+        Assert.Contains(error.Errors, e => e.StartsWith("Camera: unknown section", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void The_kind_needs_its_own_section_and_no_other()
+    {
+        var values = ValidGate();
+        values.Remove("Doors:0:ModbusRtu:Port");
+        values.Remove("Doors:0:ModbusRtu:SlaveId");
+        values["Doors:0:Lcus:Port"] = "/dev/ttyUSB0";
+
+        var error = Invalid(values);
+
+        Assert.Contains("Doors:0:ModbusRtu: required when Kind is ModbusRtu", error.Errors);
+        Assert.Contains("Doors:0:Lcus: given but Kind is ModbusRtu", error.Errors);
+    }
+
+    [Theory]
+    [InlineData("Cameras:0:Door", "south-door", "Cameras:0:Door: no door named 'south-door' in Doors")]
+    [InlineData("Gateway:TimeZone", "Mars/Olympus", "Gateway:TimeZone: 'Mars/Olympus' is not a known time zone (use an IANA name such as Asia/Shanghai)")]
+    [InlineData("Doors:0:Schedule:Monday:0", "7am-7pm", "Doors:0:Schedule:Monday: '7am-7pm' is not a time range like 07:00-19:30")]
+    [InlineData("Doors:0:Schedule:Holidays:0", "25/12/2026", "Doors:0:Schedule:Holidays: '25/12/2026' is not a date like 2026-12-25")]
+    [InlineData("Doors:0:PulseLength", "00:05:00", "Doors:0:PulseLength: must be between 0 and 1 minute (got 00:05:00)")]
+    [InlineData("Policy:Passback", "Sometimes", "Policy:Passback: 'Sometimes' must be Off, Soft or Hard")]
+    [InlineData("Gateway:SiteId", "compound 7/a", "Gateway:SiteId: SiteId may hold letters, digits, '-' and '_' (1-64)")]
+    public void A_wrong_value_is_reported_with_key_and_reason(string key, string value, string expected)
+    {
+        var values = ValidGate();
+        values[key] = value;
+
+        var error = Invalid(values);
+
+        Assert.Contains(expected, error.Errors);
+    }
+
+    [Fact]
+    public void Votes_cannot_exceed_the_window()
+    {
+        var values = ValidGate();
+        values["Recognition:VotesRequired"] = "6";
+        values["Recognition:VoteWindow"] = "5";
+
+        Assert.Contains("Recognition:VotesRequired: must not exceed Recognition:VoteWindow", Invalid(values).Errors);
+    }
+
+    [Fact]
+    public void A_door_defined_twice_is_reported()
+    {
+        var values = ValidGate();
+        values["Doors:1:Name"] = "NORTH-turnstile";
+
+        Assert.Contains("Doors:1:Name: door 'NORTH-turnstile' is defined twice", Invalid(values).Errors);
+    }
+
+    [Fact]
+    public void A_missing_file_and_broken_json_give_clear_errors()
+    {
+        var missing = Assert.Throws<ConfigurationException>(() => EdgeGateSettings.Load("/nonexistent/edgegate.json"));
+        Assert.Equal(["configuration file not found: /nonexistent/edgegate.json"], missing.Errors);
+
+        var path = Path.Combine(Path.GetTempPath(), $"edgegate-broken-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, "{ \"Gateway\": { \"SiteId\": ");
+        try
+        {
+            var broken = Assert.Throws<ConfigurationException>(() => EdgeGateSettings.Load(path));
+            Assert.StartsWith($"{path}: not valid JSON", Assert.Single(broken.Errors), StringComparison.Ordinal);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+}
