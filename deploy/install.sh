@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# Installs a published EdgeGate package on a gate box.
+#
+#   deploy/install.sh --package artifacts/edgegate-linux-x64 [--config deploy/config/<example>.json]
+#                     [--destdir DIR] [--no-apt] [--no-systemd]
+#
+# --destdir installs into a staging root (packaging, tests): no user is created, no apt, no systemctl.
+# Layout: /opt/edgegate (program, native libraries, models), /etc/edgegate (config, credentials 0700),
+# /var/lib/edgegate (database, snapshots), /var/log/edgegate, the systemd unit and a udev rule example.
+set -euo pipefail
+
+package="" config="" destdir="" apt=1 systemd=1
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --package) package="$2"; shift 2 ;;
+    --config) config="$2"; shift 2 ;;
+    --destdir) destdir="$2"; shift 2 ;;
+    --no-apt) apt=0; shift ;;
+    --no-systemd) systemd=0; shift ;;
+    *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
+  esac
+done
+here="$(cd "$(dirname "$0")" && pwd)"
+[ -n "$package" ] || { echo "install.sh: --package <published folder> is required (./build.sh publish makes one)" >&2; exit 2; }
+[ -x "$package/edgegate" ] || { echo "install.sh: $package/edgegate not found or not executable" >&2; exit 1; }
+[ -f "$package/libonnxruntime.so.1" ] || { echo "install.sh: $package lacks libonnxruntime.so.1" >&2; exit 1; }
+[ -f "$package/models/manifest.json" ] || { echo "install.sh: $package lacks models/manifest.json" >&2; exit 1; }
+
+staging=0
+if [ -n "$destdir" ]; then
+  staging=1
+  mkdir -p "$destdir"
+  destdir="$(cd "$destdir" && pwd)"
+fi
+
+# Runtime libraries only: the OpenCV modules the shim links, libmosquitto for the uplink and locks.
+runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 libmosquitto1 ca-certificates)
+if [ $staging -eq 0 ] && [ $apt -eq 1 ]; then
+  missing=()
+  for p in "${runtime_packages[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done
+  if [ ${#missing[@]} -gt 0 ]; then
+    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+if [ $staging -eq 0 ] && ! id edgegate >/dev/null 2>&1; then
+  useradd --system --home-dir /var/lib/edgegate --shell /usr/sbin/nologin --groups dialout,video edgegate
+fi
+
+owner() { # owner <path>: hand a path to the service user (skipped when staging)
+  [ $staging -eq 1 ] || chown -R edgegate:edgegate "$1"
+}
+
+install -d -m 0755 "$destdir/opt/edgegate"
+cp -a "$package/." "$destdir/opt/edgegate/"
+install -d -m 0755 "$destdir/etc/edgegate"
+install -d -m 0700 "$destdir/etc/edgegate/credentials"
+owner "$destdir/etc/edgegate/credentials"
+install -d -m 0750 "$destdir/var/lib/edgegate" "$destdir/var/log/edgegate"
+owner "$destdir/var/lib/edgegate"
+owner "$destdir/var/log/edgegate"
+
+if [ -n "$config" ] && [ ! -f "$destdir/etc/edgegate/edgegate.json" ]; then
+  install -m 0640 "$config" "$destdir/etc/edgegate/edgegate.json"
+  [ $staging -eq 1 ] || chgrp edgegate "$destdir/etc/edgegate/edgegate.json"
+fi
+
+install -d -m 0755 "$destdir/etc/systemd/system" "$destdir/etc/udev/rules.d"
+install -m 0644 "$here/edgegate.service" "$destdir/etc/systemd/system/edgegate.service"
+install -m 0644 "$here/99-edgegate-serial.rules" "$destdir/etc/udev/rules.d/99-edgegate-serial.rules.example"
+
+if [ $staging -eq 0 ] && [ $systemd -eq 1 ] && command -v systemctl >/dev/null; then
+  systemctl daemon-reload
+  systemctl enable edgegate.service
+  echo "install.sh: installed. Check the box with: sudo -u edgegate /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
+  echo "install.sh: then start it with: systemctl start edgegate"
+else
+  echo "install.sh: installed into ${destdir:-/}"
+fi
