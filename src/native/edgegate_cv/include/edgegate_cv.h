@@ -126,16 +126,19 @@ EGCV_API egcv_status egcv_capture_open(const char* url, int32_t open_timeout_ms,
                                        egcv_capture** capture);
 /* Size of the frames the stream reports after open (0 when unknown). */
 EGCV_API egcv_status egcv_capture_frame_size(egcv_capture* capture, int32_t* width, int32_t* height);
-/* Grabs, decodes and copies the next frame as BGR into destination (stride >= width * 3).
+/* Grabs, decodes and copies the next frame as BGR into destination (stride >= width * 3, or 0 for
+ * rows packed at width * 3 whatever the frame's width).
  * *has_frame = 0 when no frame came (end of a file, or the read timed out / the stream ended).
  * When the destination is too small: EGCV_BUFFER_TOO_SMALL, *width and *height report the frame,
  * the frame is kept and egcv_capture_copy_frame copies it once the caller has a bigger buffer.
- * *timestamp_ms is the stream position of the frame (CAP_PROP_POS_MSEC). */
+ * *timestamp_ms is the stream position of the frame (CAP_PROP_POS_MSEC), made strictly increasing:
+ * frames without a usable position (early RTSP frames) get the previous one plus a frame interval,
+ * and a step back shifts later positions to continue from the last one. It is not wall-clock time. */
 EGCV_API egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destination,
                                        int64_t destination_length, int32_t destination_stride,
                                        int32_t* has_frame, int32_t* width, int32_t* height,
                                        double* timestamp_ms);
-/* Copies the last frame read again (after EGCV_BUFFER_TOO_SMALL). */
+/* Copies the last frame read again (after EGCV_BUFFER_TOO_SMALL); stride 0 = packed. */
 EGCV_API egcv_status egcv_capture_copy_frame(egcv_capture* capture, uint8_t* destination,
                                              int64_t destination_length, int32_t destination_stride);
 /* Grabs the next frame without converting it (to skip frames). *grabbed = 0 as for has_frame. */

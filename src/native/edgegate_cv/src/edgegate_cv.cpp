@@ -5,6 +5,7 @@
 #include <opencv2/imgproc.hpp>
 #include <opencv2/videoio.hpp>
 
+#include <cmath>
 #include <cstdlib>
 #include <cstring>
 #include <exception>
@@ -23,6 +24,9 @@ struct egcv_capture {
     cv::VideoCapture capture;
     cv::Mat frame;
     cv::Mat converted;
+    bool has_timestamp = false;
+    double last_timestamp_ms = 0;  /* last timestamp reported */
+    double timestamp_offset_ms = 0;  /* added to the stream position after a discontinuity */
 };
 
 namespace {
@@ -41,7 +45,11 @@ template <typename Body>
 egcv_status guarded(const char* function, Body&& body) noexcept {
     try {
         last_error.clear();
-        return body();
+        const egcv_status status = body();
+        if (status != EGCV_OK) {
+            last_error = std::string(function) + ": " + last_error;
+        }
+        return status;
     } catch (const cv::Exception& exception) {
         try {
             last_error = std::string(function) + ": OpenCV error: " + exception.msg +
@@ -115,7 +123,7 @@ egcv_status checked(const char* function, Body&& body) noexcept {
         try {
             return body();
         } catch (const invalid_argument& error) {
-            return fail(EGCV_INVALID_ARGUMENT, std::string(function) + ": " + error.what());
+            return fail(EGCV_INVALID_ARGUMENT, error.what());
         }
     });
 }
@@ -151,6 +159,34 @@ std::string mask_password(const std::string& url) {
 
 const char* const default_ffmpeg_options = "rtsp_transport;tcp|probesize;32768|analyzeduration;200000";
 std::mutex open_mutex;
+
+/* The stream position of the frame just read, made strictly increasing. OpenCV reports garbage
+ * (AV_NOPTS_VALUE scaled to milliseconds) for RTSP frames that arrive before the first RTCP sync,
+ * and the position may restart or jump back: frames without a usable position get the previous
+ * timestamp plus one frame interval, and after a step back the positions are shifted so that they
+ * continue from there, keeping the real spacing between frames. */
+double monotonic_timestamp(egcv_capture* capture) {
+    const double position = capture->capture.get(cv::CAP_PROP_POS_MSEC);
+    const double fps = capture->capture.get(cv::CAP_PROP_FPS);
+    const double interval = fps > 0 && fps < 1000 ? 1000.0 / fps : 1.0;
+    const bool usable = std::isfinite(position) && position > -1e9 && position < 1e12;
+    double timestamp;
+    if (!capture->has_timestamp) {
+        timestamp = usable ? position : 0;
+        capture->timestamp_offset_ms = 0;
+    } else if (!usable) {
+        timestamp = capture->last_timestamp_ms + interval;
+    } else {
+        timestamp = position + capture->timestamp_offset_ms;
+        if (timestamp <= capture->last_timestamp_ms) {
+            capture->timestamp_offset_ms = capture->last_timestamp_ms + interval - position;
+            timestamp = capture->last_timestamp_ms + interval;
+        }
+    }
+    capture->has_timestamp = true;
+    capture->last_timestamp_ms = timestamp;
+    return timestamp;
+}
 
 /* Converts whatever the backend produced into BGR 8UC3. */
 const cv::Mat& as_bgr(egcv_capture* capture) {
@@ -196,13 +232,13 @@ egcv_status egcv_image_decode(const uint8_t* data, int64_t length, egcv_image** 
         const cv::Mat encoded(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t*>(data));
         cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_COLOR);
         if (decoded.empty()) {
-            return fail(EGCV_ERROR, std::string(__func__) + ": could not decode " + std::to_string(length) +
+            return fail(EGCV_ERROR, std::string("could not decode ") + std::to_string(length) +
                                         " bytes as an image (not JPEG/PNG, or damaged)");
         }
         if (decoded.type() != CV_8UC3 || !decoded.isContinuous()) {
             decoded = decoded.clone();
             if (decoded.type() != CV_8UC3) {
-                return fail(EGCV_ERROR, std::string(__func__) + ": decoder returned OpenCV type " +
+                return fail(EGCV_ERROR, std::string("decoder returned OpenCV type ") +
                                             std::to_string(decoded.type()) + " instead of 8UC3");
             }
         }
@@ -254,7 +290,7 @@ egcv_status egcv_image_encode(const uint8_t* source, int64_t source_length, int3
         }
         std::vector<uint8_t> bytes;
         if (!cv::imencode(extension, wrap(source, width, height, stride, channels), bytes, parameters)) {
-            return fail(EGCV_ERROR, std::string(__func__) + ": the " + extension + " encoder failed");
+            return fail(EGCV_ERROR, std::string("the ") + extension + " encoder failed");
         }
         auto* copy = static_cast<uint8_t*>(std::malloc(bytes.size()));
         if (copy == nullptr) {
@@ -372,12 +408,12 @@ egcv_status egcv_capture_open(const char* url, int32_t open_timeout_ms, int32_t 
             std::lock_guard<std::mutex> lock(open_mutex);
             if (setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS",
                        ffmpeg_options != nullptr ? ffmpeg_options : default_ffmpeg_options, 1) != 0) {
-                return fail(EGCV_ERROR, std::string(__func__) + ": setenv failed");
+                return fail(EGCV_ERROR, std::string("setenv failed"));
             }
             result->capture.open(url, cv::CAP_FFMPEG, parameters);
         }
         if (!result->capture.isOpened()) {
-            return fail(EGCV_ERROR, std::string(__func__) + ": could not open '" + mask_password(url) +
+            return fail(EGCV_ERROR, std::string("could not open '") + mask_password(url) +
                                         "' with the FFMPEG backend (open timeout " +
                                         std::to_string(open_timeout_ms) +
                                         " ms): unreachable, refused, not found, or not a video");
@@ -418,10 +454,13 @@ egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destination, int64
         *has_frame = 1;
         *width = pixels.cols;
         *height = pixels.rows;
-        *timestamp_ms = capture->capture.get(cv::CAP_PROP_POS_MSEC);
+        *timestamp_ms = monotonic_timestamp(capture);
+        if (destination_stride == 0) {
+            destination_stride = pixels.cols * 3;
+        }
         if (destination == nullptr || destination_stride < pixels.cols * 3 ||
             destination_length < required_length(pixels.cols, pixels.rows, destination_stride, 3)) {
-            return fail(EGCV_BUFFER_TOO_SMALL, std::string(__func__) + ": the frame is " +
+            return fail(EGCV_BUFFER_TOO_SMALL, std::string("the frame is ") +
                                                    std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows) +
                                                    ", larger than the destination");
         }
@@ -439,7 +478,9 @@ egcv_status egcv_capture_copy_frame(egcv_capture* capture, uint8_t* destination,
         if (capture->frame.empty()) {
             throw invalid_argument("no frame has been read");
         }
-        copy_bgr(as_bgr(capture), destination, destination_length, destination_stride);
+        const cv::Mat& pixels = as_bgr(capture);
+        copy_bgr(pixels, destination, destination_length,
+                 destination_stride == 0 ? pixels.cols * 3 : destination_stride);
         return EGCV_OK;
     });
 }
