@@ -71,8 +71,8 @@ def decode_still(path, width, height):
 
 
 def blank_frame(width, height):
-    """A flat dark grey I420 frame (nobody in view)."""
-    luma = bytes([40]) * (width * height)
+    """A flat dark grey I420 frame (nobody in view), about RGB 58,58,58."""
+    luma = bytes([66]) * (width * height)
     chroma = bytes([128]) * (width * height // 2)
     return luma + chroma
 

@@ -11,7 +11,8 @@ namespace EdgeGate.Vision.Tests.OpenCv;
 
 /// <summary>
 /// Capture from the real GStreamer RTSP test server on 127.0.0.1: a looping 1280x720 15 fps H.264
-/// stream of a red picture (1 s) then a blue one (1 s), each 640x480 and so pillarboxed.
+/// stream of a red picture (1 s), a blue one (1 s), each 640x480 and so pillarboxed, then a blank
+/// grey second.
 /// </summary>
 public sealed class VideoSourceRtspTests : IClassFixture<VideoSourceRtspTests.RedBlueStream>
 {
@@ -35,7 +36,7 @@ public sealed class VideoSourceRtspTests : IClassFixture<VideoSourceRtspTests.Re
         var timestamps = new List<double>();
         var colours = new List<string>();
 
-        for (var i = 0; i < 36; i++)
+        for (var i = 0; i < 48; i++)
         {
             Assert.True(source.TryRead(frame), $"frame {i} missing; server output:\n{server.Output}");
             Assert.Equal((1280, 720), (frame.Width, frame.Height));
@@ -48,9 +49,13 @@ public sealed class VideoSourceRtspTests : IClassFixture<VideoSourceRtspTests.Re
         Assert.Equal("red", colours[0]);
         Assert.Equal("black", Colour(frame.AsReadOnlySpan(), 20, 360)); // pillarbox
         var firstBlue = colours.IndexOf("blue");
+        var firstGrey = colours.IndexOf("grey");
+        output.WriteLine($"timestamps (ms) {timestamps[0]} .. {timestamps[^1]}; first blue frame {firstBlue}, first grey {firstGrey}");
         Assert.InRange(firstBlue, 13, 17); // 15 frames of red, then blue
+        Assert.InRange(firstGrey - firstBlue, 13, 17); // 15 frames of blue, then blank
         Assert.All(colours[..firstBlue], colour => Assert.Equal("red", colour));
-        output.WriteLine($"timestamps (ms) {timestamps[0]} .. {timestamps[^1]}; first blue frame {firstBlue}");
+        Assert.All(colours[firstGrey..(firstGrey + 13)], colour => Assert.Equal("grey", colour));
+        Assert.Equal("red", colours[^1]); // 15 frames of blank, then the loop starts again
     }
 
     [Fact]
@@ -148,6 +153,7 @@ public sealed class VideoSourceRtspTests : IClassFixture<VideoSourceRtspTests.Re
             _ when red > 180 && green < 70 && blue < 70 => "red",
             _ when blue > 180 && green < 70 && red < 70 => "blue",
             _ when red < 30 && green < 30 && blue < 30 => "black",
+            _ when Math.Max(red, Math.Max(green, blue)) - Math.Min(red, Math.Min(green, blue)) < 12 && green is > 40 and < 80 => "grey",
             _ => $"bgr({blue},{green},{red})",
         };
     }
@@ -184,7 +190,8 @@ public sealed class VideoSourceRtspTests : IClassFixture<VideoSourceRtspTests.Re
 
         public async Task InitializeAsync()
         {
-            server = await RtspTestServer.StartAsync([RtspSegment.Image(red.Path, 1), RtspSegment.Image(blue.Path, 1)]);
+            server = await RtspTestServer.StartAsync(
+                [RtspSegment.Image(red.Path, 1), RtspSegment.Image(blue.Path, 1), RtspSegment.Blank(1)]);
         }
 
         public Task DisposeAsync()

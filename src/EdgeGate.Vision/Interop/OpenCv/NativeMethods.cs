@@ -28,6 +28,7 @@ internal static partial class NativeMethods
     private static readonly Lock LoadLock = new();
     private static volatile bool loaded;
     private static IntPtr libraryHandle;
+    private static bool resolverRegistered;
 
     internal static string ResolveLibraryPath()
     {
@@ -76,7 +77,11 @@ internal static partial class NativeMethods
                 throw new OpenCvException($"{path} is not the EdgeGate OpenCV shim (no egcv_abi_version export)");
             }
             libraryHandle = handle;
-            AssemblyLoadContext.Default.ResolvingUnmanagedDll += OnResolvingUnmanagedDll;
+            if (!resolverRegistered)
+            {
+                AssemblyLoadContext.Default.ResolvingUnmanagedDll += OnResolvingUnmanagedDll;
+                resolverRegistered = true;
+            }
             var version = egcv_abi_version();
             if (version != ExpectedAbiVersion)
             {

@@ -52,7 +52,8 @@ egcv_status guarded(const char* function, Body&& body) noexcept {
         return status;
     } catch (const cv::Exception& exception) {
         try {
-            last_error = std::string(function) + ": OpenCV error: " + exception.msg +
+            last_error = std::string(function) + ": OpenCV error " + std::to_string(exception.code) + ": " +
+                         (exception.err.empty() ? exception.msg : exception.err) +
                          (exception.func.empty() ? std::string() : " (in " + exception.func + ")");
         } catch (...) {
         }
