@@ -79,8 +79,7 @@ egcv_status guarded(const char* function, Body&& body) noexcept {
     }
 }
 
-/* Describes a caller buffer and checks its layout; throws std::invalid_argument with a readable
- * message, turned into EGCV_INVALID_ARGUMENT by the callers. */
+/* A bad argument: turned into EGCV_INVALID_ARGUMENT with its message by checked(). */
 struct invalid_argument : std::runtime_error {
     using std::runtime_error::runtime_error;
 };
@@ -89,6 +88,7 @@ int64_t required_length(int32_t width, int32_t height, int32_t stride, int32_t c
     return static_cast<int64_t>(height - 1) * stride + static_cast<int64_t>(width) * channels;
 }
 
+/* Checks a caller buffer against its layout before any pixel is touched. */
 void check_layout(const char* name, const void* data, int64_t length, int32_t width, int32_t height,
                   int32_t stride, int32_t channels) {
     const std::string prefix = std::string(name) + ": ";
@@ -102,9 +102,9 @@ void check_layout(const char* name, const void* data, int64_t length, int32_t wi
     if (channels != 1 && channels != 3) {
         throw invalid_argument(prefix + std::to_string(channels) + " channels (1 or 3 supported)");
     }
-    if (stride < width * channels) {
+    if (stride < static_cast<int64_t>(width) * channels) {
         throw invalid_argument(prefix + "stride " + std::to_string(stride) + " is less than width * channels = " +
-                               std::to_string(width * channels));
+                               std::to_string(static_cast<int64_t>(width) * channels));
     }
     const int64_t required = required_length(width, height, stride, channels);
     if (length < required) {
