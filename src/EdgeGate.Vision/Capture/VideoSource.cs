@@ -42,7 +42,9 @@ public sealed class VideoSource : IDisposable
 
     /// <summary>
     /// Opens a URL or file path. Fails with <see cref="OpenCvException"/> (a readable message, password
-    /// masked) when it cannot be opened within <paramref name="openTimeout"/>.
+    /// masked) when it cannot be opened within <paramref name="openTimeout"/>. OpenCV 4.6 serialises
+    /// opens process-wide: one camera that hangs until its open timeout delays every other open by
+    /// as much, so keep the open timeout short.
     /// </summary>
     /// <param name="ffmpegOptions">
     /// OPENCV_FFMPEG_CAPTURE_OPTIONS ("key;value|key;value"), replacing the default entirely; keep
