@@ -142,6 +142,13 @@ internal static unsafe class NativeMethods
         return table;
     }
 
+    /// <summary>Opens a library as <see cref="OpenLibrary"/> does and returns its version string.</summary>
+    internal static string ProbeLibrary(string libraryPath)
+    {
+        OpenLibrary(libraryPath, out var version);
+        return version;
+    }
+
     /// <summary>
     /// Loads the library once per process and reads the function table. A second call with the same
     /// path does nothing; a different path is refused, since one process holds one ONNX Runtime.
