@@ -34,9 +34,9 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         this.readConnectionString = readConnectionString;
         TimeProvider = timeProvider;
         cipher = new BlobCipher(templateKey);
-        Persons = new PersonStore(this, cipher);
-        Cards = new CardStore(this);
         Templates = new TemplateStore(this, cipher);
+        Persons = new PersonStore(this, cipher, Templates);
+        Cards = new CardStore(this);
         Journal = new EventJournal(this, options);
         Commands = new CommandLog(this);
         SyncCursors = new SyncCursorStore(this);

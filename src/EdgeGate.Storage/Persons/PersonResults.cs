@@ -30,6 +30,13 @@ public sealed record DeregistrationResult(
     int PhotosDeleted,
     int CardsRevoked);
 
+/// <summary>The outcome of <see cref="PersonStore.EnrolAsync"/>: the stored person and the new template ids.</summary>
+public sealed record EnrolmentResult(
+    PersonWriteStatus Status,
+    Person? Person,
+    IReadOnlyList<long> TemplateIds,
+    int DuplicatesSkipped);
+
 /// <summary>Filter for <see cref="PersonStore.ListAsync"/>.</summary>
 public sealed record PersonQuery
 {

@@ -17,11 +17,69 @@ public sealed class PersonStore
 
     private readonly EdgeGateDatabase database;
     private readonly BlobCipher cipher;
+    private readonly TemplateStore templates;
 
-    internal PersonStore(EdgeGateDatabase database, BlobCipher cipher)
+    internal PersonStore(EdgeGateDatabase database, BlobCipher cipher, TemplateStore templates)
     {
         this.database = database;
         this.cipher = cipher;
+        this.templates = templates;
+    }
+
+    /// <summary>
+    /// Enrolment in ONE transaction: adds the person (or updates their details if they exist and are not
+    /// deregistered) and stores their templates encrypted. Templates from a photo already enrolled for
+    /// the same model are skipped. When this returns Applied, all of it is durably committed.
+    /// </summary>
+    public Task<EnrolmentResult> EnrolAsync(Person person, IReadOnlyList<FaceTemplate> faceTemplates, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(person);
+        ArgumentNullException.ThrowIfNull(faceTemplates);
+        ArgumentException.ThrowIfNullOrWhiteSpace(person.Id);
+        if (person.Status == PersonStatus.Deregistered)
+        {
+            throw new ArgumentException("a person cannot be enrolled as deregistered", nameof(person));
+        }
+        if (faceTemplates.Any(template => template.PersonId != person.Id))
+        {
+            throw new ArgumentException("every template must belong to the enrolled person", nameof(faceTemplates));
+        }
+        var encrypted = faceTemplates.Select(template => (Template: template, Ciphertext: templates.Encrypt(template))).ToList();
+        return database.WriteAsync(context =>
+        {
+            var existing = Find(context, person.Id);
+            if (existing is { Status: PersonStatus.Deregistered })
+            {
+                return new EnrolmentResult(PersonWriteStatus.Deregistered, existing, [], 0);
+            }
+            var stored = Normalise(person) with
+            {
+                CreatedAt = existing?.CreatedAt ?? context.Now,
+                UpdatedAt = context.Now,
+                Version = NextVersion(context),
+            };
+            context.Command(
+                $"INSERT INTO persons ({Columns}) VALUES ($id, $displayName, $unit, $category, $validFrom, " +
+                "$validUntil, $status, $watchListed, $watchListNote, $consentAt, $createdAt, $updatedAt, $version) " +
+                "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, unit = excluded.unit, " +
+                "category = excluded.category, valid_from = excluded.valid_from, valid_until = excluded.valid_until, " +
+                "status = excluded.status, watch_listed = excluded.watch_listed, watch_list_note = excluded.watch_list_note, " +
+                "consent_at = excluded.consent_at, updated_at = excluded.updated_at, version = excluded.version")
+                .WithPerson(stored)
+                .Execute();
+            var ids = new List<long>(encrypted.Count);
+            var duplicates = 0;
+            foreach (var (template, ciphertext) in encrypted)
+            {
+                if (TemplateStore.FindDuplicate(context, template) is not null)
+                {
+                    duplicates++;
+                    continue;
+                }
+                ids.Add(TemplateStore.Insert(context, template, ciphertext));
+            }
+            return new EnrolmentResult(PersonWriteStatus.Applied, stored, ids, duplicates);
+        }, cancellationToken);
     }
 
     /// <summary>Adds a new person; created/updated times and the version are set by the store.</summary>

@@ -47,22 +47,7 @@ public sealed class TemplateStore
     /// </summary>
     public Task<TemplateWriteResult> AddAsync(FaceTemplate template, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(template);
-        ArgumentException.ThrowIfNullOrWhiteSpace(template.ModelId);
-        if (template.Embedding is null || template.Embedding.Length == 0)
-        {
-            throw new ArgumentException("a template needs a non-empty embedding", nameof(template));
-        }
-        var plaintext = MemoryMarshal.AsBytes(template.Embedding.AsSpan()).ToArray();
-        byte[] ciphertext;
-        try
-        {
-            ciphertext = cipher.Encrypt(plaintext, TemplateAssociatedData(template.PersonId, template.ModelId));
-        }
-        finally
-        {
-            CryptographicOperations.ZeroMemory(plaintext);
-        }
+        var ciphertext = Encrypt(template);
         return database.WriteAsync(context =>
         {
             if (PersonStore.Find(context, template.PersonId) is not { } person)
@@ -73,34 +58,63 @@ public sealed class TemplateStore
             {
                 return new TemplateWriteResult(TemplateWriteStatus.PersonDeregistered, 0, person.Version);
             }
-            if (template.SourcePhotoSha256 is { } sha256)
+            if (FindDuplicate(context, template) is { } existingId)
             {
-                using var duplicate = context.Command(
-                    "SELECT id FROM face_templates WHERE person_id = $person AND model_id = $model AND source_photo_sha256 = $sha")
-                    .With("$person", template.PersonId)
-                    .With("$model", template.ModelId)
-                    .With("$sha", sha256);
-                if (duplicate.ExecuteScalar() is long existingId)
-                {
-                    return new TemplateWriteResult(TemplateWriteStatus.DuplicatePhoto, existingId, person.Version);
-                }
+                return new TemplateWriteResult(TemplateWriteStatus.DuplicatePhoto, existingId, person.Version);
             }
-            var id = context.Command(
-                "INSERT INTO face_templates (person_id, model_id, dimensions, embedding_ciphertext, quality, " +
-                "source_photo_sha256, enrolled_at) VALUES ($person, $model, $dimensions, $ciphertext, $quality, $sha, $at) " +
-                "RETURNING id")
-                .With("$person", template.PersonId)
-                .With("$model", template.ModelId)
-                .With("$dimensions", template.Embedding.Length)
-                .With("$ciphertext", ciphertext)
-                .With("$quality", (double)template.Quality)
-                .With("$sha", template.SourcePhotoSha256)
-                .With("$at", StoredTime.ToStored(context.Now))
-                .ScalarInt64();
+            var id = Insert(context, template, ciphertext);
             var version = PersonStore.Touch(context, template.PersonId);
             return new TemplateWriteResult(TemplateWriteStatus.Applied, id, version);
         }, cancellationToken);
     }
+
+    internal byte[] Encrypt(FaceTemplate template)
+    {
+        ArgumentNullException.ThrowIfNull(template);
+        ArgumentException.ThrowIfNullOrWhiteSpace(template.PersonId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(template.ModelId);
+        if (template.Embedding is null || template.Embedding.Length == 0)
+        {
+            throw new ArgumentException("a template needs a non-empty embedding", nameof(template));
+        }
+        var plaintext = MemoryMarshal.AsBytes(template.Embedding.AsSpan()).ToArray();
+        try
+        {
+            return cipher.Encrypt(plaintext, TemplateAssociatedData(template.PersonId, template.ModelId));
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(plaintext);
+        }
+    }
+
+    internal static long? FindDuplicate(WriteContext context, FaceTemplate template)
+    {
+        if (template.SourcePhotoSha256 is not { } sha256)
+        {
+            return null;
+        }
+        using var duplicate = context.Command(
+            "SELECT id FROM face_templates WHERE person_id = $person AND model_id = $model AND source_photo_sha256 = $sha")
+            .With("$person", template.PersonId)
+            .With("$model", template.ModelId)
+            .With("$sha", sha256);
+        return duplicate.ExecuteScalar() as long?;
+    }
+
+    internal static long Insert(WriteContext context, FaceTemplate template, byte[] ciphertext) =>
+        context.Command(
+            "INSERT INTO face_templates (person_id, model_id, dimensions, embedding_ciphertext, quality, " +
+            "source_photo_sha256, enrolled_at) VALUES ($person, $model, $dimensions, $ciphertext, $quality, $sha, $at) " +
+            "RETURNING id")
+            .With("$person", template.PersonId)
+            .With("$model", template.ModelId)
+            .With("$dimensions", template.Embedding.Length)
+            .With("$ciphertext", ciphertext)
+            .With("$quality", (double)template.Quality)
+            .With("$sha", template.SourcePhotoSha256)
+            .With("$at", StoredTime.ToStored(context.Now))
+            .ScalarInt64();
 
     /// <summary>Deletes one template; false when it does not exist.</summary>
     public Task<bool> DeleteAsync(long templateId, CancellationToken cancellationToken = default) =>
