@@ -119,6 +119,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             }
             var database = new EdgeGateDatabase(options, writer, readConnectionString, templateKey, timeProvider);
             database.CheckTemplateKey(templateKey);
+            database.Persons.Initialise(writer);
             database.Journal.Initialise(writer);
             return database;
         }
@@ -168,7 +169,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             try
             {
                 using var transaction = writer.BeginTransaction(deferred: false);
-                var context = new WriteContext(writer, transaction, TimeProvider.GetUtcNow());
+                var context = new WriteContext(writer, transaction, TimeProvider.GetUtcNow(), Persons.OnVersionCommitted);
                 var result = work(context);
                 transaction.Commit();
                 context.RunAfterCommit();
@@ -191,13 +192,40 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     internal Task<T> ReadAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(disposed, this);
-        cancellationToken.ThrowIfCancellationRequested();
-        using var connection = new SqliteConnection(readConnectionString);
-        connection.Open();
-        using var transaction = connection.BeginTransaction(deferred: true);
-        var result = work(connection);
-        transaction.Commit();
-        return Task.FromResult(result);
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled<T>(cancellationToken);
+        }
+        try
+        {
+            using var connection = new SqliteConnection(readConnectionString);
+            connection.Open();
+            using var transaction = connection.BeginTransaction(deferred: true);
+            var result = work(connection);
+            transaction.Commit();
+            return Task.FromResult(result);
+        }
+        catch (Exception exception)
+        {
+            // Failures travel in the task, as for any other asynchronous method.
+            return Task.FromException<T>(exception);
+        }
+    }
+
+    /// <summary>
+    /// Folds the WAL into the main file and truncates it, so that page images of deleted rows do not
+    /// linger in the -wal file (used after deregistration). Runs on the writer, after its commit.
+    /// </summary>
+    internal static void TruncateWriteAheadLog(SqliteConnection writer)
+    {
+        try
+        {
+            writer.Command("PRAGMA wal_checkpoint(TRUNCATE)").Execute();
+        }
+        catch (SqliteException)
+        {
+            // A reader still on an old snapshot: the frames are overwritten by later checkpoints.
+        }
     }
 
     private void CheckTemplateKey(TemplateKey templateKey)

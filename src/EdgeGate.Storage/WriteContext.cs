@@ -7,12 +7,16 @@ internal sealed class WriteContext
 {
     private List<Action>? afterCommit;
 
-    public WriteContext(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now)
+    public WriteContext(SqliteConnection connection, SqliteTransaction transaction, DateTimeOffset now, Action<long> personVersionCommitted)
     {
         Connection = connection;
         Transaction = transaction;
         Now = StoredTime.Truncate(now);
+        PersonVersionCommitted = personVersionCommitted;
     }
+
+    /// <summary>Tells the person store that a version was handed out, once it is committed.</summary>
+    public Action<long> PersonVersionCommitted { get; }
 
     public SqliteConnection Connection { get; }
 

@@ -197,6 +197,66 @@ public sealed class PersonStoreTests
     }
 
     [Fact]
+    public async Task WaitForChange_completes_when_a_newer_version_is_committed()
+    {
+        await using var test = await TestDatabase.OpenNewAsync();
+        await test.Db.Persons.AddAsync(Samples.Person("p-1"));
+        var version = await test.Db.Persons.GetLatestVersionAsync();
+        await test.Db.Persons.WaitForChangeAsync(version - 1).WaitAsync(TimeSpan.FromSeconds(5));
+
+        var waiting = test.Db.Persons.WaitForChangeAsync(version);
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        await test.Db.Cards.IssueAsync("C1", "p-1", test.Time.GetUtcNow().AddDays(1)); // cards do not touch the gallery
+        await Task.Delay(50);
+        Assert.False(waiting.IsCompleted);
+        await test.Db.Templates.AddAsync(Samples.Template("p-1", 1));
+        await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+        var changes = await test.Db.Persons.GetChangesSinceAsync(version);
+        Assert.Equal("p-1", Assert.Single(changes.Changes).Person.Id);
+
+        using var cancelled = new CancellationTokenSource(TimeSpan.FromMilliseconds(100));
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => test.Db.Persons.WaitForChangeAsync(changes.LastVersion, cancelled.Token));
+
+        // after reopening, the committed version is known again
+        test.Close();
+        test.Open();
+        await test.Db.Persons.WaitForChangeAsync(changes.LastVersion - 1).WaitAsync(TimeSpan.FromSeconds(5));
+    }
+
+    [Fact]
+    public async Task After_deregistration_no_file_holds_the_template_ciphertext()
+    {
+        await using var test = await TestDatabase.OpenNewAsync();
+        await test.Db.Persons.EnrolAsync(Samples.Person("p-1"), [Samples.Template("p-1", 1)]);
+        await test.Db.Persons.EnrolAsync(Samples.Person("p-2", "Omar Saleh"), [Samples.Template("p-2", 2)]);
+        byte[] ciphertext;
+        using (var connection = MigrationTests.RawConnection(test.DatabasePath))
+        {
+            ciphertext = (byte[])MigrationTests.Scalar(connection, "SELECT embedding_ciphertext FROM face_templates WHERE person_id = 'p-1'")!;
+        }
+        SqliteConnection.ClearAllPools();
+        Assert.NotEqual(-1, FileBytes(test.DatabasePath).AsSpan().IndexOf(ciphertext.AsSpan(29, 64)));
+
+        await test.Db.Persons.DeregisterAsync("p-1");
+        // secure_delete zeroes the freed cells; the checkpoint after deregistration empties the WAL
+        Assert.Equal(-1, FileBytes(test.DatabasePath).AsSpan().IndexOf(ciphertext.AsSpan(29, 64)));
+        Assert.Single(await test.Db.Templates.ListByModelAsync(Samples.Model));
+    }
+
+    private static byte[] FileBytes(string databasePath) =>
+        new[] { databasePath, databasePath + "-wal" }
+            .Where(File.Exists)
+            .SelectMany(path =>
+            {
+                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+                using var memory = new MemoryStream();
+                stream.CopyTo(memory);
+                return memory.ToArray();
+            })
+            .ToArray();
+
+    [Fact]
     public async Task Concurrent_writers_are_serialised_and_readers_see_committed_state()
     {
         await using var test = await TestDatabase.OpenNewAsync();

@@ -18,6 +18,9 @@ public sealed class PersonStore
     private readonly EdgeGateDatabase database;
     private readonly BlobCipher cipher;
     private readonly TemplateStore templates;
+    private readonly Lock changeGate = new();
+    private long committedVersion;
+    private TaskCompletionSource changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     internal PersonStore(EdgeGateDatabase database, BlobCipher cipher, TemplateStore templates)
     {
@@ -199,6 +202,7 @@ public sealed class PersonStore
                 .With("$updatedAt", StoredTime.ToStored(stored.UpdatedAt))
                 .With("$version", stored.Version)
                 .Execute();
+            context.AfterCommit(() => EdgeGateDatabase.TruncateWriteAheadLog(context.Connection));
             return new DeregistrationResult(PersonWriteStatus.Applied, stored, templates, photos, cards);
         }, cancellationToken);
 
@@ -332,9 +336,52 @@ public sealed class PersonStore
             return new PersonWriteResult(PersonWriteStatus.Applied, stored);
         }, cancellationToken);
 
+    /// <summary>
+    /// Completes when a person version above <paramref name="afterVersion"/> is committed (at once if one
+    /// already is). The gallery waits here, then reads <see cref="GetChangesSinceAsync"/>: no polling.
+    /// </summary>
+    public async Task WaitForChangeAsync(long afterVersion, CancellationToken cancellationToken = default)
+    {
+        while (true)
+        {
+            Task next;
+            lock (changeGate)
+            {
+                if (committedVersion > afterVersion)
+                {
+                    return;
+                }
+                next = changed.Task;
+            }
+            await next.WaitAsync(cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    internal void Initialise(SqliteConnection writer) => committedVersion = LatestVersion(writer);
+
+    internal void OnVersionCommitted(long version)
+    {
+        TaskCompletionSource completed;
+        lock (changeGate)
+        {
+            if (version <= committedVersion)
+            {
+                return;
+            }
+            committedVersion = version;
+            completed = changed;
+            changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        }
+        completed.TrySetResult();
+    }
+
     /// <summary>Hands out the next gateway-wide person version (inside the caller's write transaction).</summary>
-    internal static long NextVersion(WriteContext context) =>
-        context.Command("UPDATE counters SET value = value + 1 WHERE name = 'person_version' RETURNING value").ScalarInt64();
+    internal static long NextVersion(WriteContext context)
+    {
+        var version = context.Command("UPDATE counters SET value = value + 1 WHERE name = 'person_version' RETURNING value").ScalarInt64();
+        context.AfterCommit(() => context.PersonVersionCommitted(version));
+        return version;
+    }
 
     /// <summary>Gives the person the next version (their templates changed).</summary>
     internal static long Touch(WriteContext context, string personId)

@@ -127,6 +127,7 @@ public sealed class TemplateStore
             }
             context.Command("DELETE FROM face_templates WHERE id = $id").With("$id", templateId).Execute();
             PersonStore.Touch(context, personId);
+            context.AfterCommit(() => EdgeGateDatabase.TruncateWriteAheadLog(context.Connection));
             return true;
         }, cancellationToken);
 
