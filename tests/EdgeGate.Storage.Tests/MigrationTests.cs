@@ -42,6 +42,18 @@ public sealed class MigrationTests
         Assert.Equal(EdgeGate.Storage.Persons.TemplateWriteStatus.PersonNotFound, outcome.Status);
     }
 
+    [Fact]
+    public async Task The_writer_runs_with_full_sync_foreign_keys_and_secure_delete()
+    {
+        await using var test = await TestDatabase.OpenNewAsync();
+        var pragmas = await test.Db.WriteAsync(
+            context => new[] { "synchronous", "foreign_keys", "secure_delete", "journal_mode" }
+                .Select(name => Convert.ToString(context.Command($"PRAGMA {name}").ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) ?? "")
+                .ToArray(),
+            CancellationToken.None);
+        Assert.Equal(["2", "1", "1", "wal"], pragmas); // synchronous 2 = FULL
+    }
+
     [Theory]
     [MemberData(nameof(OlderVersions))]
     public async Task A_database_at_an_older_version_is_migrated_and_keeps_its_data(int olderVersion)

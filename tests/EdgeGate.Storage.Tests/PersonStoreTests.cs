@@ -54,6 +54,25 @@ public sealed class PersonStoreTests
     }
 
     [Fact]
+    public async Task Enrolment_adds_or_updates_the_person_and_skips_photos_already_enrolled()
+    {
+        await using var test = await TestDatabase.OpenNewAsync();
+        var open = Samples.Person("p-1") with { ValidFrom = null, ValidUntil = null, ConsentAt = null, Unit = null };
+        var first = await test.Db.Persons.EnrolAsync(open, [Samples.Template("p-1", 1, "photo-a")]);
+        Assert.Equal(PersonWriteStatus.Applied, first.Status);
+        Assert.Equal(open with { CreatedAt = first.Person!.CreatedAt, UpdatedAt = first.Person.UpdatedAt, Version = 1 }, await test.Db.Persons.GetAsync("p-1"));
+
+        test.Time.Advance(TimeSpan.FromHours(1));
+        var second = await test.Db.Persons.EnrolAsync(open with { Unit = "D-7" }, [Samples.Template("p-1", 2, "photo-a"), Samples.Template("p-1", 3, "photo-b")]);
+        Assert.Equal(1, second.DuplicatesSkipped);
+        Assert.Single(second.TemplateIds);
+        Assert.Equal(first.Person.CreatedAt, second.Person!.CreatedAt);
+        Assert.Equal("D-7", (await test.Db.Persons.GetAsync("p-1"))!.Unit);
+        Assert.Equal([Samples.Embedding(1), Samples.Embedding(3)], (await test.Db.Templates.ListForPersonAsync("p-1")).Select(template => template.Embedding));
+        Assert.Throws<ArgumentException>(() => { _ = test.Db.Persons.EnrolAsync(open, [Samples.Template("p-2", 4)]); });
+    }
+
+    [Fact]
     public async Task Suspend_and_reinstate_change_status_once()
     {
         await using var test = await TestDatabase.OpenNewAsync();
