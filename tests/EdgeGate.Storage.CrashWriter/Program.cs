@@ -1,40 +1,54 @@
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage;
+using EdgeGate.Storage.Journal;
+using EdgeGate.Storage.Persons;
 using EdgeGate.Storage.Privacy;
 
-// Usage: EdgeGate.Storage.CrashWriter <database path> <credentials directory> <count>
-// Enrols <count> persons (one 512-float template each, deterministic from the index), each in its own
-// durable transaction, and prints "OK <person id>" only after the commit returned.
-if (args.Length != 3 || !int.TryParse(args[2], out var count))
+// Usage: EdgeGate.Storage.CrashWriter <enrol|journal> <database path> <credentials directory> <count>
+//   enrol:   enrols <count> persons (one 512-float template each, deterministic from the index), each in
+//            its own durable transaction, and prints "OK <person id>" only after the commit returned.
+//   journal: appends <count> journal events one by one and prints "OK <seq>" after each commit.
+if (args.Length != 4 || args[0] is not ("enrol" or "journal") || !int.TryParse(args[3], out var count))
 {
-    await Console.Error.WriteLineAsync("usage: EdgeGate.Storage.CrashWriter <database path> <credentials directory> <count>");
+    await Console.Error.WriteLineAsync("usage: EdgeGate.Storage.CrashWriter <enrol|journal> <database path> <credentials directory> <count>");
     return 2;
 }
 
-using var key = TemplateKeyStore.LoadOrCreate(args[1]);
-await using var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = args[0] }, key);
+using var key = TemplateKeyStore.LoadOrCreate(args[2]);
+await using var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = args[1] }, key);
 var output = Console.Out;
 await output.WriteLineAsync("READY");
 await output.FlushAsync();
 for (var index = 0; index < count; index++)
 {
-    var personId = $"crash-{index:D5}";
-    var person = new Person { Id = personId, DisplayName = $"Resident {index}", Unit = $"U{index % 97}" };
-    var template = new FaceTemplate
+    string recorded;
+    if (args[0] == "enrol")
     {
-        PersonId = personId,
-        ModelId = "crash-model",
-        Embedding = CrashEmbedding.For(index),
-        Quality = 0.9f,
-        SourcePhotoSha256 = null,
-    };
-    var result = await database.Persons.EnrolAsync(person, [template]);
-    if (result.Status != EdgeGate.Storage.Persons.PersonWriteStatus.Applied)
-    {
-        await Console.Error.WriteLineAsync($"enrolment of {personId} answered {result.Status}");
-        return 1;
+        var personId = $"crash-{index:D5}";
+        var person = new Person { Id = personId, DisplayName = $"Resident {index}", Unit = $"U{index % 97}" };
+        var template = new FaceTemplate
+        {
+            PersonId = personId,
+            ModelId = "crash-model",
+            Embedding = CrashEmbedding.For(index),
+            Quality = 0.9f,
+        };
+        var result = await database.Persons.EnrolAsync(person, [template]);
+        if (result.Status != PersonWriteStatus.Applied)
+        {
+            await Console.Error.WriteLineAsync($"enrolment of {personId} answered {result.Status}");
+            return 1;
+        }
+        recorded = personId;
     }
-    await output.WriteLineAsync($"OK {personId}");
+    else
+    {
+        var lane = index % 10 == 0 ? JournalLane.Alert : JournalLane.Event;
+        var seq = await database.Journal.AppendAsync(
+            new JournalDraft(lane, "crash_event", DateTimeOffset.UtcNow, $$"""{"index":{{index}}}"""));
+        recorded = seq.ToString(System.Globalization.CultureInfo.InvariantCulture);
+    }
+    await output.WriteLineAsync($"OK {recorded}");
     await output.FlushAsync();
 }
 await output.WriteLineAsync("DONE");
