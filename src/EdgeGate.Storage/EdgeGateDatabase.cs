@@ -272,22 +272,35 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             return;
         }
         writeGate.Wait();
+        Close();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (disposed)
+        {
+            return;
+        }
+        await writeGate.WaitAsync().ConfigureAwait(false);
+        Close();
+    }
+
+    /// <summary>Closes everything; the caller holds the write gate, so no write is in flight.</summary>
+    private void Close()
+    {
         try
         {
+            if (disposed)
+            {
+                return;
+            }
             disposed = true;
             using (var pooled = new SqliteConnection(readConnectionString))
             {
                 SqliteConnection.ClearPool(pooled);
             }
-            try
-            {
-                // Fold the WAL back into the main file so a clean stop leaves one small file.
-                writer.Command("PRAGMA wal_checkpoint(TRUNCATE)").Execute();
-            }
-            catch (SqliteException)
-            {
-                // A busy reader or a full disk: the WAL stays and is checkpointed on the next open.
-            }
+            // Fold the WAL back into the main file so a clean stop leaves one file.
+            TruncateWriteAheadLog(writer);
             writer.Dispose();
             cipher.Dispose();
         }
@@ -295,11 +308,5 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         {
             writeGate.Release();
         }
-    }
-
-    public ValueTask DisposeAsync()
-    {
-        Dispose();
-        return ValueTask.CompletedTask;
     }
 }

@@ -69,8 +69,15 @@ public sealed class JournalTests
     {
         await using var test = await TestDatabase.OpenNewAsync();
         var now = test.Time.GetUtcNow();
-        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() =>
-            test.Db.Journal.AppendBatchAsync([Event(1, now), new JournalDraft(JournalLane.Event, "bad", now, "{not json")]));
+        var error = Assert.Throws<ArgumentException>(() =>
+        {
+            _ = test.Db.Journal.AppendBatchAsync([Event(1, now), new JournalDraft(JournalLane.Event, "bad", now, "{not json")]);
+        });
+        Assert.Contains("'bad'", error.Message, StringComparison.Ordinal);
+        // the database refuses it too (CHECK json_valid), should anything bypass the store
+        await Assert.ThrowsAsync<Microsoft.Data.Sqlite.SqliteException>(() => test.Db.WriteAsync(
+            context => context.Command("INSERT INTO journal (lane, type, occurred_at, recorded_at, payload) VALUES ('event', 'bad', 0, 0, '{oops')").ExecuteNonQuery(),
+            CancellationToken.None));
         Assert.Empty(await test.Db.Journal.ReadFromAsync(0, 10));
         Assert.Equal(1, await test.Db.Journal.AppendAsync(Event(2, now)));
     }

@@ -54,6 +54,7 @@ public sealed class EventJournal
             ArgumentNullException.ThrowIfNull(draft);
             ArgumentException.ThrowIfNullOrWhiteSpace(draft.Type);
             ArgumentNullException.ThrowIfNull(draft.PayloadJson);
+            EnsureJson(draft);
         }
         return database.WriteAsync(context =>
         {
@@ -210,6 +211,18 @@ public sealed class EventJournal
             .With("$payload", payload)
             .Execute();
         return delta + 1;
+    }
+
+    private static void EnsureJson(JournalDraft draft)
+    {
+        try
+        {
+            using var document = JsonDocument.Parse(draft.PayloadJson);
+        }
+        catch (JsonException exception)
+        {
+            throw new ArgumentException($"the payload of a '{draft.Type}' event is not valid JSON: {exception.Message}", nameof(draft), exception);
+        }
     }
 
     private static long LastSeq(WriteContext context) =>
