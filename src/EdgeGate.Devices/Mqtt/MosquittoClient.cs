@@ -260,11 +260,6 @@ public sealed class MosquittoClient : IMqttClient
     /// <summary>CONNACK return codes after which retrying cannot help (MQTT 3.1.1: 1 protocol, 2 client id, 4 credentials, 5 not authorised).</summary>
     private static bool IsPermanentRefusal(int connackCode) => connackCode is 1 or 2 or 4 or 5;
 
-    /// <summary>Disconnect codes after which the library's network thread keeps running and reconnects by itself.</summary>
-    private static bool LibraryReconnects(int errorCode) => errorCode is
-        (int)MosquittoError.ConnectionLost or (int)MosquittoError.KeepAlive or
-        (int)MosquittoError.NoConnection or (int)MosquittoError.ConnectionRefused;
-
     private void StartSupervisor()
     {
         var events = Channel.CreateUnbounded<SupervisorEvent>(new UnboundedChannelOptions { SingleReader = true });
@@ -359,15 +354,10 @@ public sealed class MosquittoClient : IMqttClient
                 Fault($"the broker refused the connection: {supervisorEvent.Reason}", supervisorEvent.Code);
                 break;
             case SupervisorEventKind.Refused:
-            case SupervisorEventKind.Lost when LibraryReconnects(supervisorEvent.Code):
+            case SupervisorEventKind.Lost:
+                // The library reconnects by itself (capped backoff); if its thread ended instead, the watchdog sees it.
                 lastProgressAt = now;
                 MarkNotConnected(supervisorEvent.Reason);
-                break;
-            case SupervisorEventKind.Lost:
-                // The network thread ends after this kind of error: replace the native client.
-                DetachCurrent();
-                await StopConnectionAsync(supervisorEvent.Connection!, supervisorEvent.Reason).ConfigureAwait(false);
-                ScheduleRetry(supervisorEvent.Reason);
                 break;
         }
     }
@@ -393,6 +383,15 @@ public sealed class MosquittoClient : IMqttClient
                 nextAttemptAt = null;
                 await StartConnectionAsync().ConfigureAwait(false);
             }
+            return;
+        }
+        if (connection.Session.IsNetworkThreadAlive == false)
+        {
+            // TLS failures (and some protocol errors) end libmosquitto's network thread without a callback.
+            var reason = $"connection failed: {connection.LastLibraryError ?? lastError ?? "the network thread ended without an error"}";
+            DetachCurrent();
+            await StopConnectionAsync(connection, reason).ConfigureAwait(false);
+            ScheduleRetry(reason);
             return;
         }
         if (currentState != MqttConnectionState.Connected && now - lastProgressAt >= options.StallTimeout)
@@ -436,7 +435,8 @@ public sealed class MosquittoClient : IMqttClient
             {
                 return;
             }
-            failure = $"connect to {options.Host}:{options.Port} failed: {errorText}";
+            failure = $"connect to {options.Host}:{options.Port} failed: {errorText}" +
+                (connection.LastLibraryError is { } detail ? $" ({detail})" : string.Empty);
         }
         catch (MqttException exception)
         {
@@ -603,6 +603,9 @@ public sealed class MosquittoClient : IMqttClient
     private sealed class Connection(MosquittoClient owner) : IMosquittoSessionListener
     {
         private volatile string? lastLibraryError;
+
+        /// <summary>The last error the library logged on this connection (e.g. the OpenSSL reason).</summary>
+        public string? LastLibraryError => lastLibraryError;
 
         public MosquittoSession Session { get; set; } = null!;
 

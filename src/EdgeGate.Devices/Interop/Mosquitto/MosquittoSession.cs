@@ -14,11 +14,19 @@ namespace EdgeGate.Devices.Interop.Mosquitto;
 /// </summary>
 internal sealed unsafe class MosquittoSession : IDisposable
 {
+    /// <summary>The name libmosquitto 2.0 gives its network thread (pthread_setname_np).</summary>
+    private const string NetworkThreadName = "mosquitto loop";
+
     private readonly IMosquittoSessionListener listener;
     private readonly MosquittoHandle handle;
     private GCHandle self;
+    [ThreadStatic]
+    private static MosquittoSession? sessionInCallback;
+
+    private static readonly Lock LoopStartLock = new();
+
     private bool loopRunning;
-    private int networkThreadId = -1;
+    private string? networkThreadId;
     private bool disposed;
 
     private MosquittoSession(IMosquittoSessionListener listener, string? clientId, bool cleanSession)
@@ -47,8 +55,8 @@ internal sealed unsafe class MosquittoSession : IDisposable
         return new MosquittoSession(listener, clientId, cleanSession);
     }
 
-    /// <summary>True when called from this session's network thread (inside a callback).</summary>
-    public bool IsOnNetworkThread => Volatile.Read(ref networkThreadId) == Environment.CurrentManagedThreadId;
+    /// <summary>True when called from inside one of this session's callbacks (on its network thread).</summary>
+    public bool IsInCallback => sessionInCallback == this;
 
     public void SetCredentials(string username, string? password)
         => MosquittoLibrary.ThrowIfFailed(NativeMethods.UsernamePasswordSet(handle, username, password), "mosquitto_username_pw_set");
@@ -82,9 +90,24 @@ internal sealed unsafe class MosquittoSession : IDisposable
     /// <summary>Starts the network thread. Must come before <see cref="BeginConnect"/>.</summary>
     public void StartLoop()
     {
-        MosquittoLibrary.ThrowIfFailed(NativeMethods.LoopStart(handle), "mosquitto_loop_start");
-        loopRunning = true;
+        // libmosquitto names its thread; the one that appears across loop_start is ours. Serialised so
+        // that two sessions starting at once cannot take each other's thread.
+        lock (LoopStartLock)
+        {
+            var before = NetworkThreadIds();
+            MosquittoLibrary.ThrowIfFailed(NativeMethods.LoopStart(handle), "mosquitto_loop_start");
+            loopRunning = true;
+            var started = NetworkThreadIds().Except(before).ToList();
+            networkThreadId = started.Count == 1 ? started[0] : null;
+        }
     }
+
+    /// <summary>
+    /// Whether the network thread still runs: after TLS and some protocol errors libmosquitto ends it
+    /// without any callback. Null when the thread could not be identified (then only a stall shows it).
+    /// </summary>
+    public bool? IsNetworkThreadAlive
+        => networkThreadId is { } id ? Directory.Exists($"/proc/self/task/{id}") : null;
 
     /// <summary>Starts connecting; returns a <c>MOSQ_ERR_*</c> code and, when it failed, the reason in words.</summary>
     public int BeginConnect(string host, int port, int keepAliveSeconds, out string errorText)
@@ -125,7 +148,7 @@ internal sealed unsafe class MosquittoSession : IDisposable
         {
             return;
         }
-        if (IsOnNetworkThread)
+        if (IsInCallback)
         {
             throw new InvalidOperationException("the network thread cannot stop itself (called from a libmosquitto callback)");
         }
@@ -150,10 +173,31 @@ internal sealed unsafe class MosquittoSession : IDisposable
         self.Free();
     }
 
+    /// <summary>Linux task ids of the threads libmosquitto named "mosquitto loop".</summary>
+    private static HashSet<string> NetworkThreadIds()
+    {
+        var result = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var task in Directory.EnumerateDirectories("/proc/self/task"))
+        {
+            try
+            {
+                if (File.ReadAllText(Path.Combine(task, "comm")).TrimEnd('\n') == NetworkThreadName)
+                {
+                    result.Add(Path.GetFileName(task));
+                }
+            }
+            catch (IOException)
+            {
+                // The thread ended while the folder was read.
+            }
+        }
+        return result;
+    }
+
     private static MosquittoSession? FromUserData(nint userData)
         => userData == nint.Zero ? null : GCHandle.FromIntPtr(userData).Target as MosquittoSession;
 
-    private void Enter() => Volatile.Write(ref networkThreadId, Environment.CurrentManagedThreadId);
+    private void Enter() => sessionInCallback = this;
 
     private void ReportFailure(Exception exception)
     {
@@ -185,6 +229,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         {
             session?.ReportFailure(exception);
         }
+        finally
+        {
+            sessionInCallback = null;
+        }
     }
 
     [UnmanagedCallersOnly]
@@ -205,6 +253,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         {
             session?.ReportFailure(exception);
         }
+        finally
+        {
+            sessionInCallback = null;
+        }
     }
 
     [UnmanagedCallersOnly]
@@ -224,6 +276,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         catch (Exception exception)
         {
             session?.ReportFailure(exception);
+        }
+        finally
+        {
+            sessionInCallback = null;
         }
     }
 
@@ -247,6 +303,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         catch (Exception exception)
         {
             session?.ReportFailure(exception);
+        }
+        finally
+        {
+            sessionInCallback = null;
         }
     }
 
@@ -273,6 +333,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         {
             session?.ReportFailure(exception);
         }
+        finally
+        {
+            sessionInCallback = null;
+        }
     }
 
     [UnmanagedCallersOnly]
@@ -297,6 +361,10 @@ internal sealed unsafe class MosquittoSession : IDisposable
         catch (Exception exception)
         {
             session?.ReportFailure(exception);
+        }
+        finally
+        {
+            sessionInCallback = null;
         }
     }
 }
