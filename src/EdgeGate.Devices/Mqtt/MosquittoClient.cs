@@ -12,7 +12,10 @@ namespace EdgeGate.Devices.Mqtt;
 /// <see cref="MqttClientOptions.StallTimeout"/>, and stops for good on a permanent CONNACK refusal
 /// (bad credentials, not authorised) with state <see cref="MqttConnectionState.Faulted"/>. Native
 /// callbacks only copy data, complete waiting operations and post events; they never block or
-/// dispose. Publishes waiting for an acknowledgement fail when the connection is lost.
+/// dispose. Publishes waiting for an acknowledgement fail when the connection is lost. A faulted
+/// client stays faulted (ConnectAsync rethrows the reason) until DisconnectAsync and a new
+/// ConnectAsync, e.g. after the credentials were fixed. Received messages queue without bound until
+/// read: the owner must keep reading <see cref="Messages"/>.
 /// </summary>
 public sealed class MosquittoClient : IMqttClient
 {

@@ -25,6 +25,41 @@ public sealed class MosquittoClientTests
         var second = await ReceiveAsync(client);
         Assert.Equal(("gate/1/event", "qos0", MqttQualityOfService.AtMostOnce, false), (first.Topic, Encoding.UTF8.GetString(first.Payload.Span), first.QualityOfService, first.Retain));
         Assert.Equal(("gate/2/event", "qos1", MqttQualityOfService.AtLeastOnce, false), (second.Topic, Encoding.UTF8.GetString(second.Payload.Span), second.QualityOfService, second.Retain));
+        Assert.Equal(1, broker.CountLogLines("New client connected"));
+    }
+
+    [Fact]
+    public async Task BrokerStartedAfterTheClient_ClientConnectsWhenItComes()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        broker.Kill();
+        await using var client = new MosquittoClient(PlainOptions(broker, "early"));
+
+        var connecting = client.ConnectAsync(Bounded());
+        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        Assert.False(connecting.IsCompleted);
+        Assert.Equal(MqttConnectionState.Connecting, client.State);
+        await broker.RestartAsync();
+        await connecting;
+
+        await client.PublishAsync("late/start", "x"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+        Assert.True(client.IsConnected);
+    }
+
+    [Fact]
+    public async Task DisposeWhileReconnecting_IsQuick()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var client = await ConnectedAsync(PlainOptions(broker, "down"));
+        broker.Kill();
+        await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the library is now sleeping before its next attempt
+
+        var stopwatch = Stopwatch.StartNew();
+        await client.DisposeAsync();
+
+        Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"dispose took {stopwatch.Elapsed}");
+        Assert.Equal(MqttConnectionState.Disconnected, client.State);
     }
 
     [Fact]

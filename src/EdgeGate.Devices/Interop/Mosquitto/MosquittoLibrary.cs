@@ -12,6 +12,7 @@ internal static unsafe class MosquittoLibrary
 {
     private static readonly Lock InitializationLock = new();
     private static bool initialized;
+    private static int liveSessions;
 
     /// <summary>Oldest library this binding is written against (2.0: connect callback semantics, options).</summary>
     public static readonly Version MinimumVersion = new(2, 0, 0);
@@ -35,9 +36,21 @@ internal static unsafe class MosquittoLibrary
                 throw CreateException(result, "mosquitto_lib_init");
             }
             initialized = true;
-            AppDomain.CurrentDomain.ProcessExit += (_, _) => NativeMethods.LibraryCleanup();
+            AppDomain.CurrentDomain.ProcessExit += (_, _) =>
+            {
+                // Cleaning up under a running network thread (TLS state) could crash the exit: only when none is left.
+                if (Volatile.Read(ref liveSessions) == 0)
+                {
+                    NativeMethods.LibraryCleanup();
+                }
+            };
         }
     }
+
+    /// <summary>Counts native clients that exist, so the exit-time cleanup never runs under one.</summary>
+    public static void SessionCreated() => Interlocked.Increment(ref liveSessions);
+
+    public static void SessionDestroyed() => Interlocked.Decrement(ref liveSessions);
 
     /// <summary>The loaded library's version (e.g. 2.0.11).</summary>
     public static Version GetVersion()

@@ -40,6 +40,7 @@ internal sealed unsafe class MosquittoSession : IDisposable
             self.Free();
             throw new MqttException($"mosquitto_new failed (client id '{clientId}', clean session {cleanSession}): {error}");
         }
+        MosquittoLibrary.SessionCreated();
         NativeMethods.ConnectCallbackSet(handle, &OnConnectNative);
         NativeMethods.DisconnectCallbackSet(handle, &OnDisconnectNative);
         NativeMethods.PublishCallbackSet(handle, &OnPublishNative);
@@ -171,6 +172,7 @@ internal sealed unsafe class MosquittoSession : IDisposable
         disposed = true;
         handle.Dispose();
         self.Free();
+        MosquittoLibrary.SessionDestroyed();
     }
 
     /// <summary>Linux task ids of the threads libmosquitto named "mosquitto loop".</summary>
