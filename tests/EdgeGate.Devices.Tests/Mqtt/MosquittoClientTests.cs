@@ -248,7 +248,16 @@ public sealed class MosquittoClientTests
     public async Task BrokerKilledAndRestarted_ClientReconnectsAndResubscribes()
     {
         using var broker = await MosquittoBroker.StartAsync();
-        await using var client = await ConnectedAsync(PlainOptions(broker, "restart"));
+        await using var client = new MosquittoClient(PlainOptions(broker, "restart"));
+        var changes = new List<MqttConnectionStateChangedEventArgs>();
+        client.ConnectionStateChanged += (_, change) =>
+        {
+            lock (changes)
+            {
+                changes.Add(change);
+            }
+        };
+        await client.ConnectAsync(Bounded());
         await client.SubscribeAsync("cmd/#", MqttQualityOfService.AtLeastOnce, Bounded());
 
         broker.Kill();
@@ -275,6 +284,13 @@ public sealed class MosquittoClientTests
         }
         Assert.True(delivered, $"no message after the restart; broker log:\n{broker.Log}");
         await client.PublishAsync("cmd/ack", "ok"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+        lock (changes)
+        {
+            Assert.Equal(
+                [MqttConnectionState.Connecting, MqttConnectionState.Connected, MqttConnectionState.Reconnecting, MqttConnectionState.Connected],
+                changes.Select(change => change.State));
+            Assert.Equal("The connection was lost.", changes[2].Reason);
+        }
     }
 
     [Fact]

@@ -357,16 +357,12 @@ internal sealed unsafe class MosquittoSession : IDisposable
             {
                 return;
             }
-            session.Enter();
+            // Log lines also come from application threads (inside publish, subscribe): no Enter() here.
             session.listener.OnLog(session, level, Marshal.PtrToStringUTF8((nint)text) ?? string.Empty);
         }
         catch (Exception exception)
         {
             session?.ReportFailure(exception);
-        }
-        finally
-        {
-            sessionInCallback = null;
         }
     }
 }
