@@ -294,6 +294,44 @@ public sealed class MosquittoClientTests
     }
 
     [Fact]
+    public async Task PublishesInFlightWhenTheBrokerDies_AllCompleteOrFailClearly()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var client = await ConnectedAsync(PlainOptions(broker, "inflight"));
+        using var stop = new CancellationTokenSource();
+        var acknowledged = 0;
+        var failed = 0;
+        var publishers = Enumerable.Range(0, 4).Select(publisher => Task.Run(async () =>
+        {
+            var payload = new byte[100];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await client.PublishAsync($"load/{publisher}", payload, MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+                    Interlocked.Increment(ref acknowledged);
+                }
+                catch (MqttException)
+                {
+                    Interlocked.Increment(ref failed);
+                    await Task.Delay(10);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        broker.Kill();
+        await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        await stop.CancelAsync();
+        // Every publish ends: acknowledged before the kill, or an MqttException (none hangs, nothing else is thrown).
+        await Task.WhenAll(publishers).WaitAsync(WaitLimit);
+
+        Assert.True(acknowledged > 100, $"{acknowledged} acknowledged");
+        Assert.True(failed > 0, "publishing while the broker is gone must fail");
+    }
+
+    [Fact]
     public async Task DisposeWhileConnected_DisconnectsCleanlyWithoutTheWill()
     {
         using var broker = await MosquittoBroker.StartAsync();
