@@ -10,7 +10,7 @@ internal enum LineReadiness
     TimedOut,
     /// <summary>Bytes can be read (or written, for a write wait).</summary>
     Ready,
-    /// <summary>The other end is gone (POLLHUP/POLLERR with nothing left to read).</summary>
+    /// <summary>The other end is gone (POLLHUP/POLLERR); bytes received before may still be readable.</summary>
     HungUp,
     /// <summary>The wake-up descriptor was signalled (cancellation or close).</summary>
     Woken,
@@ -138,13 +138,15 @@ internal sealed class SerialLine : IDisposable
                 {
                     throw new SerialPortException("poll: the serial descriptor is not open", 9);
                 }
-                if ((events & (forWrite ? NativeMethods.PollOut : NativeMethods.PollIn)) != 0)
-                {
-                    return LineReadiness.Ready;
-                }
+                // Hang-up first: a hung-up tty also reports POLLIN, and its reads return 0 (or EIO
+                // once buffered bytes are gone); the caller reads what is left before giving up.
                 if ((events & (NativeMethods.PollHangUp | NativeMethods.PollError)) != 0)
                 {
                     return LineReadiness.HungUp;
+                }
+                if ((events & (forWrite ? NativeMethods.PollOut : NativeMethods.PollIn)) != 0)
+                {
+                    return LineReadiness.Ready;
                 }
             }
         }
