@@ -66,9 +66,14 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
                 // The board may have switched even if its answer was lost: relock to be sure.
                 var relockAfterFailure = await RelockAsync().ConfigureAwait(false);
                 var failed = ToOutcome(release, "");
-                return relockAfterFailure.IsDone
-                    ? failed
-                    : new DoorCommandOutcome.TransportError($"release failed ({failed.Describe()}) and relock failed ({relockAfterFailure.Describe()}): the door may be released");
+                var note = relockAfterFailure.IsDone ? "; relocked to be sure" : "; the relock failed too, the door state is unknown";
+                return failed switch
+                {
+                    DoorCommandOutcome.NoResponse noResponse => noResponse with { Detail = noResponse.Detail + note },
+                    DoorCommandOutcome.Rejected rejected => rejected with { Reason = rejected.Reason + note },
+                    DoorCommandOutcome.TransportError error => new DoorCommandOutcome.TransportError(error.Message + note),
+                    _ => failed,
+                };
             }
             var releasedAt = timeProvider.GetTimestamp();
             try
