@@ -110,10 +110,10 @@ internal static class EmbeddingKernels
     }
 
     /// <summary>
-    /// Int8 rows [start, end) against a quantised query widened to 16-bit (padded to the stride).
-    /// Products of two values in [-127, 127] fit 16 bits; pairs are summed into 32-bit lanes.
+    /// Int8 rows [start, end) against a quantised query. Products of two values in [-127, 127] and
+    /// sums of two such products fit 16 bits, so AVX2 multiplies 32 byte pairs per instruction.
     /// </summary>
-    public static void ScanInt8(GalleryChunk chunk, int start, int end, ReadOnlySpan<short> query, float queryInverseScale, bool[] eligible, ref TopTwoPersons top)
+    public static void ScanInt8(GalleryChunk chunk, int start, int end, QuantisedQuery query, bool[] eligible, ref TopTwoPersons top)
     {
         var stride = chunk.Stride;
         var data = chunk.Bytes;
@@ -122,39 +122,44 @@ internal static class EmbeddingKernels
         var templateIds = chunk.TemplateIds;
         for (var row = start; row < end; row++)
         {
-            var dot = DotInt8(data.AsSpan(row * stride, stride), query[..stride]);
-            Consider(dot * scales[row] * queryInverseScale, row, persons, templateIds, eligible, ref top);
+            var dot = DotInt8(data.AsSpan(row * stride, stride), query);
+            Consider(dot * scales[row] * query.InverseScale, row, persons, templateIds, eligible, ref top);
         }
     }
 
-    /// <summary>Integer dot product of an int8 row with a 16-bit query (both a multiple of 16 long).</summary>
-    public static int DotInt8(ReadOnlySpan<sbyte> row, ReadOnlySpan<short> query)
+    /// <summary>Integer dot product of an int8 row with a quantised query (both padded to the stride).</summary>
+    public static int DotInt8(ReadOnlySpan<sbyte> row, QuantisedQuery query)
     {
         if (Avx2.IsSupported)
         {
-            var rowVectors = MemoryMarshal.Cast<sbyte, Vector128<sbyte>>(row);
-            var queryVectors = MemoryMarshal.Cast<short, Vector256<short>>(query);
+            // maddubs multiplies unsigned by signed bytes: |q| · (row · sign(q)) = q · row.
+            var rowVectors = MemoryMarshal.Cast<sbyte, Vector256<sbyte>>(row);
+            var values = MemoryMarshal.Cast<sbyte, Vector256<sbyte>>(query.Values.AsSpan(0, row.Length));
+            var magnitudes = MemoryMarshal.Cast<byte, Vector256<byte>>(query.Magnitudes.AsSpan(0, row.Length));
+            var ones = Vector256.Create((short)1);
             var sum0 = Vector256<int>.Zero;
             var sum1 = Vector256<int>.Zero;
             var j = 0;
             for (; j + 2 <= rowVectors.Length; j += 2)
             {
-                sum0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(rowVectors[j]), queryVectors[j]);
-                sum1 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(rowVectors[j + 1]), queryVectors[j + 1]);
+                var pairs0 = Avx2.MultiplyAddAdjacent(magnitudes[j], Avx2.Sign(rowVectors[j], values[j]));
+                var pairs1 = Avx2.MultiplyAddAdjacent(magnitudes[j + 1], Avx2.Sign(rowVectors[j + 1], values[j + 1]));
+                sum0 += Avx2.MultiplyAddAdjacent(pairs0, ones);
+                sum1 += Avx2.MultiplyAddAdjacent(pairs1, ones);
             }
 
             for (; j < rowVectors.Length; j++)
             {
-                sum0 += Avx2.MultiplyAddAdjacent(Avx2.ConvertToVector256Int16(rowVectors[j]), queryVectors[j]);
+                sum0 += Avx2.MultiplyAddAdjacent(Avx2.MultiplyAddAdjacent(magnitudes[j], Avx2.Sign(rowVectors[j], values[j])), ones);
             }
 
             return Vector256.Sum(sum0 + sum1);
         }
 
-        return DotInt8Portable(row, query);
+        return DotInt8Portable(row, query.Widened.AsSpan(0, row.Length));
     }
 
-    /// <summary>The same dot product with cross-platform 128-bit vectors (arm64 NEON, or no AVX2).</summary>
+    /// <summary>The same dot product with cross-platform 128-bit vectors (arm64 NEON, or no AVX2) and a 16-bit query.</summary>
     public static int DotInt8Portable(ReadOnlySpan<sbyte> row, ReadOnlySpan<short> query)
     {
         var rowVectors = MemoryMarshal.Cast<sbyte, Vector128<sbyte>>(row);

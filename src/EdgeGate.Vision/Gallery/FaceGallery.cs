@@ -27,12 +27,6 @@ public sealed class FaceGallery : IDisposable
     private static float[]? threadQueryFloats;
 
     [ThreadStatic]
-    private static short[]? threadQueryShorts;
-
-    [ThreadStatic]
-    private static sbyte[]? threadQueryBytes;
-
-    [ThreadStatic]
     private static float[]? threadRowFloats;
 
     private readonly FaceGalleryOptions options;
@@ -326,18 +320,7 @@ public sealed class FaceGallery : IDisposable
         CheckDimension(query.Length, nameof(query));
         var unit = threadQueryFloats is { } floats && floats.Length == Stride ? floats : threadQueryFloats = new float[Stride];
         EmbeddingKernels.Normalise(query, unit, nameof(query));
-        short[] quantised = [];
-        var queryInverseScale = 0f;
-        if (options.Precision == GalleryPrecision.Int8)
-        {
-            quantised = threadQueryShorts is { } shorts && shorts.Length == Stride ? shorts : threadQueryShorts = new short[Stride];
-            var bytes = threadQueryBytes is { } buffer && buffer.Length == Stride ? buffer : threadQueryBytes = new sbyte[Stride];
-            queryInverseScale = EmbeddingKernels.Quantise(unit.AsSpan(0, Dimension), bytes);
-            for (var i = 0; i < Stride; i++)
-            {
-                quantised[i] = i < Dimension ? bytes[i] : (short)0;
-            }
-        }
+        var quantised = options.Precision == GalleryPrecision.Int8 ? QuantisedQuery.ForCurrentThread(unit, Dimension, Stride) : null;
 
         gate.EnterReadLock();
         try
@@ -347,13 +330,13 @@ public sealed class FaceGallery : IDisposable
             var threads = options.SearchThreads;
             if (threads > 1 && templateCount >= Math.Max(options.MinimumRowsForParallelSearch, threads * 1024))
             {
-                var scan = new ParallelScan(this, unit, quantised, queryInverseScale, threads);
+                var scan = new ParallelScan(this, unit, quantised, threads);
                 Parallel.For(0, threads, new ParallelOptions { MaxDegreeOfParallelism = threads }, scan.ScanPartition);
                 top = scan.Result;
             }
             else
             {
-                ScanRows(0, templateCount, unit, quantised, queryInverseScale, ref top);
+                ScanRows(0, templateCount, unit, quantised, ref top);
             }
 
             if (top.BestPerson < 0)
@@ -428,7 +411,7 @@ public sealed class FaceGallery : IDisposable
     }
 
     /// <summary>Scans global rows [start, end) — rows numbered across chunks in order.</summary>
-    private void ScanRows(int start, int end, float[] unit, short[] quantised, float queryInverseScale, ref TopTwoPersons top)
+    private void ScanRows(int start, int end, float[] unit, QuantisedQuery? quantised, ref TopTwoPersons top)
     {
         var offset = 0;
         foreach (var chunk in chunks)
@@ -443,7 +426,7 @@ public sealed class FaceGallery : IDisposable
                 }
                 else
                 {
-                    EmbeddingKernels.ScanInt8(chunk, from, to, quantised, queryInverseScale, eligibleByIndex, ref top);
+                    EmbeddingKernels.ScanInt8(chunk, from, to, quantised!, eligibleByIndex, ref top);
                 }
             }
 
@@ -561,7 +544,7 @@ public sealed class FaceGallery : IDisposable
     }
 
     /// <summary>One parallel search: the rows split into equal ranges, partial top twos merged exactly.</summary>
-    private sealed class ParallelScan(FaceGallery gallery, float[] unit, short[] quantised, float queryInverseScale, int partitions)
+    private sealed class ParallelScan(FaceGallery gallery, float[] unit, QuantisedQuery? quantised, int partitions)
     {
         private TopTwoPersons result = TopTwoPersons.Empty;
 
@@ -573,7 +556,7 @@ public sealed class FaceGallery : IDisposable
             var start = (int)((long)total * partition / partitions);
             var end = (int)((long)total * (partition + 1) / partitions);
             var local = TopTwoPersons.Empty;
-            gallery.ScanRows(start, end, unit, quantised, queryInverseScale, ref local);
+            gallery.ScanRows(start, end, unit, quantised, ref local);
             lock (this)
             {
                 result.Merge(local);

@@ -25,7 +25,7 @@ public sealed class FaceGalleryOptions
     /// Largest number of rows in one storage chunk. Chunks start small and double up to this size, so
     /// a small gallery stays small and a large one never needs a single huge array.
     /// </summary>
-    public int MaximumRowsPerChunk { get; set; } = 65536;
+    public int MaximumRowsPerChunk { get; set; } = 16384;
 
     /// <summary>
     /// Threads one search may use (1 = the calling thread only). Only galleries of at least

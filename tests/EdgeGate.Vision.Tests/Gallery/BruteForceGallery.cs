@@ -44,12 +44,24 @@ internal sealed class BruteForceGallery
     public List<(string Person, double Similarity)> Rank(float[] query)
     {
         var unit = Normalise(query);
-        return templates.Values
-            .Where(value => !ineligible.Contains(value.Person))
-            .GroupBy(value => value.Person)
-            .Select(group => (group.Key, group.Max(value => Dot(value.Unit, unit))))
-            .OrderByDescending(pair => pair.Item2)
-            .ToList();
+        var maxima = new Dictionary<string, double>();
+        foreach (var (person, vector) in templates.Values)
+        {
+            if (ineligible.Contains(person))
+            {
+                continue;
+            }
+
+            var similarity = Dot(vector, unit);
+            if (!maxima.TryGetValue(person, out var current) || similarity > current)
+            {
+                maxima[person] = similarity;
+            }
+        }
+
+        var ranking = maxima.Select(pair => (pair.Key, pair.Value)).ToList();
+        ranking.Sort((a, b) => b.Value.CompareTo(a.Value));
+        return ranking;
     }
 
     public static float[] Normalise(float[] vector)

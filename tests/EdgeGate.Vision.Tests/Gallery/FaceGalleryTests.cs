@@ -37,7 +37,7 @@ public sealed class FaceGalleryTests
         }
 
         Assert.Equal(3000, gallery.TemplateCount);
-        for (var q = 0; q < 300; q++)
+        for (var q = 0; q < 200; q++)
         {
             var query = data.NextUnit();
             GalleryAssertions.SameAsBruteForce(reference, gallery.Search(query), query);
