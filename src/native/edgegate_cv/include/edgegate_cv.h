@@ -1,6 +1,14 @@
 /* EdgeGate OpenCV shim: a flat, defensive C ABI over OpenCV 4.6.
  * Every function returns an egcv_status; on failure egcv_last_error() gives the message
- * (thread-local). No C++ exception ever crosses this boundary. */
+ * (thread-local). No C++ exception ever crosses this boundary.
+ *
+ * Images cross the boundary as caller-owned buffers described by width, height, stride (bytes per
+ * row, >= width * channels) and channels (1 = grey, 3 = BGR or RGB), plus the buffer length in
+ * bytes, which is checked against the layout before any pixel is touched. 8 bits per channel only.
+ *
+ * Ownership: egcv_image and egcv_capture handles are created by the shim and released by the
+ * matching *_release call (NULL is accepted). Encoded bytes are malloc'ed by the shim and freed
+ * with egcv_free. Nothing else is retained after a call returns. */
 #ifndef EDGEGATE_CV_H
 #define EDGEGATE_CV_H
 #include <stdint.h>
@@ -12,20 +20,132 @@ extern "C" {
 #define EGCV_API __attribute__((visibility("default")))
 
 /* Bumped on every incompatible change; the managed side checks it once at start. */
-#define EGCV_ABI_VERSION 1
+#define EGCV_ABI_VERSION 2
 
 typedef int32_t egcv_status;
 enum {
     EGCV_OK = 0,
-    EGCV_ERROR = 1,           /* OpenCV or C++ exception; see egcv_last_error() */
-    EGCV_INVALID_ARGUMENT = 2,
+    EGCV_ERROR = 1,             /* OpenCV or C++ exception, or an operation failed; see egcv_last_error() */
+    EGCV_INVALID_ARGUMENT = 2,  /* a null pointer, a bad size, a buffer too short for its layout */
+    EGCV_BUFFER_TOO_SMALL = 3,  /* the destination cannot hold the result; the sizes are reported */
 };
+
+/* Interpolation, values as in OpenCV. */
+enum {
+    EGCV_INTER_NEAREST = 0,
+    EGCV_INTER_LINEAR = 1,
+    EGCV_INTER_AREA = 3,
+};
+
+/* Colour conversions, values as in OpenCV's cv::ColorConversionCodes. */
+enum {
+    EGCV_COLOR_BGR2RGB = 4,     /* also RGB2BGR: the same swap */
+    EGCV_COLOR_BGR2GRAY = 6,
+    EGCV_COLOR_RGB2GRAY = 7,
+    EGCV_COLOR_GRAY2BGR = 8,
+};
+
+/* Encoded image formats. */
+enum {
+    EGCV_FORMAT_JPEG = 1,
+    EGCV_FORMAT_PNG = 2,
+};
+
+/* Capture properties, values as in OpenCV's cv::VideoCaptureProperties. */
+enum {
+    EGCV_CAP_POS_MSEC = 0,
+    EGCV_CAP_FRAME_WIDTH = 3,
+    EGCV_CAP_FRAME_HEIGHT = 4,
+    EGCV_CAP_FPS = 5,
+    EGCV_CAP_FRAME_COUNT = 7,
+};
+
+typedef struct egcv_image egcv_image;
+typedef struct egcv_capture egcv_capture;
 
 EGCV_API int32_t egcv_abi_version(void);
 /* OpenCV version string, static storage. */
 EGCV_API const char* egcv_opencv_version(void);
-/* Message of the last failed call on this thread, static thread-local storage. */
+/* Message of the last failed call on this thread, static thread-local storage ("" after success). */
 EGCV_API const char* egcv_last_error(void);
+/* Frees memory the shim allocated for the caller (encoded bytes). NULL is accepted. */
+EGCV_API void egcv_free(void* pointer);
+
+/* ---- Images ---------------------------------------------------------------------------------- */
+
+/* Decodes JPEG/PNG (anything imdecode reads) into a BGR 8UC3 image owned by the shim.
+ * Width, height and stride (always width * 3) are reported; copy the pixels out with
+ * egcv_image_copy_to and release the handle. Undecodable data is EGCV_ERROR with a message. */
+EGCV_API egcv_status egcv_image_decode(const uint8_t* data, int64_t length, egcv_image** image,
+                                       int32_t* width, int32_t* height, int32_t* stride);
+/* Copies the decoded BGR pixels into a caller buffer with its own stride (>= width * 3). */
+EGCV_API egcv_status egcv_image_copy_to(const egcv_image* image, uint8_t* destination,
+                                        int64_t destination_length, int32_t destination_stride);
+EGCV_API void egcv_image_release(egcv_image* image);
+
+/* Encodes a BGR (3 channels) or grey (1 channel) buffer. quality (1..100) is used by JPEG only.
+ * On success *encoded is malloc'ed by the shim (free it with egcv_free), *encoded_length its size. */
+EGCV_API egcv_status egcv_image_encode(const uint8_t* source, int64_t source_length, int32_t width,
+                                       int32_t height, int32_t stride, int32_t channels,
+                                       int32_t format, int32_t quality, uint8_t** encoded,
+                                       int64_t* encoded_length);
+
+/* Resizes source into destination (same channel count, sizes from the layouts). */
+EGCV_API egcv_status egcv_resize(const uint8_t* source, int64_t source_length, int32_t source_width,
+                                 int32_t source_height, int32_t source_stride, int32_t channels,
+                                 uint8_t* destination, int64_t destination_length,
+                                 int32_t destination_width, int32_t destination_height,
+                                 int32_t destination_stride, int32_t interpolation);
+
+/* Converts colour; the channel counts must be the ones the conversion code implies. */
+EGCV_API egcv_status egcv_cvt_color(const uint8_t* source, int64_t source_length, int32_t width,
+                                    int32_t height, int32_t source_stride, int32_t source_channels,
+                                    uint8_t* destination, int64_t destination_length,
+                                    int32_t destination_stride, int32_t destination_channels,
+                                    int32_t code);
+
+/* warpAffine with a 2x3 row-major matrix mapping source to destination coordinates
+ * (dst(x, y) = src(M^-1 (x, y))), bilinear, BORDER_CONSTANT with 0. */
+EGCV_API egcv_status egcv_warp_affine(const uint8_t* source, int64_t source_length,
+                                      int32_t source_width, int32_t source_height,
+                                      int32_t source_stride, int32_t channels,
+                                      uint8_t* destination, int64_t destination_length,
+                                      int32_t destination_width, int32_t destination_height,
+                                      int32_t destination_stride, const double* matrix);
+
+/* ---- Video capture (FFMPEG backend) ---------------------------------------------------------- */
+
+/* Opens a URL (rtsp://, http://) or a file path with the FFMPEG backend. The timeouts are passed
+ * to OpenCV at open time (CAP_PROP_OPEN_TIMEOUT_MSEC / CAP_PROP_READ_TIMEOUT_MSEC).
+ * ffmpeg_options: "key;value|key;value" for OPENCV_FFMPEG_CAPTURE_OPTIONS, or NULL for the default
+ * "rtsp_transport;tcp|probesize;32768|analyzeduration;200000". The variable is set inside the shim
+ * under a mutex for the duration of the open (OpenCV serialises opens process-wide anyway).
+ * A failed open is EGCV_ERROR with a message (passwords in the URL are masked). */
+EGCV_API egcv_status egcv_capture_open(const char* url, int32_t open_timeout_ms,
+                                       int32_t read_timeout_ms, const char* ffmpeg_options,
+                                       egcv_capture** capture);
+/* Size of the frames the stream reports after open (0 when unknown). */
+EGCV_API egcv_status egcv_capture_frame_size(egcv_capture* capture, int32_t* width, int32_t* height);
+/* Grabs, decodes and copies the next frame as BGR into destination (stride >= width * 3, or 0 for
+ * rows packed at width * 3 whatever the frame's width).
+ * *has_frame = 0 when no frame came (end of a file, or the read timed out / the stream ended).
+ * When the destination is too small: EGCV_BUFFER_TOO_SMALL, *width and *height report the frame,
+ * the frame is kept and egcv_capture_copy_frame copies it once the caller has a bigger buffer.
+ * *timestamp_ms is the stream position of the frame (CAP_PROP_POS_MSEC), made strictly increasing:
+ * frames without a usable position (early RTSP frames) get the previous one plus a frame interval,
+ * and a step back shifts later positions to continue from the last one. It is not wall-clock time. */
+EGCV_API egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destination,
+                                       int64_t destination_length, int32_t destination_stride,
+                                       int32_t* has_frame, int32_t* width, int32_t* height,
+                                       double* timestamp_ms);
+/* Copies the last frame read again (after EGCV_BUFFER_TOO_SMALL); stride 0 = packed. */
+EGCV_API egcv_status egcv_capture_copy_frame(egcv_capture* capture, uint8_t* destination,
+                                             int64_t destination_length, int32_t destination_stride);
+/* Grabs the next frame without converting it (to skip frames). *grabbed = 0 as for has_frame. */
+EGCV_API egcv_status egcv_capture_grab(egcv_capture* capture, int32_t* grabbed);
+/* Reads a property (EGCV_CAP_*). */
+EGCV_API egcv_status egcv_capture_get(egcv_capture* capture, int32_t property, double* value);
+EGCV_API void egcv_capture_release(egcv_capture* capture);
 
 #ifdef __cplusplus
 }
