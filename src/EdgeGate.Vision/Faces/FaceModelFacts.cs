@@ -7,13 +7,20 @@ namespace EdgeGate.Vision.Faces;
 /// The face-specific model facts that <c>models/manifest.json</c> keeps beside each model's
 /// inputs and outputs: the detector's post-processing ("detect".postprocessing), which landmarks
 /// make the five points ("landmarks".fivePoints), the alignment reference points of the
-/// embedding model ("embedding".alignmentReference) and the liveness crop ("liveness".cropScale,
+/// embedding model ("embedding".alignmentReference), the smallest raw embedding norm of a real
+/// face ("embedding".minimumFaceNorm) and the liveness crop ("liveness".cropScale,
 /// realClassIndex). None of these live as literals in code.
 /// </summary>
+/// <param name="MinimumFaceNorm">
+/// Detections whose raw embedding norm is below this are not faces (textured background, a
+/// blurred face far behind): measured on the face test photos, false detections gave norms of
+/// 1.5–2.1 and real faces 2.7–4.9.
+/// </param>
 public sealed record FaceModelFacts(
     DetectorPostprocessing DetectorPostprocessing,
     LandmarkLayout LandmarkLayout,
     IReadOnlyList<Vector2> AlignmentReference,
+    float MinimumFaceNorm,
     float LivenessCropScale,
     int LivenessRealClassIndex)
 {
@@ -45,7 +52,8 @@ public sealed record FaceModelFacts(
                 Indices(fivePoints, "mouthLeft", source),
                 Indices(fivePoints, "mouthRight", source));
 
-            var reference = Required(Required(models, "embedding", source), "alignmentReference", source)
+            var embedding = Required(models, "embedding", source);
+            var reference = Required(embedding, "alignmentReference", source)
                 .EnumerateArray()
                 .Select(point => point.GetArrayLength() == 2
                     ? new Vector2(point[0].GetSingle(), point[1].GetSingle())
@@ -56,6 +64,12 @@ public sealed record FaceModelFacts(
                 throw new InvalidDataException($"{source}: alignmentReference needs {FivePoints.Count} points, has {reference.Length}");
             }
 
+            var minimumFaceNorm = Required(embedding, "minimumFaceNorm", source).GetSingle();
+            if (!(minimumFaceNorm >= 0f))
+            {
+                throw new InvalidDataException($"{source}: embedding minimumFaceNorm must not be negative");
+            }
+
             var liveness = Required(models, "liveness", source);
             var cropScale = Required(liveness, "cropScale", source).GetSingle();
             if (!(cropScale > 0f))
@@ -63,7 +77,7 @@ public sealed record FaceModelFacts(
                 throw new InvalidDataException($"{source}: liveness cropScale must be positive");
             }
             var realClassIndex = Required(liveness, "realClassIndex", source).GetInt32();
-            return new FaceModelFacts(detector, layout, reference, cropScale, realClassIndex);
+            return new FaceModelFacts(detector, layout, reference, minimumFaceNorm, cropScale, realClassIndex);
         }
         catch (Exception exception) when (exception is JsonException or InvalidOperationException or FormatException)
         {

@@ -9,6 +9,9 @@ public enum FaceQualityVerdict
     TooSmall,
     TooBlurred,
     TooTurned,
+
+    /// <summary>The photo could not be decoded (enrolment only).</summary>
+    UnreadableImage,
 }
 
 /// <summary>
@@ -59,6 +62,7 @@ public readonly record struct FaceQualityDecision(FaceQualityVerdict Verdict, in
         FaceQualityVerdict.TooSmall => $"the face is too small (under {thresholds.MinimumSizePixels} pixels)",
         FaceQualityVerdict.TooBlurred => "the face is too blurred",
         FaceQualityVerdict.TooTurned => $"the head is turned more than {thresholds.MaximumYawDegrees:0} degrees: look at the camera",
+        FaceQualityVerdict.UnreadableImage => "the photo cannot be read: not a JPEG or PNG image, or damaged",
         _ => Verdict.ToString(),
     };
 }

@@ -20,6 +20,7 @@ public sealed class FaceModelFactsTests
         Assert.Equal(92.2041f, facts.AlignmentReference[4].Y, 4);
         Assert.Equal(2.7f, facts.LivenessCropScale);
         Assert.Equal(0, facts.LivenessRealClassIndex);
+        Assert.Equal(2.4f, facts.MinimumFaceNorm);
         facts.LandmarkLayout.Validate(68);
     }
 
