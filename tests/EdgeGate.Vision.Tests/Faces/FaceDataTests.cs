@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Vision.Faces;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Vision.Tests.Faces;
@@ -18,6 +18,18 @@ public sealed class FaceDataTests(FacePipelineFixture fixture, ITestOutputHelper
         Assert.Equal(0, report.ImagesFailed);
         Assert.True(report.LabelledPhotos >= 80, $"{report.LabelledPhotos} labelled photos");
         Assert.Empty(report.LabelledWithoutExactlyOneFace.Select(photo => $"{photo.Photo.Path}: {photo.FacesFound} faces"));
+    }
+
+    [FaceDataFact]
+    public void Default_quality_gate_accepts_the_labelled_faces()
+    {
+        var gate = new FaceQualityGate();
+        var rejected = fixture.FaceData.Photos
+            .Where(photo => photo.Photo.IsLabelled && photo.Quality is not null && gate.Check(photo.Quality.Value) != FaceQualityVerdict.Accepted)
+            .Select(photo => $"{photo.Photo.Path}: {gate.Check(photo.Quality!.Value)} {photo.Quality}")
+            .ToList();
+
+        Assert.Empty(rejected);
     }
 
     [FaceDataFact]
