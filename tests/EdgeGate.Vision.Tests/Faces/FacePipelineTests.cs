@@ -113,15 +113,21 @@ public sealed class FacePipelineTests(FacePipelineFixture fixture)
             fixture.Pipeline.Analyse(photo.AsReadOnlySpan(), analysis);
         }
 
-        var before = GC.GetAllocatedBytesForCurrentThread();
-        for (var run = 0; run < 3; run++)
+        // A per-frame allocation shows in every window; a one-off (a method tiered up by the JIT
+        // in the middle of a window) does not, so the best of three windows must be zero.
+        var allocations = new List<long>();
+        for (var window = 0; window < 3 && (allocations.Count == 0 || allocations[^1] != 0); window++)
         {
-            fixture.Pipeline.Analyse(photo.AsReadOnlySpan(), analysis);
+            var before = GC.GetAllocatedBytesForCurrentThread();
+            for (var run = 0; run < 3; run++)
+            {
+                fixture.Pipeline.Analyse(photo.AsReadOnlySpan(), analysis);
+            }
+            allocations.Add(GC.GetAllocatedBytesForCurrentThread() - before);
         }
-        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
+        Assert.True(allocations[^1] == 0, $"bytes allocated per window of 3 frames: {string.Join(", ", allocations)}");
         Assert.True(analysis.Faces.Count >= 2);
-        Assert.Equal(0, allocated);
         Assert.True(analysis.Timings.Inference > TimeSpan.Zero && analysis.Timings.Inference <= analysis.Timings.Total);
         Assert.True(analysis.Timings.Embed > TimeSpan.Zero && analysis.Timings.Liveness > TimeSpan.Zero);
     }
@@ -153,6 +159,12 @@ public sealed class FacePipelineTests(FacePipelineFixture fixture)
         Assert.NotNull(single.Face);
         Assert.True(single.IsAccepted, single.Reason);
         Assert.True(single.Face!.Similarity(face) > 0.9f, "the portrait's embedding matches the face in the group photo");
+        var enrolledAt = new DateTimeOffset(2026, 11, 23, 12, 0, 0, TimeSpan.Zero);
+        var template = single.Face.ToTemplate("resident-7", enrolledAt, "ab12");
+        Assert.Equal(fixture.Pipeline.EmbeddingModelId, template.ModelId);
+        Assert.Equal(single.Face.Embedding.ToArray(), template.Embedding);
+        Assert.InRange(template.Quality, 0.3f, 1f);
+        Assert.Equal("resident-7", template.PersonId);
 
         // The same portrait shrunk below the minimum size is rejected as too small.
         var tiny = new FaceQualityGate(new FaceQualityThresholds { MinimumSizePixels = 4000 });
