@@ -400,18 +400,11 @@ public sealed class CameraCapture : IAsyncDisposable
             lastErrorAt = timeProvider.GetUtcNow();
             nextAttemptAt = lastErrorAt + delay;
         }
-        SetState(next, error, delay, force: true);
-        WaitOrStop(delay);
-    }
-
-    private void WaitOrStop(TimeSpan delay)
-    {
-        if (delay <= TimeSpan.Zero || stopping.IsCancellationRequested)
-        {
-            return;
-        }
+        // Arm the timer before announcing the state, so that whoever reacts to the announcement
+        // (a test advancing a fake clock) cannot move time past a timer that does not exist yet.
         using var elapsed = new ManualResetEventSlim(false);
         using var timer = timeProvider.CreateTimer(static signal => ((ManualResetEventSlim)signal!).Set(), elapsed, delay, Timeout.InfiniteTimeSpan);
+        SetState(next, error, delay, force: true);
         try
         {
             elapsed.Wait(stopping.Token);
