@@ -1,12 +1,16 @@
 using System.CommandLine;
+using EdgeGate.Gateway.Cli;
 
 namespace EdgeGate.Gateway;
 
 public static class Program
 {
-    public static int Main(string[] args)
+    public static async Task<int> Main(string[] args)
     {
-        var root = new RootCommand("EdgeGate: face-recognition access gateway for gates and doors.");
-        return root.Parse(args).Invoke();
+        var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
+        {
+            DoctorCommand.Create(),
+        };
+        return await root.Parse(args).InvokeAsync();
     }
 }

@@ -1,0 +1,148 @@
+using System.Diagnostics;
+using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Models;
+
+namespace EdgeGate.Vision.Benchmarks;
+
+/// <summary>What to measure: one model, one intra-op thread count, a number of timed runs after a warm-up.</summary>
+public sealed record OnnxBenchmarkSettings
+{
+    /// <summary>Path of the .onnx file.</summary>
+    public required string ModelPath { get; init; }
+
+    public int Threads { get; init; } = 1;
+
+    public int Runs { get; init; } = 200;
+
+    public int WarmUpRuns { get; init; } = 10;
+
+    public bool AllowSpinning { get; init; }
+}
+
+/// <summary>Latencies of the timed runs (milliseconds) and managed bytes allocated per run after warm-up.</summary>
+public sealed record OnnxBenchmarkResult(
+    string ModelPath,
+    string RuntimeVersion,
+    int Threads,
+    bool AllowSpinning,
+    int Runs,
+    int WarmUpRuns,
+    double LoadMilliseconds,
+    double MedianMilliseconds,
+    double P90Milliseconds,
+    double MeanMilliseconds,
+    double MinimumMilliseconds,
+    double MaximumMilliseconds,
+    double BytesAllocatedPerRun);
+
+/// <summary>
+/// Times <see cref="InferenceSession.Run(TensorBinding)"/> on one model with a deterministic input
+/// (element i = sin(i·0.001)·0.9), the way the face pipeline runs it: pre-allocated pinned
+/// tensors, one inter-op thread, the given intra-op thread count.
+/// </summary>
+public static class OnnxBenchmark
+{
+    /// <summary>
+    /// A model key of the manifest (detect, landmarks, embedding, liveness) becomes the path of
+    /// that model; anything else is taken as a file path.
+    /// </summary>
+    public static string ResolveModelPath(string modelOrPath, string? modelsDirectory = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelOrPath);
+        if (ModelNames.All.Contains(modelOrPath, StringComparer.OrdinalIgnoreCase))
+        {
+            return ModelCatalog.Locate(modelsDirectory).GetModelPath(modelOrPath.ToLowerInvariant());
+        }
+        if (!File.Exists(modelOrPath))
+        {
+            throw new FileNotFoundException(
+                $"'{modelOrPath}' is neither a model name ({string.Join(", ", ModelNames.All)}) nor an existing file", modelOrPath);
+        }
+        return Path.GetFullPath(modelOrPath);
+    }
+
+    public static OnnxBenchmarkResult Run(OnnxBenchmarkSettings settings, OnnxRuntime? runtime = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentOutOfRangeException.ThrowIfLessThan(settings.Runs, 1, nameof(settings.Runs));
+        ArgumentOutOfRangeException.ThrowIfNegative(settings.WarmUpRuns, nameof(settings.WarmUpRuns));
+        runtime ??= OnnxRuntime.Load();
+        var options = new SessionOptions
+        {
+            IntraOpNumThreads = settings.Threads,
+            InterOpNumThreads = 1,
+            AllowSpinning = settings.AllowSpinning,
+        };
+
+        var loadStart = Stopwatch.GetTimestamp();
+        using var session = new InferenceSession(settings.ModelPath, options, runtime);
+        var loadMilliseconds = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
+        using var binding = session.CreateBinding();
+        foreach (var input in binding.Inputs)
+        {
+            FillDeterministic(input.Span);
+        }
+
+        for (var run = 0; run < settings.WarmUpRuns; run++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            session.Run(binding);
+        }
+
+        var milliseconds = new double[settings.Runs];
+        var allocatedBefore = GC.GetAllocatedBytesForCurrentThread();
+        for (var run = 0; run < settings.Runs; run++)
+        {
+            var start = Stopwatch.GetTimestamp();
+            session.Run(binding);
+            milliseconds[run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
+            if (cancellationToken.IsCancellationRequested)
+            {
+                break;
+            }
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - allocatedBefore;
+        cancellationToken.ThrowIfCancellationRequested();
+
+        Array.Sort(milliseconds);
+        return new OnnxBenchmarkResult(
+            settings.ModelPath,
+            runtime.Version,
+            settings.Threads,
+            settings.AllowSpinning,
+            settings.Runs,
+            settings.WarmUpRuns,
+            loadMilliseconds,
+            Percentile(milliseconds, 0.5),
+            Percentile(milliseconds, 0.9),
+            milliseconds.Average(),
+            milliseconds[0],
+            milliseconds[^1],
+            (double)allocated / settings.Runs);
+    }
+
+    /// <summary>Percentile of sorted values, interpolating linearly between neighbours (p in [0, 1]).</summary>
+    public static double Percentile(IReadOnlyList<double> sortedValues, double fraction)
+    {
+        ArgumentNullException.ThrowIfNull(sortedValues);
+        if (sortedValues.Count == 0)
+        {
+            throw new ArgumentException("no values", nameof(sortedValues));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(fraction, 0.0);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1.0);
+        var position = fraction * (sortedValues.Count - 1);
+        var lower = (int)Math.Floor(position);
+        var upper = Math.Min(lower + 1, sortedValues.Count - 1);
+        return sortedValues[lower] + ((sortedValues[upper] - sortedValues[lower]) * (position - lower));
+    }
+
+    /// <summary>Element i = (float)(sin(i·0.001)·0.9): the input of the reference outputs in the tests.</summary>
+    public static void FillDeterministic(Span<float> destination)
+    {
+        for (var index = 0; index < destination.Length; index++)
+        {
+            destination[index] = (float)(Math.Sin(index * 0.001) * 0.9);
+        }
+    }
+}

@@ -1,0 +1,60 @@
+using EdgeGate.Vision.Benchmarks;
+using EdgeGate.Vision.Models;
+
+namespace EdgeGate.Vision.Tests.Onnx;
+
+public sealed class OnnxBenchmarkTests
+{
+    [Fact]
+    public void A_short_benchmark_reports_ordered_latencies_and_no_allocations()
+    {
+        var settings = new OnnxBenchmarkSettings
+        {
+            ModelPath = OnnxBenchmark.ResolveModelPath(ModelNames.Landmarks),
+            Threads = 1,
+            Runs = 30,
+            WarmUpRuns = 3,
+        };
+
+        var result = OnnxBenchmark.Run(settings);
+
+        Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Landmarks), result.ModelPath);
+        Assert.Equal("1.30.0", result.RuntimeVersion);
+        Assert.Equal(30, result.Runs);
+        Assert.False(result.AllowSpinning);
+        Assert.True(result.MinimumMilliseconds > 0);
+        Assert.True(result.MinimumMilliseconds <= result.MedianMilliseconds);
+        Assert.True(result.MedianMilliseconds <= result.P90Milliseconds);
+        Assert.True(result.P90Milliseconds <= result.MaximumMilliseconds);
+        Assert.InRange(result.MeanMilliseconds, result.MinimumMilliseconds, result.MaximumMilliseconds);
+        Assert.Equal(0, result.BytesAllocatedPerRun);
+    }
+
+    [Fact]
+    public void Model_names_resolve_through_the_catalog_and_unknown_names_are_refused()
+    {
+        Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding), OnnxBenchmark.ResolveModelPath("Embedding"));
+        var error = Assert.Throws<FileNotFoundException>(() => OnnxBenchmark.ResolveModelPath("pose"));
+        Assert.Contains("detect, landmarks, embedding, liveness", error.Message);
+    }
+
+    [Fact]
+    public void Percentiles_interpolate_between_sorted_values()
+    {
+        double[] values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
+        Assert.Equal(5.5, OnnxBenchmark.Percentile(values, 0.5), 10);
+        Assert.Equal(9.1, OnnxBenchmark.Percentile(values, 0.9), 10);
+        Assert.Equal(1, OnnxBenchmark.Percentile(values, 0));
+        Assert.Equal(10, OnnxBenchmark.Percentile(values, 1));
+        Assert.Equal(7, OnnxBenchmark.Percentile([7.0], 0.9));
+        Assert.Throws<ArgumentException>(() => OnnxBenchmark.Percentile([], 0.5));
+    }
+
+    [Fact]
+    public void The_benchmark_input_is_the_reference_input()
+    {
+        var benchmark = new float[5000];
+        OnnxBenchmark.FillDeterministic(benchmark);
+        Assert.Equal(ReferenceData.Create(5000), benchmark);
+    }
+}

@@ -1,0 +1,191 @@
+using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Models;
+
+namespace EdgeGate.Vision.Tests.Onnx;
+
+public sealed class RunBehaviourTests
+{
+    private static readonly TimeSpan ThreadTimeout = TimeSpan.FromSeconds(30);
+
+    [Fact]
+    public void Steady_state_runs_with_a_binding_allocate_nothing()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Detect));
+        using var binding = session.CreateBinding();
+        ReferenceData.Fill(binding.Input("input").Span);
+        for (var warmUp = 0; warmUp < 5; warmUp++)
+        {
+            session.Run(binding);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var run = 0; run < 100; run++)
+        {
+            session.Run(binding);
+        }
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+
+        Assert.Equal(0, allocated);
+        var difference = ReferenceData.MaxAbsoluteDifference(binding.Output("scores").Span, ReferenceData.ReadOutput("fr_detect", "scores"));
+        Assert.True(difference <= ReferenceData.Tolerance, $"max abs difference {difference}");
+    }
+
+    [Fact]
+    public void Two_threads_running_one_session_with_their_own_bindings_match_a_single_thread_run()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var single = session.CreateBinding();
+        ReferenceData.Fill(single.Input("input").Span);
+        session.Run(single);
+        var expected = single.Output("output").Span.ToArray();
+
+        const int RunsPerThread = 15;
+        var results = new List<float[]>[2];
+        var failures = new Exception?[2];
+        var threads = new Thread[2];
+        using var start = new Barrier(2);
+        for (var index = 0; index < threads.Length; index++)
+        {
+            var slot = index;
+            results[slot] = [];
+            threads[slot] = new Thread(() =>
+            {
+                try
+                {
+                    using var binding = session.CreateBinding();
+                    ReferenceData.Fill(binding.Input("input").Span);
+                    if (!start.SignalAndWait(ThreadTimeout))
+                    {
+                        throw new TimeoutException("the other thread did not start");
+                    }
+                    for (var run = 0; run < RunsPerThread; run++)
+                    {
+                        binding.Output("output").Span.Clear();
+                        session.Run(binding);
+                        results[slot].Add(binding.Output("output").Span.ToArray());
+                    }
+                }
+                catch (Exception exception)
+                {
+                    failures[slot] = exception;
+                }
+            })
+            { IsBackground = true };
+            threads[slot].Start();
+        }
+        foreach (var thread in threads)
+        {
+            Assert.True(thread.Join(ThreadTimeout), "a run thread did not finish in time");
+        }
+
+        Assert.Null(failures[0]);
+        Assert.Null(failures[1]);
+        foreach (var output in results.SelectMany(list => list))
+        {
+            Assert.Equal(expected, output);
+        }
+        Assert.Equal(2 * RunsPerThread, results.Sum(list => list.Count));
+        var difference = ReferenceData.MaxAbsoluteDifference(expected, ReferenceData.ReadOutput("fr_feature", "output"));
+        Assert.True(difference <= ReferenceData.Tolerance, $"max abs difference {difference}");
+    }
+
+    [Fact]
+    public void One_binding_refuses_a_second_concurrent_run()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var binding = session.CreateBinding();
+        var refused = 0;
+        var unexpected = new Exception?[2];
+        var threads = new Thread[2];
+        for (var index = 0; index < threads.Length; index++)
+        {
+            var slot = index;
+            threads[slot] = new Thread(() =>
+            {
+                for (var run = 0; run < 20; run++)
+                {
+                    try
+                    {
+                        session.Run(binding);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        Interlocked.Increment(ref refused);
+                    }
+                    catch (Exception exception)
+                    {
+                        unexpected[slot] = exception;
+                        return;
+                    }
+                }
+            })
+            { IsBackground = true };
+        }
+        foreach (var thread in threads)
+        {
+            thread.Start();
+        }
+        foreach (var thread in threads)
+        {
+            Assert.True(thread.Join(ThreadTimeout), "a run thread did not finish in time");
+        }
+
+        Assert.Null(unexpected[0]);
+        Assert.Null(unexpected[1]);
+        Assert.True(refused > 0, "two threads sharing one binding were never told it was busy");
+    }
+
+    [Fact]
+    public void An_already_cancelled_token_throws_before_running()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Landmarks));
+        using var binding = session.CreateBinding();
+        using var cancellation = new CancellationTokenSource();
+        cancellation.Cancel();
+
+        Assert.ThrowsAny<OperationCanceledException>(() => session.Run(binding, cancellation.Token));
+        Assert.ThrowsAny<OperationCanceledException>(() => session.Run(
+            new Dictionary<string, (float[] Data, long[] Shape)> { ["input"] = (new float[64 * 64], [1, 1, 64, 64]) },
+            cancellation.Token));
+        session.Run(binding);
+    }
+
+    [Fact]
+    public void Cancelling_during_a_run_terminates_it_in_ORT_and_the_binding_runs_again_afterwards()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var binding = session.CreateBinding();
+        ReferenceData.Fill(binding.Input("input").Span);
+        session.Run(binding);
+        var expected = binding.Output("output").Span.ToArray();
+
+        OperationCanceledException? terminatedByOrt = null;
+        for (var attempt = 0; attempt < 20 && terminatedByOrt is null; attempt++)
+        {
+            using var cancellation = new CancellationTokenSource();
+            cancellation.CancelAfter(TimeSpan.FromMilliseconds(1));
+            try
+            {
+                session.Run(binding, cancellation.Token);
+            }
+            catch (OperationCanceledException exception) when (exception.InnerException is OnnxRuntimeException)
+            {
+                terminatedByOrt = exception;
+            }
+            catch (OperationCanceledException)
+            {
+                // The timer fired before the run began.
+            }
+        }
+
+        Assert.NotNull(terminatedByOrt);
+        Assert.Contains("terminate", ((OnnxRuntimeException)terminatedByOrt.InnerException!).NativeMessage, StringComparison.OrdinalIgnoreCase);
+
+        binding.Output("output").Span.Clear();
+        using (var live = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
+        {
+            session.Run(binding, live.Token);
+        }
+        Assert.Equal(expected, binding.Output("output").Span.ToArray());
+    }
+}
