@@ -12,6 +12,12 @@ namespace EdgeGate.Gateway.Services;
 /// <summary>Running figures of the recognition loop (for health and the benchmark).</summary>
 public sealed class RecognitionStatistics
 {
+    /// <summary>Latest frame latencies kept for percentiles.</summary>
+    public const int LatencySamples = 8192;
+
+    private readonly double[] latencies = new double[LatencySamples];
+    private readonly Lock latencyGate = new();
+    private long latencyCount;
     private long framesAnalysed;
     private long analysisTicks;
     private long failures;
@@ -33,6 +39,37 @@ public sealed class RecognitionStatistics
     {
         Interlocked.Increment(ref framesAnalysed);
         Interlocked.Add(ref analysisTicks, stopwatchTicks);
+    }
+
+    /// <summary>
+    /// Arrival-to-done latency of the latest analysed frames (up to <see cref="LatencySamples"/>),
+    /// in milliseconds: how old a frame's view is when its result is known.
+    /// </summary>
+    public double[] FrameLatencyMilliseconds()
+    {
+        lock (latencyGate)
+        {
+            var count = (int)Math.Min(latencyCount, LatencySamples);
+            return latencies.AsSpan(0, count).ToArray();
+        }
+    }
+
+    /// <summary>Forgets the latency samples (e.g. after a warm-up).</summary>
+    public void ResetLatencies()
+    {
+        lock (latencyGate)
+        {
+            latencyCount = 0;
+        }
+    }
+
+    internal void FrameDone(double latencyMilliseconds)
+    {
+        lock (latencyGate)
+        {
+            latencies[latencyCount % LatencySamples] = latencyMilliseconds;
+            latencyCount++;
+        }
     }
 
     internal void Failed() => Interlocked.Increment(ref failures);
@@ -146,6 +183,7 @@ public sealed partial class RecognitionService(
             events,
             options.StrangerSnapshots ? box => StrangerSnapshot.Encode(frame.Buffer.AsReadOnlySpan(), box, options.SnapshotMaximumBytes) : null);
         Statistics.Analysed(Stopwatch.GetTimestamp() - start);
+        Statistics.FrameDone(timeProvider.GetElapsedTime(frame.ArrivalTimestamp).TotalMilliseconds);
     }
 
     private async Task PublishAsync(CancellationToken stoppingToken)
