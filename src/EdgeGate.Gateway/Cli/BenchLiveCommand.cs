@@ -165,7 +165,7 @@ internal sealed record LiveBenchResult(
             writer.WriteNull("glass_to_frame_ms");
             writer.WriteNumber("analysis_ms_mean", Math.Round(MeanAnalysisMilliseconds, 2));
             writer.WriteNumber("process_cpu_percent_of_one_core", Math.Round(ProcessCpuPercentOfOneCore, 1));
-            writer.WriteNumber("machine_cpu_percent", Math.Round(MachineCpuPercent, 1));
+            WriteNumberOrNull(writer, "machine_cpu_percent", MachineCpuPercent);
             writer.WriteNumber("logical_processors", LogicalProcessors);
             writer.WriteNumber("frame_queue_max", MaximumQueuedFrames);
             writer.WriteNumber("frame_queue_capacity", FrameQueueCapacity);
@@ -194,10 +194,23 @@ internal sealed record LiveBenchResult(
     {
         writer.WriteStartObject(name);
         writer.WriteNumber("count", percentiles.Count);
-        writer.WriteNumber("p50", Math.Round(percentiles.P50, 2));
-        writer.WriteNumber("p95", Math.Round(percentiles.P95, 2));
-        writer.WriteNumber("max", Math.Round(percentiles.Maximum, 2));
+        WriteNumberOrNull(writer, "p50", percentiles.P50);
+        WriteNumberOrNull(writer, "p95", percentiles.P95);
+        WriteNumberOrNull(writer, "max", percentiles.Maximum);
         writer.WriteEndObject();
+    }
+
+    /// <summary>No samples (NaN) is written as null: JSON has no NaN.</summary>
+    private static void WriteNumberOrNull(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, Math.Round(value, 2));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static string Invariant(FormattableString text) => text.ToString(CultureInfo.InvariantCulture);
