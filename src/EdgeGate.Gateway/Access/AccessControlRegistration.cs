@@ -13,7 +13,7 @@ public static class AccessControlRegistration
     /// <summary>
     /// Registers the decision stage: <see cref="AccessAttemptQueue"/> (where face candidates, card
     /// reads and remote unlocks go in), <see cref="DecisionFeed"/>, <see cref="AccessHistory"/>, the
-    /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorCommandQueues"/>,
+    /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
     /// and the hosted services: <see cref="DecisionService"/>, one <see cref="DoorService"/> per door and
     /// one <see cref="CardReaderService"/> per reader. Needs an <see cref="EdgeGateDatabase"/> and a
     /// <see cref="TimeProvider"/> registered (TimeProvider.System is added when none is).
@@ -25,7 +25,7 @@ public static class AccessControlRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(AccessConfiguration.ToAccessSettings(settings));
         services.AddSingleton(new AccessDoors(settings.Doors));
-        services.AddSingleton(new DoorCommandQueues(settings.Doors));
+        services.AddSingleton(new DoorRequestQueues(settings.Doors));
         services.AddSingleton<AccessHistory>();
         services.AddSingleton<AccessAttemptQueue>();
         services.AddSingleton<DecisionFeed>();
@@ -38,7 +38,7 @@ public static class AccessControlRegistration
             var name = door.Name;
             services.AddSingleton<IHostedService>(provider => new DoorService(
                 name,
-                provider.GetRequiredService<DoorCommandQueues>(),
+                provider.GetRequiredService<DoorRequestQueues>(),
                 provider.GetRequiredService<DoorDrivers>(),
                 provider.GetRequiredService<EdgeGateDatabase>(),
                 provider.GetRequiredService<DecisionFeed>(),

@@ -69,7 +69,7 @@ public static class AccessJournal
         return new JournalDraft(LaneFor(decision), DecisionType, decision.At, JsonSerializer.Serialize(payload, Json));
     }
 
-    public static JournalDraft DoorOutcomeDraft(DoorCommand command, DoorCommandOutcome outcome, TimeSpan took, DateTimeOffset at)
+    public static JournalDraft DoorOutcomeDraft(DoorRequest command, DoorCommandOutcome outcome, TimeSpan took, DateTimeOffset at)
     {
         ArgumentNullException.ThrowIfNull(command);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -151,7 +151,7 @@ public static class AccessJournal
     {
         public int Schema { get; init; }
         public required string Door { get; init; }
-        public DoorCommandKind Command { get; init; }
+        public DoorRequestKind Command { get; init; }
         public long DurationMilliseconds { get; init; }
         public long? DecisionSeq { get; init; }
         public Guid? AttemptId { get; init; }

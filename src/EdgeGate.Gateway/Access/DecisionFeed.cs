@@ -20,7 +20,7 @@ public sealed record DecisionMade(AccessAttempt Attempt, AccessDecision Decision
     : DecisionFeedItem;
 
 /// <summary>A door command carried out (or not), with the journal seq of its outcome record.</summary>
-public sealed record DoorOperated(string DoorName, DoorCommand Command, DoorCommandOutcome Outcome, TimeSpan Took, long? Seq)
+public sealed record DoorOperated(string DoorName, DoorRequest Command, DoorCommandOutcome Outcome, TimeSpan Took, long? Seq)
     : DecisionFeedItem;
 
 /// <summary>

@@ -24,7 +24,7 @@ public sealed partial class DecisionService(
     AccessHistory history,
     AccessSettings settings,
     AccessDoors doors,
-    DoorCommandQueues doorCommands,
+    DoorRequestQueues doorRequests,
     DecisionFeed feed,
     TimeProvider timeProvider,
     ILogger<DecisionService> logger) : BackgroundService
@@ -107,8 +107,8 @@ public sealed partial class DecisionService(
 
         if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
         {
-            await doorCommands.EnqueueAsync(
-                new DoorCommand(door.Name, DoorCommandKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()),
+            await doorRequests.EnqueueAsync(
+                new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()),
                 cancellationToken).ConfigureAwait(false);
         }
 

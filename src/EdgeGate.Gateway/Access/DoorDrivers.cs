@@ -24,15 +24,24 @@ public sealed partial class DoorDrivers : IDisposable
 
     private readonly Dictionary<string, IDoorDriver> drivers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SerialBus> buses = new(StringComparer.Ordinal);
+    private readonly List<IDoorDriver> owned = [];
 
     public DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider = null, ILogger<DoorDrivers>? logger = null)
+        : this(doors, timeProvider, logger, decorate: null)
+    {
+    }
+
+    /// <param name="decorate">Wraps each driver (tests observe the moment a door is driven).</param>
+    internal DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider, ILogger<DoorDrivers>? logger, Func<string, IDoorDriver, IDoorDriver>? decorate)
     {
         ArgumentNullException.ThrowIfNull(doors);
         timeProvider ??= TimeProvider.System;
         logger ??= NullLogger<DoorDrivers>.Instance;
         foreach (var door in doors)
         {
-            drivers.Add(door.Name, Create(door, timeProvider, logger));
+            var driver = Create(door, timeProvider, logger);
+            owned.Add(driver);
+            drivers.Add(door.Name, decorate is null ? driver : decorate(door.Name, driver));
         }
     }
 
@@ -45,10 +54,11 @@ public sealed partial class DoorDrivers : IDisposable
 
     public void Dispose()
     {
-        foreach (var driver in drivers.Values)
+        foreach (var driver in owned)
         {
             (driver as IDisposable)?.Dispose();
         }
+        owned.Clear();
         foreach (var bus in buses.Values)
         {
             bus.Dispose();

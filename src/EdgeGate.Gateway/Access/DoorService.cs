@@ -13,7 +13,7 @@ namespace EdgeGate.Gateway.Access;
 /// </summary>
 public sealed partial class DoorService(
     string doorName,
-    DoorCommandQueues queues,
+    DoorRequestQueues queues,
     DoorDrivers drivers,
     EdgeGateDatabase database,
     DecisionFeed feed,
@@ -42,7 +42,7 @@ public sealed partial class DoorService(
     }
 
     /// <summary>Drives the door and journals the outcome; returns what was published to the feed.</summary>
-    public async Task<DoorOperated> CarryOutAsync(DoorCommand command, CancellationToken cancellationToken)
+    public async Task<DoorOperated> CarryOutAsync(DoorRequest command, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(command);
         var driver = drivers.For(doorName);
@@ -55,8 +55,8 @@ public sealed partial class DoorService(
             {
                 outcome = command.Kind switch
                 {
-                    DoorCommandKind.Pulse => await driver.PulseAsync(command.Duration, limit.Token).ConfigureAwait(false),
-                    DoorCommandKind.HoldReleased => await driver.SetAsync(true, limit.Token).ConfigureAwait(false),
+                    DoorRequestKind.Pulse => await driver.PulseAsync(command.Duration, limit.Token).ConfigureAwait(false),
+                    DoorRequestKind.HoldReleased => await driver.SetAsync(true, limit.Token).ConfigureAwait(false),
                     _ => await driver.SetAsync(false, limit.Token).ConfigureAwait(false),
                 };
             }
@@ -96,10 +96,10 @@ public sealed partial class DoorService(
     }
 
     [LoggerMessage(EventId = 3201, Level = LogLevel.Information, Message = "Door {Door}: {Command} done in {Milliseconds:0} ms (decision seq {DecisionSeq})")]
-    private static partial void LogDone(ILogger logger, string door, DoorCommandKind command, double milliseconds, long decisionSeq);
+    private static partial void LogDone(ILogger logger, string door, DoorRequestKind command, double milliseconds, long decisionSeq);
 
     [LoggerMessage(EventId = 3202, Level = LogLevel.Error, Message = "Door {Door}: {Command} failed: {Outcome} (decision seq {DecisionSeq})")]
-    private static partial void LogFault(ILogger logger, string door, DoorCommandKind command, string outcome, long decisionSeq);
+    private static partial void LogFault(ILogger logger, string door, DoorRequestKind command, string outcome, long decisionSeq);
 
     [LoggerMessage(EventId = 3203, Level = LogLevel.Critical, Message = "Door {Door}: the door outcome could not be journaled")]
     private static partial void LogJournalFailed(ILogger logger, Exception exception, string door);

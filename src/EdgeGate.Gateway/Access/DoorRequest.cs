@@ -4,9 +4,9 @@ using EdgeGate.Gateway.Configuration;
 namespace EdgeGate.Gateway.Access;
 
 /// <summary>What a door is told to do.</summary>
-public enum DoorCommandKind
+public enum DoorRequestKind
 {
-    /// <summary>Release for <see cref="DoorCommand.Duration"/>, then lock again.</summary>
+    /// <summary>Release for <see cref="DoorRequest.Duration"/>, then lock again.</summary>
     Pulse,
     /// <summary>Hold released until told otherwise (fire alarm, office hours).</summary>
     HoldReleased,
@@ -21,9 +21,9 @@ public enum DoorCommandKind
 /// <param name="DecisionSeq">Journal seq of the decision, null when it could not be journaled.</param>
 /// <param name="AttemptId">The access attempt behind it, if any.</param>
 /// <param name="RequestedAt">When the command was queued.</param>
-public sealed record DoorCommand(
+public sealed record DoorRequest(
     string DoorName,
-    DoorCommandKind Kind,
+    DoorRequestKind Kind,
     TimeSpan Duration,
     long? DecisionSeq,
     Guid? AttemptId,
@@ -32,20 +32,20 @@ public sealed record DoorCommand(
 /// <summary>
 /// One never-dropping command queue per configured door, read by that door's <see cref="DoorService"/>.
 /// </summary>
-public sealed class DoorCommandQueues
+public sealed class DoorRequestQueues
 {
     /// <summary>Commands that may wait per door before the decision stage waits.</summary>
     public const int CapacityPerDoor = 64;
 
-    private readonly Dictionary<string, (DoorOptions Options, Channel<DoorCommand> Channel)> doors =
+    private readonly Dictionary<string, (DoorOptions Options, Channel<DoorRequest> Channel)> doors =
         new(StringComparer.OrdinalIgnoreCase);
 
-    public DoorCommandQueues(IEnumerable<DoorOptions> doorOptions)
+    public DoorRequestQueues(IEnumerable<DoorOptions> doorOptions)
     {
         ArgumentNullException.ThrowIfNull(doorOptions);
         foreach (var options in doorOptions)
         {
-            doors.Add(options.Name, (options, Channel.CreateBounded<DoorCommand>(
+            doors.Add(options.Name, (options, Channel.CreateBounded<DoorRequest>(
                 new BoundedChannelOptions(CapacityPerDoor) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true })));
         }
     }
@@ -56,11 +56,11 @@ public sealed class DoorCommandQueues
 
     public bool Contains(string doorName) => doors.ContainsKey(doorName);
 
-    public ChannelReader<DoorCommand> ReaderFor(string doorName) => doors[doorName].Channel.Reader;
+    public ChannelReader<DoorRequest> ReaderFor(string doorName) => doors[doorName].Channel.Reader;
 
     /// <summary>Queues a command; waits while that door's queue is full, never drops it.</summary>
     /// <exception cref="KeyNotFoundException">No door of that name is configured.</exception>
-    public ValueTask EnqueueAsync(DoorCommand command, CancellationToken cancellationToken = default)
+    public ValueTask EnqueueAsync(DoorRequest command, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(command);
         if (!doors.TryGetValue(command.DoorName, out var door))
