@@ -36,6 +36,11 @@ public sealed record AccessAttempt(
     /// <summary>Recognition's track id for a face, when the attempt came from a camera.</summary>
     public long? TrackId { get; init; }
 
+    /// <summary>A face from recognition: a candidate (person id) or a stranger (null person id).</summary>
+    /// <param name="at">When the frame that completed the vote arrived.</param>
+    public static AccessAttempt ForFace(FaceCredential credential, string doorName, DateTimeOffset at, long? trackId = null) =>
+        new(credential, doorName, at, AccessAttemptSource.Camera) { TrackId = trackId };
+
     public static AccessAttempt ForCard(string uid, string readerName, string doorName, DateTimeOffset at) =>
         new(new CardCredential(uid, readerName), doorName, at, AccessAttemptSource.CardReader);
 

@@ -12,7 +12,7 @@ public static class EnrolmentRegistration
 {
     /// <summary>
     /// Registers the recognition gallery (<see cref="FaceGallery"/> with the site's match threshold and
-    /// margin), its <see cref="GallerySynchroniser"/> (gate eligibility: expired persons never match)
+    /// margin, unless the live path registered it first: it is one shared singleton), its <see cref="GallerySynchroniser"/> (gate eligibility: expired persons never match)
     /// and the hosted <see cref="GallerySyncService"/>. <paramref name="modelId"/> and
     /// <paramref name="dimension"/> come from the loaded face pipeline (FacePipeline.EmbeddingModelId
     /// and EmbeddingDimension). Needs an <see cref="EdgeGateDatabase"/>; uses the
@@ -23,7 +23,7 @@ public static class EnrolmentRegistration
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(_ => new FaceGallery(new FaceGalleryOptions
+        services.TryAddSingleton(_ => new FaceGallery(new FaceGalleryOptions
         {
             Dimension = dimension,
             Thresholds = new MatchThresholds((float)settings.Recognition.MatchThreshold, (float)settings.Recognition.Margin),
