@@ -61,7 +61,7 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         return directory;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(string input, params string[] arguments)
+    private async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] arguments)
     {
         var root = new RootCommand("test")
         {
@@ -78,7 +78,7 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         return (exitCode, standardOutput.ToString(), standardError.ToString());
     }
 
-    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => RunAsync("", arguments);
+    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => RunWithInputAsync("", arguments);
 
     [Fact]
     public async Task Persons_and_cards_round_trip_with_tables_and_clear_errors()
@@ -142,12 +142,12 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         Assert.Equal(0, (await RunAsync("persons", "add", "m-1", "--name", "Moving Out")).ExitCode);
         Assert.Equal(0, (await RunAsync("cards", "issue", "AB01", "--person", "m-1", "--until", "2029-01-01")).ExitCode);
 
-        var declined = await RunAsync("no\n", "persons", "deregister", "m-1");
+        var declined = await RunWithInputAsync("no\n", "persons", "deregister", "m-1");
         Assert.Equal(1, declined.ExitCode);
         Assert.Contains("Type 'yes'", declined.Output, StringComparison.Ordinal);
         Assert.Contains("active", (await RunAsync("persons", "show", "m-1")).Output, StringComparison.Ordinal);
 
-        var confirmed = await RunAsync("yes\n", "persons", "deregister", "m-1");
+        var confirmed = await RunWithInputAsync("yes\n", "persons", "deregister", "m-1");
         Assert.Equal(0, confirmed.ExitCode);
         Assert.Contains("1 card(s) revoked", confirmed.Output, StringComparison.Ordinal);
 
