@@ -64,6 +64,8 @@ internal static class EnrolCommand
                     new FacePipelineOptions
                     {
                         Threads = settings.Models.IntraOpThreads,
+                        // Enrolment photos are taken by the office; liveness is for the gate camera.
+                        ComputeLiveness = false,
                         OnnxRuntimeLibraryPath = string.IsNullOrWhiteSpace(settings.Models.OnnxRuntimeLibrary) ? null : settings.Models.OnnxRuntimeLibrary,
                     });
             }

@@ -78,11 +78,14 @@ public sealed class AccessModbusIntegrationTests(ITestOutputHelper output) : IAs
         await using var host = await AccessTestHost.StartAsync(Configure);
         var attempt = AccessAttempt.ForRemote("office-1", "installer check", "gate", DateTimeOffset.UtcNow);
 
+        // Stopwatch and the slave's time.monotonic() both read CLOCK_MONOTONIC.
+        var submittedAt = (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;
         await host.Attempts.SubmitAsync(attempt);
         var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == attempt.Id, TimeSpan.FromSeconds(10));
 
         Assert.True(operated.Outcome.IsDone, operated.Outcome.Describe());
         var events = await slave.WaitForEventsAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5));
+        output.WriteLine($"attempt queued to coil ON at the slave (decide + journal commit + Modbus write): {(events[0].MonotonicSeconds - submittedAt) * 1000:0.0} ms");
         Assert.Equal([("coil", Coil, 1), ("coil", Coil, 0)], events.Select(e => (e.Kind, e.Address, e.Value)));
         var held = TimeSpan.FromSeconds(events[1].MonotonicSeconds - events[0].MonotonicSeconds);
         output.WriteLine($"pulse {PulseLength.TotalMilliseconds} ms asked, slave saw the coil ON for {held.TotalMilliseconds:0.0} ms; {operated.Outcome.Describe()}");
