@@ -320,6 +320,7 @@ public sealed class FaceGallery : IDisposable
         CheckDimension(query.Length, nameof(query));
         var unit = threadQueryFloats is { } floats && floats.Length == Stride ? floats : threadQueryFloats = new float[Stride];
         EmbeddingKernels.Normalise(query, unit, nameof(query));
+        unit.AsSpan(Dimension).Clear(); // the buffer is shared with galleries of the same stride
         var quantised = options.Precision == GalleryPrecision.Int8 ? QuantisedQuery.ForCurrentThread(unit, Dimension, Stride) : null;
 
         gate.EnterReadLock();

@@ -53,6 +53,33 @@ public sealed class FaceGalleryTests
     }
 
     [Fact]
+    public void Galleries_of_different_dimensions_on_one_thread_do_not_disturb_each_other()
+    {
+        // 100 and 128 values share the padded stride of 128, and so the per-thread query buffers.
+        var shortData = new SyntheticEmbeddings(100, seed: 40);
+        var longData = new SyntheticEmbeddings(128, seed: 41);
+        using var shortGallery = NewGallery(dimension: 100, precision: GalleryPrecision.Int8);
+        using var longGallery = NewGallery(dimension: 128, precision: GalleryPrecision.Int8);
+        var reference = new BruteForceGallery();
+        for (var id = 0; id < 300; id++)
+        {
+            var embedding = shortData.NextUnit();
+            shortGallery.AddTemplate(id, $"p{id}", embedding);
+            reference.Add(id, $"p{id}", embedding);
+            longGallery.AddTemplate(id, $"p{id}", longData.NextUnit());
+        }
+
+        for (var q = 0; q < 50; q++)
+        {
+            longGallery.Search(longData.NextUnit());
+            var query = shortData.NextUnit();
+            var expected = reference.Rank(query)[0];
+            var actual = shortGallery.Search(query);
+            Assert.InRange(actual.BestSimilarity, expected.Similarity - 0.01, expected.Similarity + 0.01);
+        }
+    }
+
+    [Fact]
     public void A_person_with_several_templates_counts_once_by_their_best_template()
     {
         var data = new SyntheticEmbeddings(512, seed: 1);
