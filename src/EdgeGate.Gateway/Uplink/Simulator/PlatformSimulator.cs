@@ -67,7 +67,7 @@ public sealed class PlatformSimulator : IAsyncDisposable
     /// <summary>Copies of rows received again (rewinds, alerts sent ahead, redeliveries).</summary>
     public long Duplicates => Interlocked.Read(ref duplicates);
 
-    /// <summary>Rows whose first copy arrived after a higher seq's first copy (alerts sent ahead count here).</summary>
+    /// <summary>Routine events whose first copy arrived after a higher routine event's first copy (alerts, sent ahead by design, are not counted).</summary>
     public long OutOfOrderArrivals => Interlocked.Read(ref outOfOrder);
 
     public string? LastState { get { lock (gate) { return lastState; } } }
@@ -222,11 +222,14 @@ public sealed class PlatformSimulator : IAsyncDisposable
                 {
                     arrivalOrder.Add(seq);
                 }
-                if (seq < highestFirstArrival)
+                if (events[seq].Lane == "event")
                 {
-                    Interlocked.Increment(ref outOfOrder);
+                    if (seq < highestFirstArrival)
+                    {
+                        Interlocked.Increment(ref outOfOrder);
+                    }
+                    highestFirstArrival = Math.Max(highestFirstArrival, seq);
                 }
-                highestFirstArrival = Math.Max(highestFirstArrival, seq);
             }
             if (previous is { } link && seq > ack)
             {
