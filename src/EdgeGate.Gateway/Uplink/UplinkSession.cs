@@ -37,6 +37,7 @@ public sealed partial class UplinkSession
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly Channel<(string Name, ReadOnlyMemory<byte> Payload)> commands;
 
+    private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long connectionEpoch;
     private long platformAck = -1;
     private long published;
@@ -83,6 +84,12 @@ public sealed partial class UplinkSession
         Interlocked.Read(ref commandsAnswered),
         Interlocked.Read(ref commandsRefusedBusy));
 
+    /// <summary>
+    /// Completes once the ack and command subscriptions are in place (acknowledged by the broker when
+    /// the client was connected at the start, else queued for the first connection).
+    /// </summary>
+    public Task Subscribed => subscribed.Task;
+
     /// <summary>Runs until cancelled (then returns normally). The client may be connecting or connected.</summary>
     public async Task RunAsync(CancellationToken cancellationToken)
     {
@@ -94,6 +101,7 @@ public sealed partial class UplinkSession
             {
                 await client.SubscribeAsync(topics.CommandFilter, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
             }
+            subscribed.TrySetResult();
             using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
             var tasks = new[]
             {
@@ -175,9 +183,9 @@ public sealed partial class UplinkSession
             {
                 answer = await dispatcher.DispatchAsync(name, payload, cancellationToken).ConfigureAwait(false);
             }
-            catch (StorageException exception)
+            catch (Exception exception) when (exception is not OperationCanceledException)
             {
-                // Not recorded, not applied: the platform's resend is answered later.
+                // Not recorded (or not completed): the platform's resend is answered later.
                 LogCommandStorageFailed(logger, exception, CommandFields.Shorten(name));
                 continue;
             }
@@ -438,6 +446,6 @@ public sealed partial class UplinkSession
     [LoggerMessage(EventId = 8006, Level = LogLevel.Warning, Message = "A command result could not be published ({Reason}); it is answered again when the command is resent")]
     private static partial void LogAnswerLost(ILogger logger, string reason);
 
-    [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "Command {Command} could not be recorded; it was not applied")]
+    [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "Command {Command} could not be recorded or answered; a resend is answered later")]
     private static partial void LogCommandStorageFailed(ILogger logger, Exception exception, string command);
 }

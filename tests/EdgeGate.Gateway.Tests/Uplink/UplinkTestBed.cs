@@ -20,6 +20,7 @@ internal sealed class UplinkTestBed : IAsyncDisposable
     public const string Gateway = "gw-1";
     public const string ModelId = "test-model";
     public const int TemplateLength = 8;
+    public const int CommandLimitBytes = 256 * 1024;
 
     private readonly CancellationTokenSource stop = new();
     private readonly TemplateKey key;
@@ -100,7 +101,7 @@ internal sealed class UplinkTestBed : IAsyncDisposable
 
             var dispatcher = new PlatformCommandDispatcher(
                 UplinkServiceCollectionExtensions.StandardHandlers(database, new TemplateSettings(ModelId, TemplateLength), TimeProvider.System),
-                database, 256 * 1024, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
+                database, CommandLimitBytes, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
             bed.Session = new UplinkSession(bed.GatewayClient, database, topics,
                 sessionOptions ?? new UplinkSessionOptions { AckTimeout = TimeSpan.FromSeconds(3), PollInterval = TimeSpan.FromMilliseconds(50) },
                 dispatcher, TimeProvider.System, NullLogger<UplinkSession>.Instance);
@@ -120,9 +121,10 @@ internal sealed class UplinkTestBed : IAsyncDisposable
     /// <summary>Starts the uplink session and connects the gateway (when not done by <see cref="StartAsync"/>).</summary>
     public async Task StartUplinkAsync()
     {
-        running = Session.RunAsync(stop.Token);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         await GatewayClient.ConnectAsync(timeout.Token);
+        running = Session.RunAsync(stop.Token);
+        await Session.Subscribed.WaitAsync(timeout.Token);
     }
 
     public async Task<IReadOnlyList<long>> JournalAsync(int count, int everyNthAlert = 0, string type = "access_granted")
