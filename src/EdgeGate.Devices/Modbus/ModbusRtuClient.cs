@@ -103,6 +103,12 @@ public sealed class ModbusRtuClient : IDisposable
                 lineSuspect = true;
                 return Result(ModbusStatus.TransportError, [], 0, attempts, started, $"{exception.Message}", notes);
             }
+            catch (OperationCanceledException)
+            {
+                // The answer to a cancelled request may still arrive: let it pass before the next one.
+                lineSuspect = true;
+                throw;
+            }
             lastTrafficTimestamp = timeProvider.GetTimestamp();
             var scan = received.Scan;
             if (received.EndOfStream && scan.Status == ModbusScanStatus.NeedMoreData)

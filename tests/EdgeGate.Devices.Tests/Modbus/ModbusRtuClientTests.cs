@@ -125,6 +125,30 @@ public sealed class ModbusRtuClientTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Answer_to_a_cancelled_request_is_not_taken_for_the_next_one()
+    {
+        // The caller gives up once the request is on the wire (the slave has it); the slave answers 150 ms later.
+        using var cancellation = new CancellationTokenSource();
+        using var slaveEnd = SerialPortStream.Open(pair.PathA, 9600);
+        await using var slave = new ScriptedSlave(slaveEnd, (request, index) =>
+        {
+            if (index > 0)
+            {
+                return new ScriptedReply(TimeSpan.Zero, ScriptedSlave.NormalAnswer(request, new bool[8]));
+            }
+            cancellation.CancelAfter(TimeSpan.FromMilliseconds(20));
+            return new ScriptedReply(TimeSpan.FromMilliseconds(150), ScriptedSlave.NormalAnswer(request, true, true, true, true, true, true, true, true));
+        });
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => client.ReadCoilsAsync(1, 0, 8, cancellation.Token));
+        var next = await client.ReadCoilsAsync(1, 0, 8, CancellationToken.None);
+
+        output.WriteLine($"next: {next.Detail} {string.Join(",", next.Value ?? [])} requests {slave.Requests.Count}");
+        Assert.True(next.IsSuccess, next.Detail);
+        Assert.Equal(new bool[8], next.Value!);
+    }
+
+    [Fact]
     public async Task Garbled_answer_is_retried_and_the_retry_succeeds()
     {
         using var slaveEnd = SerialPortStream.Open(pair.PathA, 9600);

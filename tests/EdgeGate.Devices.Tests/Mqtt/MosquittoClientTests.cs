@@ -25,6 +25,8 @@ public sealed class MosquittoClientTests
         var second = await ReceiveAsync(client);
         Assert.Equal(("gate/1/event", "qos0", MqttQualityOfService.AtMostOnce, false), (first.Topic, Encoding.UTF8.GetString(first.Payload.Span), first.QualityOfService, first.Retain));
         Assert.Equal(("gate/2/event", "qos1", MqttQualityOfService.AtLeastOnce, false), (second.Topic, Encoding.UTF8.GetString(second.Payload.Span), second.QualityOfService, second.Retain));
+        Assert.Equal(1, await broker.WaitForLogLinesAsync("New client connected", 1, WaitLimit));
+        await Task.Delay(200);
         Assert.Equal(1, broker.CountLogLines("New client connected"));
     }
 
@@ -60,6 +62,36 @@ public sealed class MosquittoClientTests
 
         Assert.True(stopwatch.Elapsed < TimeSpan.FromSeconds(2), $"dispose took {stopwatch.Elapsed}");
         Assert.Equal(MqttConnectionState.Disconnected, client.State);
+    }
+
+    [Fact]
+    public async Task DisconnectThenConnect_WorksAgainWithTheSameSubscriptions()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var client = await ConnectedAsync(PlainOptions(broker, "again"));
+        await client.SubscribeAsync("again/#", MqttQualityOfService.AtLeastOnce, Bounded());
+
+        await client.DisconnectAsync(Bounded());
+        Assert.Equal(MqttConnectionState.Disconnected, client.State);
+        await Assert.ThrowsAsync<MqttException>(() => client.PublishAsync("again/x", "x"u8.ToArray(), MqttQualityOfService.AtLeastOnce, false, Bounded()));
+        await client.ConnectAsync(Bounded());
+        await WaitForStateAsync(client, MqttConnectionState.Connected);
+        var delivered = false;
+        for (var attempt = 0; attempt < 20 && !delivered; attempt++)
+        {
+            await client.PublishAsync("again/x", "back"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+            try
+            {
+                delivered = (await ReceiveOnAsync(client, "again/x", TimeSpan.FromMilliseconds(250))).Payload.Span.SequenceEqual("back"u8);
+            }
+            catch (TimeoutException)
+            {
+                // The renewed subscription's SUBACK may still be on its way.
+            }
+        }
+
+        Assert.True(delivered);
+        Assert.Equal(2, await broker.WaitForLogLinesAsync("New client connected", 2, WaitLimit));
     }
 
     [Fact]
@@ -215,7 +247,7 @@ public sealed class MosquittoClientTests
         Assert.Contains("not authorised", error.Message, StringComparison.Ordinal);
         Assert.Equal(MqttConnectionState.Faulted, client.State);
         Assert.Contains("not authorised", client.LastError, StringComparison.Ordinal);
-        Assert.Equal(1, broker.CountLogLines("New connection from"));
+        Assert.Equal(1, await broker.WaitForLogLinesAsync("New connection from", 1, WaitLimit));
         lock (states)
         {
             Assert.Equal([MqttConnectionState.Connecting, MqttConnectionState.Faulted], states);
@@ -294,6 +326,44 @@ public sealed class MosquittoClientTests
     }
 
     [Fact]
+    public async Task PublishesInFlightWhenTheBrokerDies_AllCompleteOrFailClearly()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var client = await ConnectedAsync(PlainOptions(broker, "inflight"));
+        using var stop = new CancellationTokenSource();
+        var acknowledged = 0;
+        var failed = 0;
+        var publishers = Enumerable.Range(0, 4).Select(publisher => Task.Run(async () =>
+        {
+            var payload = new byte[100];
+            while (!stop.IsCancellationRequested)
+            {
+                try
+                {
+                    await client.PublishAsync($"load/{publisher}", payload, MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+                    Interlocked.Increment(ref acknowledged);
+                }
+                catch (MqttException)
+                {
+                    Interlocked.Increment(ref failed);
+                    await Task.Delay(10);
+                }
+            }
+        })).ToArray();
+
+        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        broker.Kill();
+        await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
+        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        await stop.CancelAsync();
+        // Every publish ends: acknowledged before the kill, or an MqttException (none hangs, nothing else is thrown).
+        await Task.WhenAll(publishers).WaitAsync(WaitLimit);
+
+        Assert.True(acknowledged > 100, $"{acknowledged} acknowledged");
+        Assert.True(failed > 0, "publishing while the broker is gone must fail");
+    }
+
+    [Fact]
     public async Task DisposeWhileConnected_DisconnectsCleanlyWithoutTheWill()
     {
         using var broker = await MosquittoBroker.StartAsync();
@@ -321,6 +391,6 @@ public sealed class MosquittoClientTests
         Assert.True(client.Messages.Completion.IsCompleted);
         await Assert.ThrowsAsync<ObjectDisposedException>(() => client.PublishAsync("t", "x"u8.ToArray(), MqttQualityOfService.AtMostOnce, false, Bounded()));
         await Assert.ThrowsAsync<TimeoutException>(() => ReceiveAsync(observer, TimeSpan.FromSeconds(1)));
-        Assert.Contains($"Client {options.ClientId} disconnected.", broker.Log, StringComparison.Ordinal);
+        Assert.Equal(1, await broker.WaitForLogLinesAsync($"Client {options.ClientId} disconnected.", 1, WaitLimit));
     }
 }

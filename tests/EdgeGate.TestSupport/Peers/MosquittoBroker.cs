@@ -75,6 +75,21 @@ public sealed class MosquittoBroker : IDisposable
     public int CountLogLines(string text)
         => Log.Split('\n').Count(line => line.Contains(text, StringComparison.Ordinal));
 
+    /// <summary>
+    /// Waits until at least <paramref name="count"/> log lines contain <paramref name="text"/> (the log is
+    /// read asynchronously, so a line can arrive a little after the event), then returns the count.
+    /// </summary>
+    public async Task<int> WaitForLogLinesAsync(string text, int count, TimeSpan timeout)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        int found;
+        while ((found = CountLogLines(text)) < count && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(20);
+        }
+        return found;
+    }
+
     public static async Task<MosquittoBroker> StartAsync(MosquittoBrokerOptions? options = null, TimeSpan? timeout = null)
     {
         options ??= new MosquittoBrokerOptions();
