@@ -115,12 +115,18 @@ public sealed partial class UplinkSession
             {
                 await Task.WhenAll(tasks).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+            catch (OperationCanceledException)
             {
+                // The loops stop by cancellation; a real failure is rethrown below.
             }
-            if (first.IsFaulted && !cancellationToken.IsCancellationRequested)
+            if (first.IsFaulted)
             {
                 await first.ConfigureAwait(false);
+            }
+            if (!cancellationToken.IsCancellationRequested)
+            {
+                // The client's message channel ended: the client was disposed under the session.
+                throw new InvalidOperationException("the uplink session stopped because its MQTT client was disposed");
             }
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -174,6 +180,7 @@ public sealed partial class UplinkSession
     {
         if (dispatcher is null)
         {
+            await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             return;
         }
         await foreach (var (name, payload) in commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
@@ -221,8 +228,16 @@ public sealed partial class UplinkSession
         var nextStateAt = DateTimeOffset.MinValue;
         var reportedBeyond = -1L;
 
+        Task? previousBatch = null;
+
         void Rewind()
         {
+            if (previousBatch is not null)
+            {
+                // Its outcome no longer matters: everything beyond the ack is sent again.
+                previousBatch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                previousBatch = null;
+            }
             cursor = acked;
             alertCursor = acked;
             inFlight.Clear();
@@ -312,7 +327,15 @@ public sealed partial class UplinkSession
                     var rows = await journal.ReadFromAsync(cursor, budget, lane: null, cancellationToken).ConfigureAwait(false);
                     if (rows.Count > 0)
                     {
-                        await PublishAsync(rows, previousSeq: cursor, cancellationToken).ConfigureAwait(false);
+                        // Pipelined: this batch's PUBACKs are awaited after the next batch is handed to the client.
+                        var batch = PublishAsync(rows, previousSeq: cursor, cancellationToken);
+                        if (previousBatch is not null)
+                        {
+                            var waiting = previousBatch;
+                            previousBatch = null;
+                            await waiting.ConfigureAwait(false);
+                        }
+                        previousBatch = batch;
                         foreach (var row in rows)
                         {
                             inFlight.Enqueue(row.Seq);
@@ -334,6 +357,12 @@ public sealed partial class UplinkSession
                 }
                 if (sent == 0)
                 {
+                    if (previousBatch is not null)
+                    {
+                        var waiting = previousBatch;
+                        previousBatch = null;
+                        await waiting.ConfigureAwait(false);
+                    }
                     await WaitAsync(options.PollInterval, cancellationToken).ConfigureAwait(false);
                 }
             }
