@@ -5,7 +5,7 @@ namespace EdgeGate.Gateway.Tests.Api;
 /// <summary>
 /// Debian's <c>chromium</c> driven by Playwright (the driver shipped in the Microsoft.Playwright package,
 /// no browser download): headless, in a new empty profile directory that is removed on dispose.
-/// Page errors and console errors are collected so a test can assert the console ran cleanly.
+/// Script errors (uncaught exceptions and console.error) are collected so a test can assert the console ran cleanly.
 /// </summary>
 public sealed class ChromiumSession : IAsyncDisposable
 {
@@ -30,7 +30,9 @@ public sealed class ChromiumSession : IAsyncDisposable
         page.PageError += (_, message) => Record($"page error: {message}");
         page.Console += (_, message) =>
         {
-            if (message.Type == "error")
+            // Chromium also logs every non-2xx answer ("Failed to load resource"); those are answers the
+            // console expects and handles (a refused token, a camera with no frame yet), not script errors.
+            if (message.Type == "error" && !message.Text.StartsWith("Failed to load resource", StringComparison.Ordinal))
             {
                 Record($"console error: {message.Text}");
             }

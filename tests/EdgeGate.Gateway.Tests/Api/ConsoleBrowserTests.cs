@@ -74,7 +74,7 @@ public sealed class ConsoleBrowserTests
 
         // Renew Alice's card through the console; the store holds the new last day.
         await page.GetByTestId("person-search").FillAsync("alice");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search persons" }).ClickAsync();
         var aliceRow = page.Locator("[data-testid=person-row][data-person-id=p-alice]");
         await Expect(page.GetByTestId("person-row")).ToHaveCountAsync(1);
         await aliceRow.GetByRole(AriaRole.Button, new() { Name = "Cards of Alice Example" }).ClickAsync();
@@ -97,7 +97,7 @@ public sealed class ConsoleBrowserTests
 
         // Deregister Bob: the button stays disabled until his id is typed.
         await page.GetByTestId("person-search").FillAsync("");
-        await page.GetByRole(AriaRole.Button, new() { Name = "Search", Exact = true }).ClickAsync();
+        await page.GetByRole(AriaRole.Button, new() { Name = "Search persons" }).ClickAsync();
         var bobRow = page.Locator("[data-testid=person-row][data-person-id=p-bob]");
         await bobRow.GetByRole(AriaRole.Button, new() { Name = "Deregister Bob Sample" }).ClickAsync();
         var dialog = page.GetByTestId("deregister-dialog");

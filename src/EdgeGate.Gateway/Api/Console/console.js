@@ -268,12 +268,13 @@ async function refreshCameras() {
     }
     const ok = camera.state === 'Streaming';
     const info = tile.querySelector('.info');
-    info.replaceChildren(
+    info.replaceChildren(...[
       el('span', { class: 'name' }, camera.name,
         el('span', { class: `pill ${ok ? 'pill-on' : camera.state === 'Failed' ? 'pill-off' : 'pill-wait'}`, 'data-testid': 'camera-state', text: camera.state })),
       el('span', { class: 'subtle', text: `door ${camera.door} · ${camera.framesPerSecondIn.toFixed(1)} fps in · ${camera.framesPerSecondAnalysed.toFixed(1)} analysed` }),
       el('span', { class: 'subtle', text: `last frame ${when(camera.lastFrameAt)} · ${camera.reconnects} reconnects · ${camera.framesDropped} dropped` }),
-      camera.lastError ? el('span', { class: 'problem', text: `${camera.lastError} (${when(camera.lastErrorAt)})` }) : null);
+      camera.lastError ? el('span', { class: 'problem', text: `${camera.lastError} (${when(camera.lastErrorAt)})` }) : null,
+    ].filter(Boolean));
     refreshSnapshot(tile, camera.name);
   }
 }
@@ -329,7 +330,7 @@ function personRow(person) {
     el('td', { text: person.category }),
     el('td', { class: `status-${person.status.toLowerCase()}`, 'data-testid': 'person-status', text: person.status }),
     el('td', { text: person.validUntil ? new Date(person.validUntil).toLocaleDateString() : 'no end' }),
-    el('td', { class: 'actions' },
+    el('td', {}, el('div', { class: 'actions' },
       el('button', { type: 'button', class: 'small secondary', 'data-testid': 'person-cards', 'aria-label': `Cards of ${person.displayName}`, onclick: () => showPerson(person.id) }, 'Cards'),
       gone ? null : el('button', {
         type: 'button', class: 'small secondary', 'data-testid': active ? 'person-suspend' : 'person-reinstate',
@@ -338,7 +339,7 @@ function personRow(person) {
       gone ? null : el('button', {
         type: 'button', class: 'small danger', 'data-testid': 'person-deregister', 'aria-label': `Deregister ${person.displayName}`,
         onclick: () => askDeregister(person),
-      }, 'Deregister…')));
+      }, 'Deregister…'))));
 }
 
 async function changePerson(person, action) {
@@ -379,9 +380,9 @@ function cardRow(card, person) {
     el('td', { class: `status-${card.status.toLowerCase()}`, 'data-testid': 'card-status', text: card.status }),
     el('td', { class: card.expired ? 'expired' : '', 'data-testid': 'card-last-day', text: card.lastDay + (card.expired ? ' (expired)' : '') }),
     el('td', {}, revoked ? '—' : date),
-    el('td', { class: 'actions' },
+    el('td', {}, el('div', { class: 'actions' },
       revoked ? null : el('button', { type: 'button', class: 'small', 'data-testid': 'card-renew', 'aria-label': `Renew card ${card.uid}`, onclick: () => renewCard(card, date.value, person) }, 'Renew'),
-      revoked ? null : el('button', { type: 'button', class: 'small danger', 'data-testid': 'card-revoke', 'aria-label': `Revoke card ${card.uid}`, onclick: () => revokeCard(card, person) }, 'Revoke')));
+      revoked ? null : el('button', { type: 'button', class: 'small danger', 'data-testid': 'card-revoke', 'aria-label': `Revoke card ${card.uid}`, onclick: () => revokeCard(card, person) }, 'Revoke'))));
 }
 
 async function renewCard(card, until, person) {
@@ -463,14 +464,15 @@ async function unlock() {
   const reason = $('unlock-reason').value.trim();
   const result = $('unlock-result');
   result.textContent = `Unlocking ${door}…`;
+  result.className = 'notice';
   try {
     const answer = await api(`/doors/${encodeURIComponent(door)}/unlock`, { method: 'POST', body: { reason, confirm: true } });
     result.textContent = `${door}: ${answer.message}`;
-    result.className = 'good';
+    result.className = 'notice good';
     $('unlock-reason').value = '';
   } catch (failure) {
     result.textContent = `${door}: ${failure.message}`;
-    result.className = 'error';
+    result.className = 'notice bad';
   }
 }
 
