@@ -1,0 +1,85 @@
+using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
+using EdgeGate.TestSupport.Peers;
+
+namespace EdgeGate.Devices.Tests.Mqtt;
+
+/// <summary>Client options and bounded waits shared by the MQTT tests.</summary>
+internal static class MqttTestClients
+{
+    public static readonly TimeSpan WaitLimit = TimeSpan.FromSeconds(10);
+
+    public static string NewClientId(string prefix) => $"{prefix}-{Guid.NewGuid():N}"[..20];
+
+    public static MqttClientOptions PlainOptions(MosquittoBroker broker, string prefix) => new()
+    {
+        Host = MosquittoBroker.Host,
+        Port = broker.Port,
+        ClientId = NewClientId(prefix),
+        ConnectTimeout = WaitLimit,
+        OperationTimeout = WaitLimit,
+        ReconnectDelayInitial = TimeSpan.FromSeconds(1),
+        ReconnectDelayMaximum = TimeSpan.FromSeconds(2),
+        StallTimeout = TimeSpan.FromSeconds(20),
+        WatchdogInterval = TimeSpan.FromMilliseconds(250),
+    };
+
+    public static async Task<MosquittoClient> ConnectedAsync(MqttClientOptions options)
+    {
+        var client = new MosquittoClient(options);
+        try
+        {
+            using var timeout = new CancellationTokenSource(WaitLimit);
+            await client.ConnectAsync(timeout.Token);
+            return client;
+        }
+        catch
+        {
+            await client.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static async Task<MqttApplicationMessage> ReceiveAsync(IMqttClient client, TimeSpan? timeout = null)
+    {
+        using var cancellation = new CancellationTokenSource(timeout ?? WaitLimit);
+        try
+        {
+            return await client.Messages.ReadAsync(cancellation.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            throw new TimeoutException($"no message within {timeout ?? WaitLimit} (state {client.State}, last error {client.LastError})");
+        }
+    }
+
+    /// <summary>Receives until a message on <paramref name="topic"/> arrives (others are skipped).</summary>
+    public static async Task<MqttApplicationMessage> ReceiveOnAsync(IMqttClient client, string topic, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? WaitLimit);
+        while (true)
+        {
+            var remaining = deadline - DateTime.UtcNow;
+            var message = await ReceiveAsync(client, remaining > TimeSpan.Zero ? remaining : TimeSpan.FromMilliseconds(1));
+            if (message.Topic == topic)
+            {
+                return message;
+            }
+        }
+    }
+
+    public static async Task WaitForStateAsync(IMqttClient client, MqttConnectionState state, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? WaitLimit);
+        while (client.State != state)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"state {client.State}, not {state}, after {timeout ?? WaitLimit} (last error: {client.LastError})");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    public static CancellationToken Bounded() => new CancellationTokenSource(WaitLimit).Token;
+}

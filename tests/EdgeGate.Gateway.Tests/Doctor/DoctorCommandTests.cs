@@ -1,0 +1,74 @@
+using EdgeGate.TestSupport;
+
+namespace EdgeGate.Gateway.Tests.Doctor;
+
+public sealed class DoctorCommandTests : IDisposable
+{
+    private static readonly TimeSpan Timeout = TimeSpan.FromSeconds(60);
+    private readonly string workDirectory = Directory.CreateTempSubdirectory("edgegate-doctor-").FullName;
+
+    [Fact]
+    public async Task On_a_set_up_machine_every_check_passes()
+    {
+        var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor");
+
+        Assert.True(result.ExitCode == 0, result.Output);
+        Assert.Contains("[ OK ] ONNX Runtime: version 1.30.0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] model embedding: fr_feature.onnx present, checksum matches the manifest", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] OpenCV shim: ABI", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] libmosquitto: version 2.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("doctor: all checks passed", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_corrupted_model_fails_with_a_plain_sentence()
+    {
+        var models = Path.Combine(workDirectory, "models");
+        Directory.CreateDirectory(models);
+        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "models")))
+        {
+            File.Copy(file, Path.Combine(models, Path.GetFileName(file)));
+        }
+        await using (var stream = File.OpenWrite(Path.Combine(models, "fr_feature.onnx")))
+        {
+            stream.Position = 1000;
+            stream.WriteByte(0x5A);
+            stream.WriteByte(0xA5);
+        }
+
+        var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor", "--models", models);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("[FAIL] model embedding:", result.Output, StringComparison.Ordinal);
+        Assert.Contains("is damaged or a different model", result.Output, StringComparison.Ordinal);
+        Assert.Contains("what to do: delete the file and run ./build.sh setup", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] model detect:", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_wrong_onnx_runtime_path_fails_with_a_plain_sentence()
+    {
+        var missing = Path.Combine(workDirectory, "nowhere", "libonnxruntime.so.1");
+
+        var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor", "--ort-lib", missing);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains($"[FAIL] ONNX Runtime: cannot load the library from {missing} (configured path)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("what to do: run ./build.sh setup", result.Output, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task An_invalid_configuration_is_reported_key_by_key()
+    {
+        var config = Path.Combine(workDirectory, "edgegate.json");
+        await File.WriteAllTextAsync(config, """{ "Gateway": { "SiteId": "a b", "GatewayId": "g" }, "Doors": [ { "Name": "d", "Kind": "ModbusRtu" } ] }""");
+
+        var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor", "--config", config);
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("Gateway:SiteId: SiteId may hold letters, digits", result.Output, StringComparison.Ordinal);
+        Assert.Contains("Doors:0:ModbusRtu: required when Kind is ModbusRtu", result.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(workDirectory, recursive: true);
+}
