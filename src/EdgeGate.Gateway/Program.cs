@@ -18,6 +18,7 @@ public static class Program
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {
             RunCommand.Create(),
+            Demo.DemoCommand.Create(),
             DoctorCommand.Create(),
             PersonsCommand.Create(),
             EnrolCommand.Create(),

@@ -24,7 +24,7 @@ namespace EdgeGate.Gateway.Hosting;
 /// </summary>
 public static class GatewayHost
 {
-    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, bool console = true)
+    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information)
     {
         Directory.CreateDirectory(settings.Gateway.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -33,7 +33,7 @@ public static class GatewayHost
             ContentRootPath = settings.Gateway.DataDirectory,
         });
         builder.Logging.ClearProviders();
-        builder.Logging.AddSerilog(LoggingSetup.CreateSerilogLogger(settings.Gateway.LogDirectory, LogEventLevel.Information, console), dispose: true);
+        builder.Logging.AddSerilog(LoggingSetup.CreateSerilogLogger(settings.Gateway.LogDirectory, LogEventLevel.Information, console: true, consoleLevel), dispose: true);
         builder.Services.Configure<HostOptions>(options =>
         {
             // Long enough for the journal writer and the door relock to finish on SIGTERM.
