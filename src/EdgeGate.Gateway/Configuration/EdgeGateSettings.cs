@@ -123,6 +123,33 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Uplink:AckTimeout: must be positive");
         }
+        if (Uplink.Enabled)
+        {
+            if (Uplink.PollInterval <= TimeSpan.Zero || Uplink.PollInterval > TimeSpan.FromSeconds(10))
+            {
+                errors.Add($"Uplink:PollInterval: must be between 0 and 10 s (got {Uplink.PollInterval})");
+            }
+            if (Uplink.StateInterval < TimeSpan.FromSeconds(1))
+            {
+                errors.Add("Uplink:StateInterval: must be at least 1 s");
+            }
+            if (Uplink.ReconnectDelayMaximum < TimeSpan.FromSeconds(1))
+            {
+                errors.Add("Uplink:ReconnectDelayMaximum: must be at least 1 s");
+            }
+            if (Uplink.KeepAlive < TimeSpan.FromSeconds(5))
+            {
+                errors.Add("Uplink:KeepAlive: must be at least 5 s");
+            }
+            if (string.IsNullOrEmpty(Uplink.ClientCertificateFile) != string.IsNullOrEmpty(Uplink.ClientKeyFile))
+            {
+                errors.Add("Uplink:ClientCertificateFile: and Uplink:ClientKeyFile go together");
+            }
+            if (!string.IsNullOrEmpty(Uplink.ClientCertificateFile) && string.IsNullOrEmpty(Uplink.CaFile))
+            {
+                errors.Add("Uplink:ClientCertificateFile: needs Uplink:CaFile (TLS)");
+            }
+        }
         if (Api.Enabled && !Uri.TryCreate(Api.Url, UriKind.Absolute, out _))
         {
             errors.Add($"Api:Url: '{Api.Url}' is not an absolute URL");
