@@ -1,4 +1,5 @@
 using System.Numerics;
+using EdgeGate.Core.Persons;
 
 namespace EdgeGate.Vision.Faces;
 
@@ -64,6 +65,28 @@ public sealed class DetectedFace
             throw new InvalidOperationException("both faces need an embedding");
         }
         return FaceVectors.Cosine(embedding, other.embedding);
+    }
+
+    /// <summary>
+    /// The face as an enrolment template (embedding copied, the embedding model id, quality
+    /// <see cref="FaceQuality.Score"/>).
+    /// </summary>
+    public FaceTemplate ToTemplate(string personId, DateTimeOffset enrolledAt, string? sourcePhotoSha256 = null)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(personId);
+        if (!HasEmbedding)
+        {
+            throw new InvalidOperationException("the face has no embedding: analyse with embeddings on");
+        }
+        return new FaceTemplate
+        {
+            PersonId = personId,
+            ModelId = EmbeddingModelId,
+            Embedding = embedding.ToArray(),
+            Quality = (float)Quality.Score,
+            SourcePhotoSha256 = sourcePhotoSha256,
+            EnrolledAt = enrolledAt,
+        };
     }
 
     /// <summary>An independent copy that the next frame does not overwrite.</summary>

@@ -11,7 +11,23 @@ namespace EdgeGate.Vision.Faces;
 /// </summary>
 public readonly record struct FaceQuality(int SizePixels, double Sharpness, double YawDegrees)
 {
+    /// <summary>Face side at which size stops counting in <see cref="Score"/> (the aligned face is 112 pixels).</summary>
+    public const int FullScoreSizePixels = 112;
+
+    /// <summary>Sharpness at which blur stops counting in <see cref="Score"/> (clear labelled photos measure 170 and above).</summary>
+    public const double FullScoreSharpness = 150.0;
+
     public double Frontalness => Math.Clamp(1.0 - (Math.Abs(YawDegrees) / 90.0), 0.0, 1.0);
+
+    /// <summary>
+    /// One figure in [0, 1] to rank photos of one person (e.g. which enrolment photo to keep):
+    /// size, sharpness and frontalness, each capped at 1, multiplied. Not a gate: use
+    /// <see cref="FaceQualityGate"/> for accept/reject with a reason.
+    /// </summary>
+    public double Score =>
+        Math.Min(1.0, (double)SizePixels / FullScoreSizePixels)
+        * (double.IsFinite(Sharpness) ? Math.Clamp(Sharpness / FullScoreSharpness, 0.0, 1.0) : 0.0)
+        * Frontalness;
 }
 
 /// <summary>Variance of the Laplacian: a focus measure (low = blurred or featureless).</summary>

@@ -88,6 +88,16 @@ public sealed class FaceQualityTests
         Assert.Equal(PoseEstimate.YawDegrees(turned), PoseEstimate.YawDegrees(rolled), 3);
     }
 
+    [Fact]
+    public void Quality_score_ranks_size_sharpness_and_pose()
+    {
+        Assert.Equal(1.0, new FaceQuality(200, 500, 0).Score, 6);
+        Assert.Equal(0.5, new FaceQuality(56, 500, 0).Score, 6);
+        Assert.Equal(0.5 * 0.5, new FaceQuality(56, 75, 0).Score, 6);
+        Assert.Equal(0.0, new FaceQuality(200, double.NaN, 0).Score);
+        Assert.True(new FaceQuality(200, 500, 30).Score < new FaceQuality(200, 500, 10).Score);
+    }
+
     [Theory]
     [InlineData(100, 120.0, 5.0, FaceQualityVerdict.Accepted)]
     [InlineData(40, 120.0, 5.0, FaceQualityVerdict.TooSmall)]

@@ -3,14 +3,18 @@ using EdgeGate.Vision.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Faces.Evaluation;
 
-/// <summary>What the pipeline made of one photo. For a labelled photo the largest face is its subject.</summary>
+/// <summary>
+/// What the pipeline made of one photo. For a labelled photo the largest face is its subject;
+/// <see cref="FaceCutByFrame"/> tells that the subject's detector box reaches beyond the frame.
+/// </summary>
 public sealed record PhotoOutcome(
     LabelledPhoto Photo,
     int FacesFound,
     string? Error,
     float[]? Embedding,
     float? ProbabilityReal,
-    FaceQuality? Quality)
+    FaceQuality? Quality,
+    bool FaceCutByFrame = false)
 {
     public bool WasRead => Error is null;
 }
@@ -130,12 +134,15 @@ public static class FaceEvaluation
                 subject = face;
             }
         }
+        var cut = subject is not null
+            && (subject.Box.X1 < 0 || subject.Box.Y1 < 0 || subject.Box.X2 > analysis.FrameWidth || subject.Box.Y2 > analysis.FrameHeight);
         return new PhotoOutcome(
             photo,
             analysis.Faces.Count,
             null,
             subject is { HasEmbedding: true } ? subject.Embedding.ToArray() : null,
             subject?.ProbabilityReal,
-            subject?.Quality);
+            subject?.Quality,
+            cut);
     }
 }
