@@ -103,6 +103,10 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Recognition:VotesRequired: must not exceed Recognition:VoteWindow");
         }
+        if (Recognition.SnapshotRetention <= TimeSpan.Zero)
+        {
+            errors.Add("Recognition:SnapshotRetention: must be positive");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Gateway.TimeZone, out _))
         {
             errors.Add($"Gateway:TimeZone: '{Gateway.TimeZone}' is not a known time zone (use an IANA name such as Asia/Shanghai)");
@@ -200,6 +204,14 @@ public sealed class EdgeGateSettings
             if (camera.OpenTimeout <= TimeSpan.Zero || camera.ReadTimeout <= TimeSpan.Zero)
             {
                 errors.Add($"{key}: OpenTimeout and ReadTimeout must be positive");
+            }
+            if (camera.InitialBackoff <= TimeSpan.Zero || camera.MaximumBackoff < camera.InitialBackoff)
+            {
+                errors.Add($"{key}: InitialBackoff must be positive and MaximumBackoff at least InitialBackoff");
+            }
+            if (camera.MaximumFrameAge <= TimeSpan.Zero)
+            {
+                errors.Add($"{key}:MaximumFrameAge: must be positive");
             }
         }
 

@@ -1,0 +1,166 @@
+using System.Net;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Privacy;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Api;
+
+/// <summary>
+/// Puts the local HTTP API and web console into a host. The host registers <see cref="EdgeGateDatabase"/>
+/// and, where it runs them, <see cref="IDecisionFeed"/>, <see cref="ICameraStatus"/> and
+/// <see cref="IRemoteUnlock"/>; an endpoint whose part is missing answers 503 (cameras: an empty list).
+/// <code>
+/// var builder = WebApplication.CreateSlimBuilder();
+/// builder.AddAdminApi(settings);           // Kestrel on Api:Url, limits, token, services
+/// builder.Services.AddSingleton(database); // + the live parts
+/// var app = builder.Build();
+/// app.MapAdminApi();
+/// </code>
+/// </summary>
+public static class AdminApiExtensions
+{
+    public const string Prefix = "/api/v1";
+
+    /// <summary>
+    /// Services of the API: the token, the doors and time zone from <paramref name="settings"/>, and
+    /// <see cref="TimeProvider.System"/> unless the host registered another.
+    /// </summary>
+    public static IServiceCollection AddAdminApi(this IServiceCollection services, EdgeGateSettings settings, ApiToken token)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentNullException.ThrowIfNull(token);
+        services.AddSingleton(token);
+        services.AddSingleton(AdminApiContext.From(settings));
+        services.TryAddSingleton(TimeProvider.System);
+        return services;
+    }
+
+    /// <summary>
+    /// Kestrel on <c>Api:Url</c> (loopback by default) with small request limits, plus
+    /// <see cref="AddAdminApi(IServiceCollection, EdgeGateSettings, ApiToken)"/>. Without
+    /// <paramref name="token"/>, the token is read from (or created in) <c>api-token</c> in the
+    /// credentials directory (<c>$CREDENTIALS_DIRECTORY</c> when systemd sets it, else
+    /// <c>Gateway:CredentialsDirectory</c>).
+    /// </summary>
+    public static WebApplicationBuilder AddAdminApi(this WebApplicationBuilder builder, EdgeGateSettings settings, ApiToken? token = null)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        ArgumentNullException.ThrowIfNull(settings);
+        token ??= ApiTokenStore.LoadOrCreate(CredentialsDirectory(settings));
+        builder.Services.AddAdminApi(settings, token);
+        builder.WebHost.UseUrls(settings.Api.Url);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            kestrel.Limits.MaxRequestBodySize = AdminApiLimits.MaximumRequestBodyBytes;
+            kestrel.Limits.MaxRequestHeadersTotalSize = (int)AdminApiLimits.MaximumRequestHeadersBytes;
+            kestrel.Limits.MaxRequestLineSize = 8 * 1024;
+            kestrel.Limits.MaxConcurrentConnections = 64;
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(15);
+        });
+        return builder;
+    }
+
+    /// <summary>The directory the API token lives in for these settings.</summary>
+    public static string CredentialsDirectory(EdgeGateSettings settings) =>
+        TemplateKeyStore.CredentialsDirectoryFromEnvironment() ?? settings.Gateway.CredentialsDirectory;
+
+    /// <summary>Whether <paramref name="url"/> listens on loopback only.</summary>
+    public static bool IsLoopback(string url)
+    {
+        if (!Uri.TryCreate(url, UriKind.Absolute, out var uri))
+        {
+            return false;
+        }
+        return uri.IsLoopback || (IPAddress.TryParse(uri.Host.Trim('[', ']'), out var address) && IPAddress.IsLoopback(address));
+    }
+
+    /// <summary>
+    /// Maps <c>/api/v1/...</c> (token required except for <c>health</c>) and the console under <c>/console/</c>.
+    /// </summary>
+    public static IEndpointRouteBuilder MapAdminApi(this IEndpointRouteBuilder endpoints)
+    {
+        ArgumentNullException.ThrowIfNull(endpoints);
+        var open = endpoints.MapGroup(Prefix);
+        open.MapGet("health", (TimeProvider timeProvider) =>
+            TypedResults.Json(new { status = "ok", time = timeProvider.GetUtcNow() }, AdminApiJson.Options));
+
+        var api = endpoints.MapGroup(Prefix)
+            .AddEndpointFilter(FailuresAsJsonAsync)
+            .AddEndpointFilter(RequireTokenAsync);
+        DecisionEndpoints.Map(api);
+        CameraEndpoints.Map(api);
+        PersonEndpoints.Map(api);
+        CardEndpoints.Map(api);
+        EventEndpoints.Map(api);
+        DoorEndpoints.Map(api);
+        api.Map("{**path}", (string? path) => ApiResults.NotFound($"no API endpoint '{Prefix}/{path}'"));
+
+        ConsoleFiles.Map(endpoints);
+        return endpoints;
+    }
+
+    /// <summary>Logs where the API listens once the server started, warning when it is not loopback.</summary>
+    public static WebApplication LogAdminApiAddresses(this WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.Lifetime.ApplicationStarted.Register(() =>
+        {
+            var logger = app.Services.GetRequiredService<ILogger<AdminApiContext>>();
+            var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
+            AdminApiLog.Listening(logger, string.Join(", ", addresses));
+            foreach (var address in addresses.Where(address => !IsLoopback(address)))
+            {
+                AdminApiLog.NotLoopback(logger, address);
+            }
+        });
+        return app;
+    }
+
+    private static async ValueTask<object?> RequireTokenAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        var token = http.RequestServices.GetRequiredService<ApiToken>();
+        if (!token.MatchesAuthorizationHeader(http.Request.Headers.Authorization.ToString()))
+        {
+            AdminApiLog.Unauthorized(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), http.Request.Method, http.Request.Path);
+            http.Response.Headers.WWWAuthenticate = "Bearer";
+            return ApiResults.Unauthorized();
+        }
+        http.Response.Headers.CacheControl = "no-store";
+        return await next(invocation).ConfigureAwait(false);
+    }
+
+    private static async ValueTask<object?> FailuresAsJsonAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
+    {
+        var http = invocation.HttpContext;
+        try
+        {
+            return await next(invocation).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            return Results.Empty;
+        }
+        catch (StorageFullException exception) when (!http.Response.HasStarted)
+        {
+            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            return ApiResults.Error(StatusCodes.Status507InsufficientStorage, "storage_full", "the gateway's storage is full; the change was not recorded");
+        }
+        catch (Exception exception) when (!http.Response.HasStarted)
+        {
+            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            return ApiResults.Error(StatusCodes.Status500InternalServerError, "internal", "the gateway could not answer; see its log");
+        }
+    }
+}

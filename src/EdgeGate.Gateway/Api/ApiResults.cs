@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+
+namespace EdgeGate.Gateway.Api;
+
+/// <summary>Error answers as JSON <c>{error, detail}</c> with the matching status code.</summary>
+internal static class ApiResults
+{
+    public static IResult BadRequest(string detail) => Error(StatusCodes.Status400BadRequest, "bad_request", detail);
+
+    public static IResult NotFound(string detail) => Error(StatusCodes.Status404NotFound, "not_found", detail);
+
+    public static IResult Conflict(string detail) => Error(StatusCodes.Status409Conflict, "conflict", detail);
+
+    public static IResult Unauthorized() =>
+        Error(StatusCodes.Status401Unauthorized, "unauthorized", "send the API token as 'Authorization: Bearer <token>'");
+
+    public static IResult Error(int statusCode, string error, string detail) =>
+        TypedResults.Json(new ApiError(error, detail), AdminApiJson.Options, statusCode: statusCode);
+
+    /// <summary>
+    /// Reads a JSON body of <typeparamref name="T"/>; on malformed JSON, a wrong content type or a body over
+    /// the size limit, returns the error answer instead.
+    /// </summary>
+    public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+        where T : class
+    {
+        if (request.ContentLength is > AdminApiLimits.MaximumRequestBodyBytes)
+        {
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
+        }
+        if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
+        {
+            return (null, Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send the body as application/json"));
+        }
+        try
+        {
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, AdminApiJson.Options, cancellationToken).ConfigureAwait(false);
+            return body is null ? (null, BadRequest("the body must be a JSON object")) : (body, null);
+        }
+        catch (JsonException exception)
+        {
+            return (null, BadRequest($"the body is not valid JSON for this request: {exception.Message}"));
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
+        }
+    }
+}
+
+/// <summary>The JSON shape of the API: camelCase, enums as strings.</summary>
+internal static class AdminApiJson
+{
+    public static JsonSerializerOptions Options { get; } = Create();
+
+    private static JsonSerializerOptions Create()
+    {
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
+        options.MakeReadOnly(populateMissingResolver: true);
+        return options;
+    }
+}
+
+/// <summary>Size limits of the API.</summary>
+public static class AdminApiLimits
+{
+    /// <summary>Request bodies are small JSON objects.</summary>
+    public const long MaximumRequestBodyBytes = 16 * 1024;
+
+    public const long MaximumRequestHeadersBytes = 16 * 1024;
+
+    /// <summary>At most this many rows in one list answer.</summary>
+    public const int MaximumPageSize = 500;
+}

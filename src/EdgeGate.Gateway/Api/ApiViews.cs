@@ -1,0 +1,135 @@
+using System.Text.Json;
+using EdgeGate.Core.Access;
+using EdgeGate.Core.Persons;
+using EdgeGate.Storage.Journal;
+
+namespace EdgeGate.Gateway.Api;
+
+/// <summary>The body of every error answer: a short machine code and a sentence for people.</summary>
+public sealed record ApiError(string Error, string Detail);
+
+/// <summary>One access decision as the API shows it.</summary>
+public sealed record DecisionView(
+    DateTimeOffset At,
+    string Door,
+    string Outcome,
+    bool Granted,
+    string ReasonCode,
+    string Message,
+    IReadOnlyList<string> Alerts,
+    string Credential,
+    string? PersonId,
+    string? CardUid,
+    string? CameraId,
+    double? Similarity,
+    double? LivenessScore,
+    string? OperatorId,
+    string? RepeatOf)
+{
+    public static DecisionView From(AccessDecision decision)
+    {
+        var face = decision.Credential as FaceCredential;
+        var remote = decision.Credential as RemoteCredential;
+        var alerts = Enum.GetValues<AccessAlerts>()
+            .Where(alert => alert != AccessAlerts.None && decision.Alerts.HasFlag(alert))
+            .Select(alert => alert.ToString())
+            .ToArray();
+        return new DecisionView(
+            decision.At,
+            decision.DoorId,
+            decision.Outcome.ToString(),
+            decision.Granted,
+            decision.ReasonCode,
+            decision.Message,
+            alerts,
+            decision.Credential.Kind.ToString(),
+            decision.PersonId,
+            decision.CardUid,
+            face?.CameraId,
+            face?.Similarity,
+            face?.LivenessScore,
+            remote?.OperatorId,
+            decision.RepeatOf?.ToCode());
+    }
+}
+
+/// <summary>A person as the API shows it (never templates or photos).</summary>
+public sealed record PersonView(
+    string Id,
+    string DisplayName,
+    string? Unit,
+    string Category,
+    string Status,
+    DateTimeOffset? ValidFrom,
+    DateTimeOffset? ValidUntil,
+    bool WatchListed,
+    string? WatchListNote,
+    DateTimeOffset UpdatedAt,
+    long Version)
+{
+    public static PersonView From(Person person) => new(
+        person.Id,
+        person.DisplayName,
+        person.Unit,
+        person.Category.ToString(),
+        person.Status.ToString(),
+        person.ValidFrom,
+        person.ValidUntil,
+        person.WatchListed,
+        person.WatchListNote,
+        person.UpdatedAt,
+        person.Version);
+}
+
+/// <summary>A person with their cards.</summary>
+public sealed record PersonDetailView(PersonView Person, IReadOnlyList<CardView> Cards);
+
+/// <summary>
+/// A door card; <see cref="Expired"/> is judged at the time of the answer, <see cref="LastDay"/> is the
+/// last day of validity in the site's time zone (<c>yyyy-MM-dd</c>, what a renewal takes).
+/// </summary>
+public sealed record CardView(string Uid, string PersonId, DateTimeOffset IssuedAt, DateTimeOffset ValidUntil, string LastDay, string Status, bool Expired)
+{
+    public static CardView From(Card card, DateTimeOffset now, TimeZoneInfo siteTimeZone) => new(
+        card.Uid,
+        card.PersonId,
+        card.IssuedAt,
+        card.ValidUntil,
+        TimeZoneInfo.ConvertTime(card.ValidUntil, siteTimeZone).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture),
+        card.Status.ToString(),
+        card.IsExpired(now));
+}
+
+/// <summary>What a deregistration removed.</summary>
+public sealed record DeregistrationView(PersonView Person, bool Changed, int TemplatesDeleted, int PhotosDeleted, int CardsRevoked);
+
+/// <summary>One journal entry; the payload is returned as the JSON it was recorded as.</summary>
+public sealed record EventView(long Seq, string Lane, string Type, DateTimeOffset OccurredAt, DateTimeOffset RecordedAt, JsonElement Payload)
+{
+    public static EventView From(JournalEntry entry)
+    {
+        using var document = JsonDocument.Parse(entry.PayloadJson);
+        return new EventView(entry.Seq, entry.Lane.ToString(), entry.Type, entry.OccurredAt, entry.RecordedAt, document.RootElement.Clone());
+    }
+}
+
+/// <summary>
+/// A page of journal search results. <see cref="ScannedThrough"/> is the last seq looked at: pass it as
+/// <c>after</c> to continue; <see cref="LastSeq"/> is the newest seq in the journal.
+/// </summary>
+public sealed record EventPage(IReadOnlyList<EventView> Events, long ScannedThrough, long LastSeq, bool More);
+
+/// <summary>A configured door, for the remote unlock form.</summary>
+public sealed record DoorView(string Name, string Kind, string Direction);
+
+/// <summary>The answer to a remote unlock.</summary>
+public sealed record UnlockView(string Status, string Message, DecisionView? Decision);
+
+/// <summary>Body of <c>POST persons/{id}/deregister</c>: the person's id typed again.</summary>
+public sealed record DeregisterRequest(string? Confirm);
+
+/// <summary>Body of <c>POST cards/{uid}/renew</c>: the last day of validity, <c>yyyy-MM-dd</c>.</summary>
+public sealed record RenewCardRequest(string? Until);
+
+/// <summary>Body of <c>POST doors/{name}/unlock</c>.</summary>
+public sealed record UnlockRequest(string? Reason, bool? Confirm, string? Operator);

@@ -1,0 +1,114 @@
+using System.Globalization;
+using EdgeGate.Core.Persons;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Persons;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Api;
+
+/// <summary><c>cards</c>: list, renew (new last day of validity), revoke.</summary>
+internal static class CardEndpoints
+{
+    /// <summary>A renewal further ahead than this is taken for a typing mistake.</summary>
+    private static readonly TimeSpan MaximumRenewal = TimeSpan.FromDays(366 * 10);
+
+    public static void Map(RouteGroupBuilder api)
+    {
+        api.MapGet("cards", ListAsync);
+        api.MapPost("cards/{uid}/renew", RenewAsync);
+        api.MapPost("cards/{uid}/revoke", RevokeAsync);
+    }
+
+    private static async Task<IResult> ListAsync(
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] AdminApiContext context,
+        string? person,
+        string? status,
+        CancellationToken cancellationToken)
+    {
+        CardStatus? wanted = null;
+        if (!string.IsNullOrWhiteSpace(status))
+        {
+            if (!Enum.TryParse<CardStatus>(status, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(status, out _))
+            {
+                return ApiResults.BadRequest($"status '{status}' is not one of active, revoked");
+            }
+            wanted = parsed;
+        }
+        var personId = string.IsNullOrWhiteSpace(person) ? null : person;
+        if (personId is not null && await database.Persons.GetAsync(personId, cancellationToken).ConfigureAwait(false) is null)
+        {
+            return ApiResults.NotFound($"no person with id '{personId}'");
+        }
+        var cards = await database.Cards.ListAsync(personId, wanted, cancellationToken).ConfigureAwait(false);
+        var now = timeProvider.GetUtcNow();
+        return TypedResults.Json(cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray(), AdminApiJson.Options);
+    }
+
+    private static async Task<IResult> RenewAsync(
+        string uid,
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] AdminApiContext context,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<RenewCardRequest>(request, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (!DateOnly.TryParseExact(body!.Until, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
+        {
+            return ApiResults.BadRequest($"'until' must be the last day of validity as yyyy-MM-dd (got '{body.Until}')");
+        }
+        var until = context.EndOfDay(day);
+        var now = timeProvider.GetUtcNow();
+        if (until < now)
+        {
+            return ApiResults.BadRequest($"{day:yyyy-MM-dd} is in the past; a renewal must end today or later");
+        }
+        if (until - now > MaximumRenewal)
+        {
+            return ApiResults.BadRequest($"{day:yyyy-MM-dd} is more than ten years ahead");
+        }
+        var result = await database.Cards.RenewAsync(uid, until, cancellationToken).ConfigureAwait(false);
+        if (result.Status == CardWriteStatus.Applied && result.Card is not null)
+        {
+            AdminApiLog.CardChanged(logger, result.Card.Uid, $"renewed until {day:yyyy-MM-dd}");
+        }
+        return CardAnswer(result, uid, now, context.SiteTimeZone);
+    }
+
+    private static async Task<IResult> RevokeAsync(
+        string uid,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] AdminApiContext context,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var result = await database.Cards.RevokeAsync(uid, cancellationToken).ConfigureAwait(false);
+        if (result.Status == CardWriteStatus.Applied && result.Card is not null)
+        {
+            AdminApiLog.CardChanged(logger, result.Card.Uid, "revoked");
+        }
+        return CardAnswer(result, uid, timeProvider.GetUtcNow(), context.SiteTimeZone);
+    }
+
+    private static IResult CardAnswer(CardWriteResult result, string uid, DateTimeOffset now, TimeZoneInfo siteTimeZone) => result.Status switch
+    {
+        CardWriteStatus.Applied when result.Card is not null => TypedResults.Json(CardView.From(result.Card, now, siteTimeZone), AdminApiJson.Options),
+        CardWriteStatus.CardNotFound => ApiResults.NotFound($"no card '{uid}'"),
+        CardWriteStatus.CardRevoked => ApiResults.Conflict($"card '{uid}' is revoked; issue it again instead of renewing"),
+        CardWriteStatus.PersonNotActive => ApiResults.Conflict($"the holder of card '{uid}' moved out (deregistered)"),
+        CardWriteStatus.PersonNotFound => ApiResults.NotFound($"the holder of card '{uid}' is not known"),
+        _ => ApiResults.Conflict($"card '{uid}' could not be changed: {result.Status}"),
+    };
+}

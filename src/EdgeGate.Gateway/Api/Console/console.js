@@ -1,0 +1,528 @@
+// EdgeGate web console: plain JavaScript over the local API (/api/v1). Every request carries the
+// token as a bearer header; nothing is put into the DOM as HTML.
+'use strict';
+
+const TOKEN_KEY = 'edgegate.apiToken';
+const API = '/api/v1';
+const CAMERA_REFRESH_MS = 4000;
+const MAX_DECISIONS = 100;
+
+const state = {
+  token: null,
+  streamAbort: null,
+  cameraTimer: null,
+  seenDecisions: new Set(),
+  snapshotUrls: new Map(),
+  selectedPerson: null,
+  deregisterTarget: null,
+};
+
+const $ = (id) => document.getElementById(id);
+
+function el(tag, attributes = {}, ...children) {
+  const node = document.createElement(tag);
+  for (const [name, value] of Object.entries(attributes)) {
+    if (value === undefined || value === null || value === false) continue;
+    if (name === 'class') node.className = value;
+    else if (name === 'text') node.textContent = value;
+    else if (name.startsWith('on')) node.addEventListener(name.slice(2), value);
+    else node.setAttribute(name, value === true ? '' : String(value));
+  }
+  for (const child of children) {
+    if (child === null || child === undefined) continue;
+    node.append(child instanceof Node ? child : document.createTextNode(String(child)));
+  }
+  return node;
+}
+
+class ApiFailure extends Error {
+  constructor(status, error, detail) {
+    super(detail || error || `HTTP ${status}`);
+    this.status = status;
+    this.error = error;
+  }
+}
+
+async function api(path, options = {}) {
+  const headers = { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) };
+  let body = options.body;
+  if (body !== undefined && typeof body !== 'string') {
+    body = JSON.stringify(body);
+    headers['Content-Type'] = 'application/json';
+  }
+  const response = await fetch(API + path, { ...options, headers, body, cache: 'no-store' });
+  if (response.status === 401) {
+    signOut('The token was refused. Sign in again.');
+    throw new ApiFailure(401, 'unauthorized', 'The token was refused.');
+  }
+  const type = response.headers.get('Content-Type') || '';
+  if (!response.ok) {
+    let error = null;
+    let detail = `HTTP ${response.status}`;
+    if (type.includes('json')) {
+      const problem = await response.json();
+      error = problem.error;
+      detail = problem.detail || detail;
+    }
+    throw new ApiFailure(response.status, error, detail);
+  }
+  if (options.raw) return response;
+  return type.includes('json') ? response.json() : null;
+}
+
+function notify(message, kind = '') {
+  const notice = $('notice');
+  notice.textContent = message;
+  notice.className = `notice ${kind}`;
+}
+
+const when = (iso) => (iso ? new Date(iso).toLocaleString() : '—');
+const clock = (iso) => new Date(iso).toLocaleTimeString();
+
+// ---- sign in / out -------------------------------------------------------------------------
+
+async function signIn(token) {
+  state.token = token;
+  try {
+    await api('/doors');
+  } catch (failure) {
+    state.token = null;
+    $('login-error').textContent = failure.status === 401
+      ? 'That token is not valid for this gateway.'
+      : `The gateway did not answer: ${failure.message}`;
+    return;
+  }
+  sessionStorage.setItem(TOKEN_KEY, token);
+  $('login').hidden = true;
+  $('console').hidden = false;
+  $('sign-out').hidden = false;
+  $('login-error').textContent = '';
+  startConsole();
+}
+
+function signOut(reason) {
+  sessionStorage.removeItem(TOKEN_KEY);
+  state.token = null;
+  if (state.streamAbort) state.streamAbort.abort();
+  state.streamAbort = null;
+  clearInterval(state.cameraTimer);
+  state.cameraTimer = null;
+  setStreamStatus('offline', 'pill-off');
+  $('console').hidden = true;
+  $('sign-out').hidden = true;
+  $('login').hidden = false;
+  $('login-error').textContent = reason || '';
+  $('token-input').value = '';
+  $('token-input').focus();
+}
+
+function startConsole() {
+  streamDecisions();
+  refreshCameras();
+  state.cameraTimer = setInterval(refreshCameras, CAMERA_REFRESH_MS);
+  loadDoors();
+  searchPersons();
+  searchEvents();
+}
+
+// ---- live decisions ------------------------------------------------------------------------
+
+const REASON_WORDS = {
+  GRANTED_FACE: 'Granted · face',
+  GRANTED_CARD: 'Granted · card',
+  GRANTED_REMOTE: 'Granted · remote',
+  GRANTED_EXIT: 'Granted · exit button',
+  DENIED_UNKNOWN: 'Denied · unknown',
+  DENIED_SPOOF: 'Denied · spoof',
+  DENIED_EXPIRED: 'Denied · expired',
+  DENIED_NOT_YET_VALID: 'Denied · not yet valid',
+  DENIED_REVOKED: 'Denied · revoked',
+  DENIED_SUSPENDED: 'Denied · suspended',
+  DENIED_SCHEDULE: 'Denied · outside hours',
+  DENIED_PASSBACK: 'Denied · anti-passback',
+  DENIED_DOOR_DISABLED: 'Denied · door disabled',
+  ALERT_WATCHLIST: 'Alert · watch list',
+  SUPPRESSED_COOLDOWN: 'Repeat · ignored',
+};
+
+function reasonClass(decision) {
+  if (decision.reasonCode.startsWith('ALERT_') || (decision.alerts && decision.alerts.length > 0)) return 'alert';
+  if (decision.outcome === 'Suppressed') return 'suppressed';
+  return decision.granted ? 'granted' : 'denied';
+}
+
+function decisionKey(decision) {
+  return [decision.at, decision.door, decision.reasonCode, decision.credential, decision.personId, decision.cardUid].join('|');
+}
+
+function addDecision(decision, fresh) {
+  const key = decisionKey(decision);
+  if (state.seenDecisions.has(key)) return;
+  state.seenDecisions.add(key);
+  const kind = reasonClass(decision);
+  const who = [
+    decision.personId ? `person ${decision.personId}` : null,
+    decision.cardUid ? `card ${decision.cardUid}` : null,
+    decision.cameraId ? `camera ${decision.cameraId}` : null,
+    decision.operatorId ? `by ${decision.operatorId}` : null,
+    decision.similarity != null ? `similarity ${decision.similarity.toFixed(2)}` : null,
+  ].filter(Boolean).join(' · ');
+  const item = el('li', {
+    class: `decision ${kind}${fresh ? ' fresh' : ''}`,
+    'data-testid': 'decision',
+    'data-reason': decision.reasonCode,
+    'data-person-id': decision.personId || '',
+    'data-card-uid': decision.cardUid || '',
+  },
+    el('span', { class: 'time', title: when(decision.at), text: clock(decision.at) }),
+    el('span', {},
+      el('span', { class: `badge ${kind}`, 'data-testid': 'decision-reason', title: decision.reasonCode, text: REASON_WORDS[decision.reasonCode] || decision.reasonCode }),
+      el('span', { class: 'message', 'data-testid': 'decision-message', text: decision.message })),
+    el('span', { class: 'meta', text: `door ${decision.door} · ${decision.credential}${who ? ' · ' + who : ''}` }));
+  const list = $('decisions');
+  list.prepend(item);
+  while (list.children.length > MAX_DECISIONS) list.lastElementChild.remove();
+  $('decisions-empty').hidden = true;
+}
+
+function setStreamStatus(text, cls) {
+  const pill = $('stream-status');
+  pill.textContent = text;
+  pill.className = `pill ${cls}`;
+}
+
+async function loadRecentDecisions() {
+  const recent = await api('/decisions/recent?limit=50');
+  for (const decision of recent.slice().reverse()) addDecision(decision, false);
+}
+
+function handleEventBlock(block) {
+  let type = 'message';
+  const data = [];
+  for (const line of block.split('\n')) {
+    if (line.startsWith(':')) continue;
+    if (line.startsWith('event:')) type = line.slice(6).trim();
+    else if (line.startsWith('data:')) data.push(line.slice(5).replace(/^ /, ''));
+  }
+  if (type === 'decision' && data.length > 0) addDecision(JSON.parse(data.join('\n')), true);
+}
+
+// EventSource cannot send an Authorization header, so the stream is read with fetch.
+async function streamDecisions() {
+  while (state.token) {
+    const abort = new AbortController();
+    state.streamAbort = abort;
+    try {
+      setStreamStatus('connecting', 'pill-wait');
+      const response = await api('/decisions/stream', { raw: true, signal: abort.signal, headers: { Accept: 'text/event-stream' } });
+      setStreamStatus('live', 'pill-on');
+      await loadRecentDecisions();
+      const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+      let buffer = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        buffer += value.replace(/\r\n/g, '\n');
+        let end;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          handleEventBlock(buffer.slice(0, end));
+          buffer = buffer.slice(end + 2);
+        }
+      }
+    } catch (failure) {
+      if (abort.signal.aborted || !state.token) return;
+      if (failure.status === 503) {
+        setStreamStatus('no live decisions', 'pill-off');
+        return;
+      }
+    }
+    if (!state.token) return;
+    setStreamStatus('reconnecting', 'pill-wait');
+    await new Promise((resolve) => setTimeout(resolve, 2000));
+  }
+}
+
+// ---- cameras -------------------------------------------------------------------------------
+
+async function refreshCameras() {
+  if (!state.token) return;
+  let cameras;
+  try {
+    cameras = await api('/cameras');
+  } catch (failure) {
+    return;
+  }
+  const container = $('cameras');
+  $('cameras-empty').hidden = cameras.length > 0;
+  const names = new Set(cameras.map((camera) => camera.name));
+  for (const tile of [...container.children]) {
+    if (!names.has(tile.dataset.camera)) tile.remove();
+  }
+  for (const camera of cameras) {
+    let tile = container.querySelector(`[data-camera="${CSS.escape(camera.name)}"]`);
+    if (!tile) {
+      tile = el('figure', { class: 'camera', 'data-testid': 'camera-tile', 'data-camera': camera.name },
+        el('div', { class: 'frame' }, el('span', { text: 'no frame yet' })),
+        el('figcaption', { class: 'info' }));
+      container.append(tile);
+    }
+    const ok = camera.state === 'Streaming';
+    const info = tile.querySelector('.info');
+    info.replaceChildren(...[
+      el('span', { class: 'name' }, camera.name,
+        el('span', { class: `pill ${ok ? 'pill-on' : camera.state === 'Failed' ? 'pill-off' : 'pill-wait'}`, 'data-testid': 'camera-state', text: camera.state })),
+      el('span', { class: 'subtle', text: `door ${camera.door} · ${camera.framesPerSecondIn.toFixed(1)} fps in · ${camera.framesPerSecondAnalysed.toFixed(1)} analysed` }),
+      el('span', { class: 'subtle', text: `last frame ${when(camera.lastFrameAt)} · ${camera.reconnects} reconnects · ${camera.framesDropped} dropped` }),
+      camera.lastError ? el('span', { class: 'problem', text: `${camera.lastError} (${when(camera.lastErrorAt)})` }) : null,
+    ].filter(Boolean));
+    refreshSnapshot(tile, camera.name);
+  }
+}
+
+async function refreshSnapshot(tile, name) {
+  const frame = tile.querySelector('.frame');
+  try {
+    const response = await api(`/cameras/${encodeURIComponent(name)}/snapshot.jpg`, { raw: true });
+    const url = URL.createObjectURL(await response.blob());
+    const image = el('img', { src: url, alt: `Latest frame from camera ${name}`, 'data-testid': 'camera-snapshot' });
+    frame.replaceChildren(image);
+    const previous = state.snapshotUrls.get(name);
+    if (previous) URL.revokeObjectURL(previous);
+    state.snapshotUrls.set(name, url);
+  } catch (failure) {
+    if (failure.status === 404) frame.replaceChildren(el('span', { text: 'no frame yet' }));
+  }
+}
+
+// ---- persons and cards -----------------------------------------------------------------------
+
+async function searchPersons() {
+  const query = new URLSearchParams();
+  const text = $('person-search').value.trim();
+  const status = $('person-status').value;
+  if (text) query.set('q', text);
+  if (status) query.set('status', status);
+  let persons;
+  try {
+    persons = await api(`/persons?${query}`);
+  } catch (failure) {
+    notify(`Could not list persons: ${failure.message}`, 'bad');
+    return;
+  }
+  const body = $('persons-table').tBodies[0];
+  body.replaceChildren(...persons.map(personRow));
+  if (persons.length === 0) {
+    body.append(el('tr', {}, el('td', { colspan: 7, class: 'subtle', text: 'No one matches.' })));
+  }
+}
+
+function personRow(person) {
+  const active = person.status === 'Active';
+  const gone = person.status === 'Deregistered';
+  return el('tr', {
+    'data-testid': 'person-row',
+    'data-person-id': person.id,
+    class: state.selectedPerson === person.id ? 'selected' : null,
+  },
+    el('td', {}, person.displayName, person.watchListed ? el('span', { class: 'badge alert', title: person.watchListNote || '', text: 'watch list' }) : null),
+    el('td', {}, el('code', { text: person.id })),
+    el('td', { text: person.unit || '' }),
+    el('td', { text: person.category }),
+    el('td', { class: `status-${person.status.toLowerCase()}`, 'data-testid': 'person-status', text: person.status }),
+    el('td', { text: person.validUntil ? new Date(person.validUntil).toLocaleDateString() : 'no end' }),
+    el('td', {}, el('div', { class: 'actions' },
+      el('button', { type: 'button', class: 'small secondary', 'data-testid': 'person-cards', 'aria-label': `Cards of ${person.displayName}`, onclick: () => showPerson(person.id) }, 'Cards'),
+      gone ? null : el('button', {
+        type: 'button', class: 'small secondary', 'data-testid': active ? 'person-suspend' : 'person-reinstate',
+        onclick: () => changePerson(person, active ? 'suspend' : 'reinstate'),
+      }, active ? 'Suspend' : 'Reinstate'),
+      gone ? null : el('button', {
+        type: 'button', class: 'small danger', 'data-testid': 'person-deregister', 'aria-label': `Deregister ${person.displayName}`,
+        onclick: () => askDeregister(person),
+      }, 'Deregister…'))));
+}
+
+async function changePerson(person, action) {
+  try {
+    await api(`/persons/${encodeURIComponent(person.id)}/${action}`, { method: 'POST', body: {} });
+    notify(`${person.displayName} ${action === 'suspend' ? 'suspended' : 'reinstated'}.`, 'good');
+  } catch (failure) {
+    notify(`Could not ${action} ${person.displayName}: ${failure.message}`, 'bad');
+  }
+  await searchPersons();
+}
+
+async function showPerson(personId) {
+  state.selectedPerson = personId;
+  let detail;
+  try {
+    detail = await api(`/persons/${encodeURIComponent(personId)}`);
+  } catch (failure) {
+    notify(`Could not load ${personId}: ${failure.message}`, 'bad');
+    return;
+  }
+  for (const row of $('persons-table').tBodies[0].rows) {
+    row.classList.toggle('selected', row.dataset.personId === personId);
+  }
+  $('person-detail').hidden = false;
+  $('person-detail-title').textContent = `Cards of ${detail.person.displayName} (${detail.person.id})`;
+  const body = $('cards-table').tBodies[0];
+  body.replaceChildren(...detail.cards.map((card) => cardRow(card, detail.person)));
+  $('cards-empty').hidden = detail.cards.length > 0;
+}
+
+function cardRow(card, person) {
+  const revoked = card.status === 'Revoked';
+  const dateId = `renew-${card.uid}`;
+  const date = el('input', { type: 'date', id: dateId, 'data-testid': 'card-renew-date', 'aria-label': `New last day for card ${card.uid}` });
+  return el('tr', { 'data-testid': 'card-row', 'data-card-uid': card.uid },
+    el('td', {}, el('code', { text: card.uid })),
+    el('td', { class: `status-${card.status.toLowerCase()}`, 'data-testid': 'card-status', text: card.status }),
+    el('td', { class: card.expired ? 'expired' : '', 'data-testid': 'card-last-day', text: card.lastDay + (card.expired ? ' (expired)' : '') }),
+    el('td', {}, revoked ? '—' : date),
+    el('td', {}, el('div', { class: 'actions' },
+      revoked ? null : el('button', { type: 'button', class: 'small', 'data-testid': 'card-renew', 'aria-label': `Renew card ${card.uid}`, onclick: () => renewCard(card, date.value, person) }, 'Renew'),
+      revoked ? null : el('button', { type: 'button', class: 'small danger', 'data-testid': 'card-revoke', 'aria-label': `Revoke card ${card.uid}`, onclick: () => revokeCard(card, person) }, 'Revoke'))));
+}
+
+async function renewCard(card, until, person) {
+  if (!until) {
+    notify(`Pick the new last day for card ${card.uid} first.`, 'bad');
+    return;
+  }
+  try {
+    const renewed = await api(`/cards/${encodeURIComponent(card.uid)}/renew`, { method: 'POST', body: { until } });
+    notify(`Card ${renewed.uid} renewed: valid through ${renewed.lastDay}.`, 'good');
+  } catch (failure) {
+    notify(`Could not renew card ${card.uid}: ${failure.message}`, 'bad');
+  }
+  await showPerson(person.id);
+}
+
+async function revokeCard(card, person) {
+  if (!window.confirm(`Revoke card ${card.uid} of ${person.displayName}? It stops opening doors at once.`)) return;
+  try {
+    await api(`/cards/${encodeURIComponent(card.uid)}/revoke`, { method: 'POST', body: {} });
+    notify(`Card ${card.uid} revoked.`, 'good');
+  } catch (failure) {
+    notify(`Could not revoke card ${card.uid}: ${failure.message}`, 'bad');
+  }
+  await showPerson(person.id);
+}
+
+function askDeregister(person) {
+  state.deregisterTarget = person;
+  $('deregister-name').textContent = person.displayName;
+  $('deregister-id').textContent = person.id;
+  $('deregister-confirm-input').value = '';
+  $('deregister-confirm').disabled = true;
+  $('deregister-dialog').showModal();
+  $('deregister-confirm-input').focus();
+}
+
+async function deregister() {
+  const person = state.deregisterTarget;
+  const typed = $('deregister-confirm-input').value.trim();
+  if (!person || typed !== person.id) return;
+  try {
+    const result = await api(`/persons/${encodeURIComponent(person.id)}/deregister`, { method: 'POST', body: { confirm: typed } });
+    notify(`${person.displayName} deregistered: ${result.templatesDeleted} face templates and ${result.photosDeleted} photos deleted, ${result.cardsRevoked} cards revoked.`, 'good');
+  } catch (failure) {
+    notify(`Could not deregister ${person.displayName}: ${failure.message}`, 'bad');
+  }
+  state.deregisterTarget = null;
+  await searchPersons();
+  if (state.selectedPerson === person.id) await showPerson(person.id);
+}
+
+// ---- remote unlock -------------------------------------------------------------------------
+
+async function loadDoors() {
+  try {
+    const doors = await api('/doors');
+    $('unlock-door').replaceChildren(...doors.map((door) => el('option', { value: door.name, text: `${door.name} (${door.kind})` })));
+    $('unlock-submit').disabled = doors.length === 0;
+  } catch (failure) {
+    notify(`Could not list doors: ${failure.message}`, 'bad');
+  }
+}
+
+function askUnlock() {
+  const door = $('unlock-door').value;
+  const reason = $('unlock-reason').value.trim();
+  if (!door || !reason) {
+    $('unlock-result').textContent = 'Pick a door and give a reason.';
+    return;
+  }
+  $('unlock-dialog-door').textContent = door;
+  $('unlock-dialog-reason').textContent = reason;
+  $('unlock-dialog').showModal();
+}
+
+async function unlock() {
+  const door = $('unlock-door').value;
+  const reason = $('unlock-reason').value.trim();
+  const result = $('unlock-result');
+  result.textContent = `Unlocking ${door}…`;
+  result.className = 'notice';
+  try {
+    const answer = await api(`/doors/${encodeURIComponent(door)}/unlock`, { method: 'POST', body: { reason, confirm: true } });
+    result.textContent = `${door}: ${answer.message}`;
+    result.className = 'notice good';
+    $('unlock-reason').value = '';
+  } catch (failure) {
+    result.textContent = `${door}: ${failure.message}`;
+    result.className = 'notice bad';
+  }
+}
+
+// ---- events --------------------------------------------------------------------------------
+
+async function searchEvents() {
+  const query = new URLSearchParams({ limit: '100' });
+  for (const [key, id] of [['lane', 'events-lane'], ['type', 'events-type'], ['q', 'events-text'], ['after', 'events-after']]) {
+    const value = $(id).value.trim();
+    if (value) query.set(key, value);
+  }
+  let page;
+  try {
+    page = await api(`/events?${query}`);
+  } catch (failure) {
+    $('events-summary').textContent = `Search failed: ${failure.message}`;
+    return;
+  }
+  const rows = page.events.slice().reverse().map((event) => el('tr', { 'data-testid': 'event-row', 'data-seq': event.seq, 'data-type': event.type },
+    el('td', { text: event.seq }),
+    el('td', { text: when(event.occurredAt) }),
+    el('td', {}, el('span', { class: `badge ${event.lane === 'Alert' ? 'alert' : 'suppressed'}`, text: event.lane })),
+    el('td', {}, el('code', { text: event.type })),
+    el('td', {}, el('code', { text: JSON.stringify(event.payload) }))));
+  $('events-table').tBodies[0].replaceChildren(...rows);
+  $('events-summary').textContent = `${page.events.length} shown (newest first) · scanned through seq ${page.scannedThrough} of ${page.lastSeq}` +
+    (page.more ? ' · more: search again with "After seq" set to the scanned seq' : '');
+}
+
+// ---- wiring --------------------------------------------------------------------------------
+
+document.addEventListener('DOMContentLoaded', () => {
+  $('login-form').addEventListener('submit', (event) => {
+    event.preventDefault();
+    const token = $('token-input').value.trim();
+    if (token) signIn(token);
+  });
+  $('sign-out').addEventListener('click', () => signOut(''));
+  $('person-search-form').addEventListener('submit', (event) => { event.preventDefault(); searchPersons(); });
+  $('events-form').addEventListener('submit', (event) => { event.preventDefault(); searchEvents(); });
+  $('unlock-form').addEventListener('submit', (event) => { event.preventDefault(); askUnlock(); });
+  $('unlock-cancel').addEventListener('click', () => $('unlock-dialog').close());
+  $('unlock-dialog-form').addEventListener('submit', () => { unlock(); });
+  $('deregister-cancel').addEventListener('click', () => { state.deregisterTarget = null; $('deregister-dialog').close(); });
+  $('deregister-confirm-input').addEventListener('input', () => {
+    $('deregister-confirm').disabled = !state.deregisterTarget || $('deregister-confirm-input').value.trim() !== state.deregisterTarget.id;
+  });
+  $('deregister-form').addEventListener('submit', () => { deregister(); });
+
+  const saved = sessionStorage.getItem(TOKEN_KEY);
+  if (saved) signIn(saved);
+  else $('token-input').focus();
+});
