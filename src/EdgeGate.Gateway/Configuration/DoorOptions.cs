@@ -112,6 +112,19 @@ public sealed class MqttLockOptions
 
     /// <summary>State topic to follow (HA); derived for Z2M and Tasmota when empty.</summary>
     public string? StateTopic { get; set; }
+
+    /// <summary>How long a lock command waits for the lock to report its new state.</summary>
+    public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Tasmota: the relay (POWER&lt;n&gt;, PulseTime&lt;n&gt;) wired to the strike.</summary>
+    [Range(1, 8)]
+    public int Relay { get; set; } = 1;
+
+    /// <summary>Home Assistant: pulse with <c>OPEN</c> (unlatch) instead of <c>UNLOCK</c>.</summary>
+    public bool PulseWithOpen { get; set; }
+
+    /// <summary>Zigbee2MQTT: the base topic (Z2M's <c>mqtt.base_topic</c>).</summary>
+    public string BaseTopic { get; set; } = "zigbee2mqtt";
 }
 
 /// <summary>Weekly opening hours, "HH:mm-HH:mm" ranges per day (a range may cross midnight).</summary>

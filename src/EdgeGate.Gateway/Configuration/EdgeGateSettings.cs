@@ -170,6 +170,17 @@ public sealed class EdgeGateSettings
                 errors.Add($"{key}:PulseLength: must be between 0 and 1 minute (got {door.PulseLength})");
             }
             ValidateKind(door, key, errors);
+            if (door.Mqtt is { } mqttLock)
+            {
+                if (mqttLock.ConfirmTimeout <= TimeSpan.Zero || mqttLock.ConfirmTimeout > TimeSpan.FromMinutes(1))
+                {
+                    errors.Add($"{key}:Mqtt:ConfirmTimeout: must be between 0 and 1 minute (got {mqttLock.ConfirmTimeout})");
+                }
+                if (mqttLock.Topic.IndexOfAny(['+', '#']) >= 0 || (mqttLock.StateTopic?.IndexOfAny(['+', '#']) ?? -1) >= 0)
+                {
+                    errors.Add($"{key}:Mqtt:Topic: must not contain MQTT wildcards");
+                }
+            }
             if (door.Schedule is not null)
             {
                 ValidateSchedule(door.Schedule, $"{key}:Schedule", errors);

@@ -1,6 +1,8 @@
 using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,8 +16,8 @@ public static class UplinkServiceCollectionExtensions
     /// <summary>
     /// Registers the uplink (when <c>Uplink:Enabled</c>): <see cref="UplinkService"/> as a hosted service,
     /// the command dispatcher and one handler per command. Needs <see cref="EdgeGateDatabase"/> and
-    /// <see cref="TimeProvider"/> registered; optional ports <see cref="IFaceTemplateExtractor"/>,
-    /// <see cref="IRemoteDoorOpener"/> and <see cref="IConfigurationReloader"/> are used when present.
+    /// <see cref="TimeProvider"/> registered; <see cref="EnrolmentService"/> (photo enrolment),
+    /// <see cref="IRemoteUnlock"/> and <see cref="IConfigurationReloader"/> are used when registered.
     /// </summary>
     public static IServiceCollection AddUplink(this IServiceCollection services, EdgeGateSettings settings, string? credentialsDirectory = null)
     {
@@ -27,16 +29,19 @@ public static class UplinkServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new UplinkTopics(settings.Gateway.SiteId, settings.Gateway.GatewayId));
         services.AddSingleton(UplinkSessionOptions.From(settings.Uplink));
-        services.AddSingleton(new TemplateSettings(settings.Uplink.TemplateModelId, settings.Uplink.TemplateLength));
+        // Ready templates must be of the model the gate matches with: the configured id, else the enrolment service's.
+        services.AddSingleton(provider => new TemplateSettings(
+            settings.Uplink.TemplateModelId.Length > 0 ? settings.Uplink.TemplateModelId : provider.GetService<EnrolmentService>()?.ModelId ?? "",
+            settings.Uplink.TemplateLength));
         services.AddSingleton<IPlatformCommandHandler>(provider => new EnrolCommandHandler(
             provider.GetRequiredService<EdgeGateDatabase>(), provider.GetRequiredService<TemplateSettings>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetService<IFaceTemplateExtractor>()));
+            provider.GetRequiredService<TimeProvider>(), provider.GetService<EnrolmentService>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new UpdatePersonCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new DeregisterCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardIssueCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardRenewCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardRevokeCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
-        services.AddSingleton<IPlatformCommandHandler>(provider => new UnlockCommandHandler(provider.GetService<IRemoteDoorOpener>()));
+        services.AddSingleton<IPlatformCommandHandler>(provider => new UnlockCommandHandler(provider.GetService<IRemoteUnlock>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new ConfigReloadCommandHandler(provider.GetService<IConfigurationReloader>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new GallerySyncCommandHandler(
             provider.GetRequiredService<EdgeGateDatabase>(), provider.GetRequiredService<TemplateSettings>(), provider.GetRequiredService<TimeProvider>()));

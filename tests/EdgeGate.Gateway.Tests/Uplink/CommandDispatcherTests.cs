@@ -53,3 +53,48 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         Assert.Contains("\"code\":\"too_large\"", Encoding.UTF8.GetString(answer));
     }
 }
+
+public sealed class UplinkOptionsValidationTests
+{
+    [Fact]
+    public void Uplink_and_mqtt_lock_settings_are_validated_with_their_keys()
+    {
+        var settings = new EdgeGate.Gateway.Configuration.EdgeGateSettings
+        {
+            Gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = "s", GatewayId = "g" },
+            Uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, PollInterval = TimeSpan.Zero, ClientCertificateFile = "/c.pem" },
+            Doors = [new EdgeGate.Gateway.Configuration.DoorOptions { Name = "d", Kind = EdgeGate.Gateway.Configuration.DoorKind.Mqtt, Mqtt = new EdgeGate.Gateway.Configuration.MqttLockOptions { Topic = "home/+/set", ConfirmTimeout = TimeSpan.Zero } }],
+        };
+
+        var errors = settings.Validate();
+
+        Assert.Contains(errors, e => e.StartsWith("Uplink:PollInterval", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Uplink:ClientCertificateFile", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Doors:0:Mqtt:ConfirmTimeout", StringComparison.Ordinal));
+        Assert.Contains(errors, e => e.StartsWith("Doors:0:Mqtt:Topic", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Client_options_carry_tls_credentials_and_the_offline_will()
+    {
+        var directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, UplinkConnection.PasswordFileName), "s3cret\n");
+            var options = UplinkConnection.CreateOptions(
+                new EdgeGate.Gateway.Configuration.UplinkOptions { Host = "broker.example", Port = 8883, CaFile = "/etc/ca.pem", Username = "gw-7" },
+                new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = "site", GatewayId = "gw-7" },
+                directory);
+
+            Assert.Equal(("gw-7", "s3cret", "/etc/ca.pem", "edgegate-gw-7"), (options.Username, options.Password, options.CaCertificatePath, options.ClientId));
+            Assert.Equal("edgegate/v1/site/gw-7/state", options.WillTopic);
+            Assert.True(options.WillRetain);
+            Assert.Contains("\"status\":\"offline\"", Encoding.UTF8.GetString(options.WillPayload.Span));
+            options.Validate();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+}

@@ -1,34 +1,35 @@
 using System.Text.Json.Nodes;
+using EdgeGate.Gateway.Api;
 
 namespace EdgeGate.Gateway.Uplink.Commands;
 
 /// <summary>
-/// <c>unlock</c>: remote unlock of one door through the decision stage. Applied at most once per id, so
-/// a command delivered again days later cannot open the door; <c>expiresAt</c> bounds it further.
+/// <c>unlock</c>: remote unlock of one door through the access policy (<see cref="IRemoteUnlock"/>:
+/// journaled as GRANTED_REMOTE). Applied at most once per id, so a command delivered again days later
+/// cannot open the door; <c>expiresAt</c> bounds it further.
 /// </summary>
-public sealed class UnlockCommandHandler(IRemoteDoorOpener? opener = null) : IPlatformCommandHandler
+public sealed class UnlockCommandHandler(IRemoteUnlock? remoteUnlock = null) : IPlatformCommandHandler
 {
     public string Name => "unlock";
 
     public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
     {
-        CommandFields.OnlyKnown(command.Body, "door", "durationSeconds", "requestedBy");
+        CommandFields.OnlyKnown(command.Body, "door", "requestedBy", "reason");
         var door = CommandFields.RequiredString(command.Body, "door", 64, UplinkTopics.IsValidId, "may hold letters, digits, '-' and '_'");
-        var seconds = CommandFields.OptionalInteger(command.Body, "durationSeconds", 1, 60);
-        var requestedBy = CommandFields.OptionalString(command.Body, "requestedBy", 128);
-        if (opener is null)
+        var requestedBy = CommandFields.OptionalString(command.Body, "requestedBy", 128) ?? "platform";
+        var reason = CommandFields.OptionalString(command.Body, "reason", 200) ?? $"platform command {command.Id}";
+        if (remoteUnlock is null)
         {
             return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "remote unlock is not available on this gateway (no door service)");
         }
-        var outcome = await opener.UnlockAsync(
-            new RemoteUnlockRequest(door, seconds is { } s ? TimeSpan.FromSeconds(s) : null, command.Id, requestedBy), cancellationToken).ConfigureAwait(false);
-        if (outcome is null)
+        var result = await remoteUnlock.RequestAsync(door, requestedBy, reason, cancellationToken).ConfigureAwait(false);
+        return result.Status switch
         {
-            return PlatformCommandResult.Error(CommandErrorCodes.NotFound, $"door: no door named '{door}'");
-        }
-        return outcome.IsDone
-            ? PlatformCommandResult.Success(new JsonObject { ["door"] = door, ["device"] = outcome.Describe() })
-            : PlatformCommandResult.Error(CommandErrorCodes.DeviceFailed, $"door '{door}': {outcome.Describe()}");
+            RemoteUnlockStatus.Unlocked => PlatformCommandResult.Success(new JsonObject { ["door"] = door, ["message"] = result.Message }),
+            RemoteUnlockStatus.UnknownDoor => PlatformCommandResult.Error(CommandErrorCodes.NotFound, $"door: {result.Message}"),
+            RemoteUnlockStatus.Denied => PlatformCommandResult.Error(CommandErrorCodes.Conflict, result.Message),
+            _ => PlatformCommandResult.Error(CommandErrorCodes.DeviceFailed, result.Message),
+        };
     }
 }
 

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 
@@ -11,7 +12,7 @@ namespace EdgeGate.Gateway.Uplink.Commands;
 /// gateway's model or photos from which the box computes them, and optional cards. Biometric data
 /// needs <c>consentAt</c>.
 /// </summary>
-public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, IFaceTemplateExtractor? extractor = null)
+public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, EnrolmentService? enrolment = null)
     : IPlatformCommandHandler
 {
     public const int MaximumPhotos = 10;
@@ -40,40 +41,52 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
             return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}' is deregistered; a deregistration is final, enrol under a new id");
         }
 
-        IReadOnlyList<FaceTemplate> templates;
         var refused = new JsonObject();
+        long? version;
+        int templatesAdded;
+        int duplicatesSkipped;
         if (hasTemplates)
         {
-            templates = PersonCommandFields.ReadTemplates(body, person.Id, templateSettings, timeProvider.GetUtcNow());
+            var templates = PersonCommandFields.ReadTemplates(body, person.Id, templateSettings, timeProvider.GetUtcNow());
             if (templates.Count == 0)
             {
                 throw CommandFields.Invalid("templates", "must hold at least one template");
             }
+            var enrolled = await database.Persons.EnrolAsync(person, templates, cancellationToken).ConfigureAwait(false);
+            if (enrolled.Status is not (PersonWriteStatus.Applied or PersonWriteStatus.Unchanged))
+            {
+                return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}': {enrolled.Status}");
+            }
+            (version, templatesAdded, duplicatesSkipped) = (enrolled.Person?.Version, enrolled.TemplateIds.Count, enrolled.DuplicatesSkipped);
         }
         else
         {
             var photos = ReadPhotos(body);
-            if (extractor is null)
+            if (enrolment is null)
             {
                 return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "photos: this gateway has no face pipeline for enrolment; send templates");
             }
-            var extraction = await extractor.ExtractAsync(person.Id, photos, cancellationToken).ConfigureAwait(false);
-            foreach (var (index, reason) in extraction.RefusedPhotos)
+            // The face pipeline computes the templates on the box: quality gate, duplicate check, one transaction.
+            var outcome = await enrolment.EnrolAsync(person, photos, cancellationToken).ConfigureAwait(false);
+            foreach (var verdict in outcome.Photos.Where(verdict => !verdict.Accepted))
             {
-                refused[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = reason;
+                refused[verdict.Name] = verdict.Reason;
             }
-            if (extraction.Templates.Count == 0)
+            switch (outcome.Status)
             {
-                return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, "photos: no usable face in any photo", new JsonObject { ["refusedPhotos"] = refused });
+                case EnrolmentStatus.Enrolled:
+                    break;
+                case EnrolmentStatus.Rejected:
+                    return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, $"photos: {outcome.Message}", new JsonObject { ["refusedPhotos"] = refused });
+                case EnrolmentStatus.UnknownPerson:
+                    return PlatformCommandResult.Error(CommandErrorCodes.NotFound, outcome.Message);
+                default:
+                    return PlatformCommandResult.Error(CommandErrorCodes.Conflict, outcome.Message, new JsonObject { ["refusedPhotos"] = refused });
             }
-            templates = extraction.Templates;
+            version = (await database.Persons.GetAsync(person.Id, cancellationToken).ConfigureAwait(false))?.Version;
+            (templatesAdded, duplicatesSkipped) = (outcome.TemplateIds.Count, outcome.AlreadyEnrolledPhotos);
         }
 
-        var enrolled = await database.Persons.EnrolAsync(person, templates, cancellationToken).ConfigureAwait(false);
-        if (enrolled.Status is not (PersonWriteStatus.Applied or PersonWriteStatus.Unchanged))
-        {
-            return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}': {enrolled.Status}");
-        }
         var cardResults = new List<(string, CardWriteStatus)>();
         foreach (var (uid, validUntil) in cards)
         {
@@ -83,9 +96,9 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
         return PlatformCommandResult.Success(new JsonObject
         {
             ["personId"] = person.Id,
-            ["version"] = enrolled.Person?.Version,
-            ["templatesAdded"] = enrolled.TemplateIds.Count,
-            ["duplicatesSkipped"] = enrolled.DuplicatesSkipped,
+            ["version"] = version,
+            ["templatesAdded"] = templatesAdded,
+            ["duplicatesSkipped"] = duplicatesSkipped,
             ["refusedPhotos"] = refused,
             ["cards"] = PersonCommandFields.CardResults(cardResults),
         });
@@ -120,7 +133,7 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
             {
                 throw CommandFields.Invalid($"{name}.data", $"is not a {contentType} image");
             }
-            photos.Add(new EnrolmentPhoto(contentType, bytes));
+            photos.Add(new EnrolmentPhoto(name, bytes));
         }
         return photos;
     }
