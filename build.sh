@@ -16,7 +16,7 @@ apt_packages=(
   libmosquitto1 mosquitto socat
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad
-  python3-pymodbus python3-serial
+  python3-pymodbus python3-serial python3-serial-asyncio
   chromium
 )
 

@@ -10,6 +10,7 @@ public static class Program
         var bench = new Command("bench", "Measure speed and memory on this box (figures printed, optionally as JSON)")
         {
             BenchOnnxCommand.Create(),
+            BenchGalleryCommand.Create(),
         };
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {

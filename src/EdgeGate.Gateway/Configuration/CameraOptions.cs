@@ -23,4 +23,12 @@ public sealed class CameraOptions
     public TimeSpan OpenTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     public TimeSpan ReadTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>Wait before the first reconnection attempt; doubles per failure up to <see cref="MaximumBackoff"/>.</summary>
+    public TimeSpan InitialBackoff { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    public TimeSpan MaximumBackoff { get; set; } = TimeSpan.FromSeconds(4);
+
+    /// <summary>Frames arriving later than this behind the stream's clock are stale (a stall) and not analysed.</summary>
+    public TimeSpan MaximumFrameAge { get; set; } = TimeSpan.FromSeconds(1);
 }

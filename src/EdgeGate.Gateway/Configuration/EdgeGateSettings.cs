@@ -103,6 +103,10 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Recognition:VotesRequired: must not exceed Recognition:VoteWindow");
         }
+        if (Recognition.SnapshotRetention <= TimeSpan.Zero)
+        {
+            errors.Add("Recognition:SnapshotRetention: must be positive");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Gateway.TimeZone, out _))
         {
             errors.Add($"Gateway:TimeZone: '{Gateway.TimeZone}' is not a known time zone (use an IANA name such as Asia/Shanghai)");
@@ -118,6 +122,33 @@ public sealed class EdgeGateSettings
         if (Uplink.Enabled && Uplink.AckTimeout <= TimeSpan.Zero)
         {
             errors.Add("Uplink:AckTimeout: must be positive");
+        }
+        if (Uplink.Enabled)
+        {
+            if (Uplink.PollInterval <= TimeSpan.Zero || Uplink.PollInterval > TimeSpan.FromSeconds(10))
+            {
+                errors.Add($"Uplink:PollInterval: must be between 0 and 10 s (got {Uplink.PollInterval})");
+            }
+            if (Uplink.StateInterval < TimeSpan.FromSeconds(1))
+            {
+                errors.Add("Uplink:StateInterval: must be at least 1 s");
+            }
+            if (Uplink.ReconnectDelayMaximum < TimeSpan.FromSeconds(1))
+            {
+                errors.Add("Uplink:ReconnectDelayMaximum: must be at least 1 s");
+            }
+            if (Uplink.KeepAlive < TimeSpan.FromSeconds(5))
+            {
+                errors.Add("Uplink:KeepAlive: must be at least 5 s");
+            }
+            if (string.IsNullOrEmpty(Uplink.ClientCertificateFile) != string.IsNullOrEmpty(Uplink.ClientKeyFile))
+            {
+                errors.Add("Uplink:ClientCertificateFile: and Uplink:ClientKeyFile go together");
+            }
+            if (!string.IsNullOrEmpty(Uplink.ClientCertificateFile) && string.IsNullOrEmpty(Uplink.CaFile))
+            {
+                errors.Add("Uplink:ClientCertificateFile: needs Uplink:CaFile (TLS)");
+            }
         }
         if (Api.Enabled && !Uri.TryCreate(Api.Url, UriKind.Absolute, out _))
         {
@@ -162,6 +193,14 @@ public sealed class EdgeGateSettings
             if (camera.OpenTimeout <= TimeSpan.Zero || camera.ReadTimeout <= TimeSpan.Zero)
             {
                 errors.Add($"{key}: OpenTimeout and ReadTimeout must be positive");
+            }
+            if (camera.InitialBackoff <= TimeSpan.Zero || camera.MaximumBackoff < camera.InitialBackoff)
+            {
+                errors.Add($"{key}: InitialBackoff must be positive and MaximumBackoff at least InitialBackoff");
+            }
+            if (camera.MaximumFrameAge <= TimeSpan.Zero)
+            {
+                errors.Add($"{key}:MaximumFrameAge: must be positive");
             }
         }
 

@@ -34,4 +34,28 @@ public sealed class RecognitionOptions
     public bool StrangerSnapshots { get; set; }
 
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Largest stranger snapshot (JPEG bytes); bigger ones are re-encoded smaller or skipped.</summary>
+    [Range(4096, 1048576)]
+    public int SnapshotMaximumBytes { get; set; } = 65536;
+
+    /// <summary>All stranger snapshots together may take at most this much disk; the oldest go first.</summary>
+    [Range(1048576, long.MaxValue)]
+    public long SnapshotStorageLimitBytes { get; set; } = 256L * 1024 * 1024;
+
+    /// <summary>Intersection over union a face needs with its last box to stay the same track.</summary>
+    [Range(0.05, 1.0)]
+    public double TrackMinimumOverlap { get; set; } = 0.3;
+
+    /// <summary>A track ends after this many analysed frames in a row without its face (it then counts as a new presence).</summary>
+    [Range(0, 100)]
+    public int TrackMaximumMissedFrames { get; set; } = 5;
+
+    /// <summary>A track matching one person without passing liveness is reported as a spoof after this many frames (0 = twice VoteWindow).</summary>
+    [Range(0, 600)]
+    public int SpoofAfterFrames { get; set; }
+
+    /// <summary>Frames that may wait for analysis, per camera; when full the oldest is dropped (and counted).</summary>
+    [Range(1, 16)]
+    public int FrameQueuePerCamera { get; set; } = 2;
 }

@@ -351,7 +351,12 @@ public sealed class MosquittoClientTests
             }
         })).ToArray();
 
-        await Task.Delay(TimeSpan.FromMilliseconds(300));
+        // Let traffic flow before the kill; a loaded machine needs longer than a fixed delay.
+        var flowing = DateTime.UtcNow + TimeSpan.FromSeconds(15);
+        while (Volatile.Read(ref acknowledged) <= 100 && DateTime.UtcNow < flowing)
+        {
+            await Task.Delay(20);
+        }
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
         await Task.Delay(TimeSpan.FromMilliseconds(200));

@@ -1,0 +1,58 @@
+using EdgeGate.Core.Access;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Access;
+
+public static class AccessControlRegistration
+{
+    /// <summary>
+    /// Registers the decision stage: <see cref="AccessAttemptQueue"/> (where face candidates, card
+    /// reads and remote unlocks go in), <see cref="DecisionFeed"/>, <see cref="AccessHistory"/>, the
+    /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
+    /// and the hosted services: <see cref="DecisionService"/>, one <see cref="DoorService"/> per door and
+    /// one <see cref="CardReaderService"/> per reader. Needs an <see cref="EdgeGateDatabase"/> and a
+    /// <see cref="TimeProvider"/> registered (TimeProvider.System is added when none is).
+    /// </summary>
+    public static IServiceCollection AddAccessControl(this IServiceCollection services, EdgeGateSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(AccessConfiguration.ToAccessSettings(settings));
+        services.AddSingleton(new AccessDoors(settings.Doors));
+        services.AddSingleton(new DoorRequestQueues(settings.Doors));
+        services.AddSingleton<AccessHistory>();
+        services.AddSingleton<AccessAttemptQueue>();
+        services.AddSingleton<DecisionFeed>();
+        services.AddSingleton(provider => new DoorDrivers(
+            settings.Doors, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DoorDrivers>>()));
+        services.AddSingleton<DecisionService>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DecisionService>());
+        foreach (var door in settings.Doors)
+        {
+            var name = door.Name;
+            services.AddSingleton<IHostedService>(provider => new DoorService(
+                name,
+                provider.GetRequiredService<DoorRequestQueues>(),
+                provider.GetRequiredService<DoorDrivers>(),
+                provider.GetRequiredService<EdgeGateDatabase>(),
+                provider.GetRequiredService<DecisionFeed>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<DoorService>>()));
+        }
+        foreach (var reader in settings.Readers)
+        {
+            services.AddSingleton<IHostedService>(provider => new CardReaderService(
+                reader,
+                provider.GetRequiredService<AccessAttemptQueue>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<CardReaderService>>()));
+        }
+        return services;
+    }
+}

@@ -1,0 +1,162 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using EdgeGate.Core.Access;
+using EdgeGate.Core.Doors;
+using EdgeGate.Storage.Journal;
+
+namespace EdgeGate.Gateway.Access;
+
+/// <summary>
+/// The journal records of the decision stage. Payloads are JSON with a <c>schema</c> version; the
+/// gateway-wide <c>seq</c> is the journal's. Alerts (watch list, spoof, passback violation, a door
+/// that did not respond) take the alert lane, which is uploaded first and never dropped.
+/// </summary>
+public static class AccessJournal
+{
+    public const int SchemaVersion = 1;
+    public const string DecisionType = "access_decision";
+    public const string DoorOutcomeType = "door_outcome";
+    public const string DoorFaultType = "door_fault";
+
+    private static readonly JsonSerializerOptions Json = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.SnakeCaseLower) },
+    };
+
+    public static JournalLane LaneFor(AccessDecision decision) =>
+        decision.Alerts != AccessAlerts.None ? JournalLane.Alert : JournalLane.Event;
+
+    public static JournalDraft DecisionDraft(AccessAttempt attempt, AccessDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        ArgumentNullException.ThrowIfNull(decision);
+        var payload = new DecisionPayload
+        {
+            Schema = SchemaVersion,
+            AttemptId = attempt.Id,
+            Door = decision.DoorId,
+            Source = attempt.Source,
+            Credential = decision.Credential.Kind,
+            Outcome = decision.Outcome,
+            Reason = decision.ReasonCode,
+            Alerts = AlertNames(decision.Alerts),
+            Message = decision.Message,
+            PersonId = decision.PersonId,
+            CardUid = decision.CardUid,
+            Direction = decision.Direction,
+            TrackId = attempt.TrackId,
+        };
+        switch (decision.Credential)
+        {
+            case FaceCredential face:
+                payload = payload with
+                {
+                    Camera = face.CameraId,
+                    Similarity = Math.Round(face.Similarity, 4),
+                    Liveness = Math.Round(face.LivenessScore, 4),
+                    LivenessPassed = face.LivenessPassed,
+                };
+                break;
+            case CardCredential card:
+                payload = payload with { Reader = card.ReaderId, CardUid = decision.CardUid ?? card.Uid };
+                break;
+            case RemoteCredential remote:
+                payload = payload with { Operator = remote.OperatorId, RemoteReason = remote.Reason };
+                break;
+        }
+        return new JournalDraft(LaneFor(decision), DecisionType, decision.At, JsonSerializer.Serialize(payload, Json));
+    }
+
+    public static JournalDraft DoorOutcomeDraft(DoorRequest command, DoorCommandOutcome outcome, TimeSpan took, DateTimeOffset at)
+    {
+        ArgumentNullException.ThrowIfNull(command);
+        ArgumentNullException.ThrowIfNull(outcome);
+        var payload = new DoorOutcomePayload
+        {
+            Schema = SchemaVersion,
+            Door = command.DoorName,
+            Command = command.Kind,
+            DurationMilliseconds = (long)command.Duration.TotalMilliseconds,
+            DecisionSeq = command.DecisionSeq,
+            AttemptId = command.AttemptId,
+            Outcome = OutcomeName(outcome),
+            Detail = outcome.Describe(),
+            TookMilliseconds = (long)took.TotalMilliseconds,
+        };
+        return outcome.IsDone
+            ? new JournalDraft(JournalLane.Event, DoorOutcomeType, at, JsonSerializer.Serialize(payload, Json))
+            : new JournalDraft(JournalLane.Alert, DoorFaultType, at, JsonSerializer.Serialize(payload, Json));
+    }
+
+    /// <summary>The outcome's journal name: done, no_response, rejected, transport_error, not_supported.</summary>
+    public static string OutcomeName(DoorCommandOutcome outcome) => outcome switch
+    {
+        DoorCommandOutcome.Done => "done",
+        DoorCommandOutcome.NoResponse => "no_response",
+        DoorCommandOutcome.Rejected => "rejected",
+        DoorCommandOutcome.TransportError => "transport_error",
+        DoorCommandOutcome.NotSupported => "not_supported",
+        _ => "unknown",
+    };
+
+    private static string[]? AlertNames(AccessAlerts alerts)
+    {
+        if (alerts == AccessAlerts.None)
+        {
+            return null;
+        }
+        var names = new List<string>();
+        if (alerts.HasFlag(AccessAlerts.WatchList))
+        {
+            names.Add("watch_list");
+        }
+        if (alerts.HasFlag(AccessAlerts.SpoofAttempt))
+        {
+            names.Add("spoof_attempt");
+        }
+        if (alerts.HasFlag(AccessAlerts.PassbackViolation))
+        {
+            names.Add("passback_violation");
+        }
+        return names.ToArray();
+    }
+
+    private sealed record DecisionPayload
+    {
+        public int Schema { get; init; }
+        public Guid AttemptId { get; init; }
+        public required string Door { get; init; }
+        public AccessAttemptSource Source { get; init; }
+        public CredentialKind Credential { get; init; }
+        public AccessOutcome Outcome { get; init; }
+        public required string Reason { get; init; }
+        public string[]? Alerts { get; init; }
+        public required string Message { get; init; }
+        public string? PersonId { get; init; }
+        public string? CardUid { get; init; }
+        public PassageDirection? Direction { get; init; }
+        public long? TrackId { get; init; }
+        public string? Camera { get; init; }
+        public double? Similarity { get; init; }
+        public double? Liveness { get; init; }
+        public bool? LivenessPassed { get; init; }
+        public string? Reader { get; init; }
+        public string? Operator { get; init; }
+        public string? RemoteReason { get; init; }
+    }
+
+    private sealed record DoorOutcomePayload
+    {
+        public int Schema { get; init; }
+        public required string Door { get; init; }
+        public DoorRequestKind Command { get; init; }
+        public long DurationMilliseconds { get; init; }
+        public long? DecisionSeq { get; init; }
+        public Guid? AttemptId { get; init; }
+        public required string Outcome { get; init; }
+        public required string Detail { get; init; }
+        public long TookMilliseconds { get; init; }
+    }
+}

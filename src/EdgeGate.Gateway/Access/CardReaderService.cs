@@ -1,0 +1,128 @@
+using EdgeGate.Core.Access;
+using EdgeGate.Devices.Readers;
+using EdgeGate.Devices.Serial;
+using EdgeGate.Gateway.Configuration;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Access;
+
+/// <summary>
+/// One card reader's loop: opens its serial device, turns every card read into an access attempt
+/// for the reader's door, and reopens the device when it is missing or goes away (unplugged), with
+/// a capped, growing pause. It never stops the gateway: a missing reader is a log line, and the
+/// door still opens by face and remote unlock.
+/// </summary>
+public sealed partial class CardReaderService(
+    ReaderOptions options,
+    AccessAttemptQueue attempts,
+    TimeProvider timeProvider,
+    ILogger<CardReaderService> logger) : BackgroundService
+{
+    public static readonly TimeSpan FirstRetryDelay = TimeSpan.FromSeconds(1);
+    public static readonly TimeSpan MaximumRetryDelay = TimeSpan.FromSeconds(30);
+
+    private long cardsRead;
+    private long linesRejected;
+    private long openFailures;
+
+    public string ReaderName => options.Name;
+
+    public long CardsRead => Interlocked.Read(ref cardsRead);
+
+    public long LinesRejected => Interlocked.Read(ref linesRejected);
+
+    public long OpenFailures => Interlocked.Read(ref openFailures);
+
+    /// <summary>The pause before the next open attempt after <paramref name="failures"/> consecutive failures.</summary>
+    public static TimeSpan RetryDelay(int failures)
+    {
+        var delay = FirstRetryDelay * Math.Pow(2, Math.Min(Math.Max(failures - 1, 0), 10));
+        return delay > MaximumRetryDelay ? MaximumRetryDelay : delay;
+    }
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                SerialPortStream port;
+                try
+                {
+                    port = SerialPortStream.Open(options.Port, options.BaudRate);
+                }
+                catch (IOException exception)
+                {
+                    failures++;
+                    Interlocked.Increment(ref openFailures);
+                    var delay = RetryDelay(failures);
+                    LogCannotOpen(logger, options.Name, options.Port, exception.Message, delay.TotalSeconds);
+                    await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
+                    continue;
+                }
+
+                LogOpened(logger, options.Name, options.Port, options.Format, options.Door);
+                failures = 0;
+                using (port)
+                {
+                    try
+                    {
+                        await ReadCardsAsync(port, stoppingToken).ConfigureAwait(false);
+                        LogLineClosed(logger, options.Name, options.Port, "the device hung up");
+                    }
+                    catch (IOException exception)
+                    {
+                        LogLineClosed(logger, options.Name, options.Port, exception.Message);
+                    }
+                }
+                failures++;
+                await Task.Delay(RetryDelay(failures), timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown.
+        }
+    }
+
+    private async Task ReadCardsAsync(Stream port, CancellationToken cancellationToken)
+    {
+        var results = options.Format == CardReaderFormat.Wiegand26
+            ? new WiegandLineCardReader(port, timeProvider).ReadAsync(cancellationToken)
+            : new AsciiLineCardReader(port, timeProvider: timeProvider).ReadAsync(cancellationToken);
+        await foreach (var result in results.ConfigureAwait(false))
+        {
+            if (result.Card is { } card)
+            {
+                Interlocked.Increment(ref cardsRead);
+                LogCard(logger, options.Name, card.Format);
+                await attempts.SubmitAsync(
+                    AccessAttempt.ForCard(card.Uid, options.Name, options.Door, card.ReadAt), cancellationToken).ConfigureAwait(false);
+            }
+            else
+            {
+                Interlocked.Increment(ref linesRejected);
+                LogRejected(logger, options.Name, result.RejectionReason ?? "not a card number");
+            }
+        }
+    }
+
+    [LoggerMessage(EventId = 3301, Level = LogLevel.Warning, Message = "Card reader {Reader}: cannot open {Port}: {Reason}; retrying in {Seconds:0} s")]
+    private static partial void LogCannotOpen(ILogger logger, string reader, string port, string reason, double seconds);
+
+    [LoggerMessage(EventId = 3302, Level = LogLevel.Information, Message = "Card reader {Reader}: reading {Port} ({Format}) for door {Door}")]
+    private static partial void LogOpened(ILogger logger, string reader, string port, CardReaderFormat format, string door);
+
+    [LoggerMessage(EventId = 3303, Level = LogLevel.Warning, Message = "Card reader {Reader}: {Port} closed ({Reason}); reopening")]
+    private static partial void LogLineClosed(ILogger logger, string reader, string port, string reason);
+
+    // The card number itself is not logged: the journal holds it with the decision.
+    [LoggerMessage(EventId = 3304, Level = LogLevel.Debug, Message = "Card reader {Reader}: card read ({Format})")]
+    private static partial void LogCard(ILogger logger, string reader, CardFormat format);
+
+    [LoggerMessage(EventId = 3305, Level = LogLevel.Warning, Message = "Card reader {Reader}: line ignored: {Reason}")]
+    private static partial void LogRejected(ILogger logger, string reader, string reason);
+}

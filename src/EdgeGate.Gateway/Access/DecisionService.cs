@@ -1,0 +1,131 @@
+using EdgeGate.Core.Access;
+using EdgeGate.Core.Persons;
+using EdgeGate.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Access;
+
+/// <summary>
+/// The decision stage: takes access attempts from <see cref="AccessAttemptQueue"/> one at a time,
+/// resolves the person and card from the store, asks <see cref="AccessPolicy"/>, writes the
+/// decision to the journal (committed to disk) BEFORE a door is driven, records it in the
+/// <see cref="AccessHistory"/>, queues the door command of a grant and publishes to the
+/// <see cref="DecisionFeed"/>. Suppressed repeats are published but neither journaled nor recorded.
+/// </summary>
+/// <remarks>
+/// A decision the journal cannot take (disk full, database broken) opens no door: an unrecorded
+/// passage is what the journal exists to prevent. The one exception is the exit button, which is
+/// egress and a life-safety matter. A failing attempt is logged and the loop goes on.
+/// </remarks>
+public sealed partial class DecisionService(
+    AccessAttemptQueue attempts,
+    EdgeGateDatabase database,
+    AccessHistory history,
+    AccessSettings settings,
+    AccessDoors doors,
+    DoorRequestQueues doorRequests,
+    DecisionFeed feed,
+    TimeProvider timeProvider,
+    ILogger<DecisionService> logger) : BackgroundService
+{
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        try
+        {
+            await foreach (var attempt in attempts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
+            {
+                try
+                {
+                    await DecideAsync(attempt, stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogAttemptFailed(logger, exception, attempt.DoorName, attempt.Source);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown.
+        }
+    }
+
+    /// <summary>Decides one attempt end to end (journal, history, door queue, feed); null for an unknown door.</summary>
+    public async Task<DecisionMade?> DecideAsync(AccessAttempt attempt, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(attempt);
+        if (!doors.TryGet(attempt.DoorName, out var door, out var pulseLength))
+        {
+            LogUnknownDoor(logger, attempt.DoorName, attempt.Source);
+            return null;
+        }
+
+        Person? person = null;
+        Card? card = null;
+        switch (attempt.Credential)
+        {
+            case FaceCredential { PersonId: { } personId }:
+                person = await database.Persons.GetAsync(personId, cancellationToken).ConfigureAwait(false);
+                break;
+            case CardCredential cardCredential:
+                card = await database.Cards.GetByUidAsync(cardCredential.Uid, cancellationToken).ConfigureAwait(false);
+                if (card is not null)
+                {
+                    person = await database.Persons.GetAsync(card.PersonId, cancellationToken).ConfigureAwait(false);
+                }
+                break;
+        }
+
+        var decision = AccessPolicy.Decide(
+            new AccessRequest { Credential = attempt.Credential, Door = door, At = attempt.At, Person = person, Card = card, Side = attempt.Side },
+            history,
+            settings);
+
+        if (!decision.ShouldJournal)
+        {
+            var suppressed = new DecisionMade(attempt, decision, null);
+            feed.Publish(suppressed);
+            return suppressed;
+        }
+
+        long? seq = null;
+        string? journalError = null;
+        try
+        {
+            seq = await database.Journal.AppendAsync(AccessJournal.DecisionDraft(attempt, decision), cancellationToken).ConfigureAwait(false);
+            history.Record(decision);
+        }
+        catch (StorageException exception)
+        {
+            journalError = exception.Message;
+            LogJournalFailed(logger, exception, decision.DoorId, decision.ReasonCode);
+        }
+
+        LogDecision(logger, decision.DoorId, decision.ReasonCode, decision.PersonId ?? "-", attempt.Source, seq ?? 0);
+
+        if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
+        {
+            await doorRequests.EnqueueAsync(
+                new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()),
+                cancellationToken).ConfigureAwait(false);
+        }
+
+        var made = new DecisionMade(attempt, decision, seq, journalError);
+        feed.Publish(made);
+        return made;
+    }
+
+    [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Door {Door}: {Reason} for {PersonId} ({Source}), journal seq {Seq}")]
+    private static partial void LogDecision(ILogger logger, string door, string reason, string personId, AccessAttemptSource source, long seq);
+
+    [LoggerMessage(EventId = 3002, Level = LogLevel.Warning, Message = "Access attempt for unknown door {Door} from {Source} ignored: no door of that name is configured")]
+    private static partial void LogUnknownDoor(ILogger logger, string door, AccessAttemptSource source);
+
+    [LoggerMessage(EventId = 3003, Level = LogLevel.Critical, Message = "Door {Door}: decision {Reason} could not be journaled; the door is not driven")]
+    private static partial void LogJournalFailed(ILogger logger, Exception exception, string door, string reason);
+
+    [LoggerMessage(EventId = 3004, Level = LogLevel.Error, Message = "Access attempt at door {Door} from {Source} failed; going on with the next")]
+    private static partial void LogAttemptFailed(ILogger logger, Exception exception, string door, AccessAttemptSource source);
+}

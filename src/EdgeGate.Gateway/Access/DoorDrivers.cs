@@ -1,0 +1,295 @@
+using EdgeGate.Core.Doors;
+using EdgeGate.Devices.Modbus;
+using EdgeGate.Devices.Relays;
+using EdgeGate.Devices.Serial;
+using EdgeGate.Gateway.Configuration;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeGate.Gateway.Access;
+
+/// <summary>
+/// The door drivers of the configured doors, built from <see cref="DoorOptions"/> by its
+/// <see cref="DoorKind"/>. Doors on the same serial device share one line (an RS-485 bus carries
+/// several relay boards; an LCUS module has several channels). A line is opened on first use and
+/// reopened after a transport error, so a relay board that is unplugged and plugged back in works
+/// again without a restart; a line that cannot be opened gives a <see cref="DoorCommandOutcome.TransportError"/>
+/// naming the device, never an exception. MQTT locks need the uplink's MQTT client and are not in
+/// this build: their commands end <see cref="DoorCommandOutcome.NotSupported"/> with that reason.
+/// </summary>
+public sealed partial class DoorDrivers : IDisposable
+{
+    public const string MqttNotAvailable =
+        "MQTT locks are driven through the uplink's MQTT client, which this build does not include yet; use ModbusRtu, Lcus or Log";
+
+    private readonly Dictionary<string, IDoorDriver> drivers = new(StringComparer.OrdinalIgnoreCase);
+    private readonly Dictionary<string, SerialBus> buses = new(StringComparer.Ordinal);
+    private readonly List<IDoorDriver> owned = [];
+
+    public DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider = null, ILogger<DoorDrivers>? logger = null)
+        : this(doors, timeProvider, logger, decorate: null)
+    {
+    }
+
+    /// <param name="decorate">Wraps each driver (tests observe the moment a door is driven).</param>
+    internal DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider, ILogger<DoorDrivers>? logger, Func<string, IDoorDriver, IDoorDriver>? decorate)
+    {
+        ArgumentNullException.ThrowIfNull(doors);
+        timeProvider ??= TimeProvider.System;
+        logger ??= NullLogger<DoorDrivers>.Instance;
+        foreach (var door in doors)
+        {
+            var driver = Create(door, timeProvider, logger);
+            owned.Add(driver);
+            drivers.Add(door.Name, decorate is null ? driver : decorate(door.Name, driver));
+        }
+    }
+
+    /// <summary>The driver of a configured door.</summary>
+    /// <exception cref="KeyNotFoundException">No door of that name is configured.</exception>
+    public IDoorDriver For(string doorName) =>
+        drivers.TryGetValue(doorName, out var driver)
+            ? driver
+            : throw new KeyNotFoundException($"no door named '{doorName}' is configured");
+
+    public void Dispose()
+    {
+        foreach (var driver in owned)
+        {
+            (driver as IDisposable)?.Dispose();
+        }
+        owned.Clear();
+        foreach (var bus in buses.Values)
+        {
+            bus.Dispose();
+        }
+        drivers.Clear();
+        buses.Clear();
+    }
+
+    private IDoorDriver Create(DoorOptions door, TimeProvider timeProvider, ILogger logger)
+    {
+        switch (door.Kind)
+        {
+            case DoorKind.Log:
+                var name = door.Name;
+                return new LogDoor(timeProvider, activity => LogActivity(logger, name, activity.Released ? "released" : "locked", activity.Command));
+            case DoorKind.ModbusRtu:
+                var modbus = door.ModbusRtu ?? throw new ArgumentException($"door '{door.Name}': Kind ModbusRtu needs a ModbusRtu section");
+                var modbusBus = BusFor(modbus.Port, modbus.BaudRate);
+                var clientOptions = new ModbusRtuClientOptions
+                {
+                    BaudRate = modbus.BaudRate,
+                    ResponseTimeout = modbus.ResponseTimeout,
+                    RetriesAfterNoResponse = modbus.Retries,
+                };
+                var relayOptions = new ModbusRelayDoorOptions
+                {
+                    SlaveId = checked((byte)modbus.SlaveId),
+                    RelayCoil = checked((ushort)modbus.Coil),
+                    Wiring = WiringFor(door.FailMode),
+                    DoorSensorInput = modbus.DoorSensorInput is { } sensor ? checked((ushort)sensor) : null,
+                    ExitButtonInput = modbus.ExitButtonInput is { } button ? checked((ushort)button) : null,
+                };
+                var capabilities = DoorDriverCapabilities.Pulse | DoorDriverCapabilities.Hold | DoorDriverCapabilities.ConfirmsCommands
+                    | (relayOptions.DoorSensorInput is null ? 0 : DoorDriverCapabilities.DoorSensor)
+                    | (relayOptions.ExitButtonInput is null ? 0 : DoorDriverCapabilities.ExitButton);
+                return new SerialDoorDriver(modbusBus, capabilities, stream =>
+                    new ModbusRelayDoor(modbusBus.ModbusClient(clientOptions, timeProvider), relayOptions, timeProvider));
+            case DoorKind.Lcus:
+                var lcus = door.Lcus ?? throw new ArgumentException($"door '{door.Name}': Kind Lcus needs an Lcus section");
+                var lcusBus = BusFor(lcus.Port, 9600);
+                var lcusOptions = new LcusRelayDoorOptions { Channel = checked((byte)lcus.Channel), Wiring = WiringFor(door.FailMode) };
+                return new SerialDoorDriver(lcusBus, DoorDriverCapabilities.Pulse | DoorDriverCapabilities.Hold, stream =>
+                    new LcusRelayDoor(stream, lcusOptions, timeProvider));
+            case DoorKind.Mqtt:
+                return new UnavailableDoorDriver(MqttNotAvailable);
+            default:
+                throw new ArgumentOutOfRangeException(nameof(door), door.Kind, "unknown door kind");
+        }
+    }
+
+    private SerialBus BusFor(string path, int baudRate)
+    {
+        if (!buses.TryGetValue(path, out var bus))
+        {
+            bus = new SerialBus(path, baudRate);
+            buses.Add(path, bus);
+        }
+        else if (bus.BaudRate != baudRate)
+        {
+            throw new ArgumentException($"{path} is configured for two doors with different baud rates ({bus.BaudRate} and {baudRate})");
+        }
+        return bus;
+    }
+
+    /// <summary>The usual wiring per lock type: a fail-secure strike on NO, a fail-safe maglock on NC (both release with the relay energised).</summary>
+    public static RelayWiring WiringFor(DoorFailMode failMode) => failMode == DoorFailMode.FailSafe
+        ? new RelayWiring(LockPowering.FailSafe, RelayContact.NormallyClosed)
+        : new RelayWiring(LockPowering.FailSecure, RelayContact.NormallyOpen);
+
+    [LoggerMessage(EventId = 3101, Level = LogLevel.Information, Message = "Door {Door} {State} ({Command}); log door, no hardware")]
+    private static partial void LogActivity(ILogger logger, string door, string state, string command);
+
+    /// <summary>One serial line shared by the doors on it, opened on demand and reopened after a failure.</summary>
+    private sealed class SerialBus(string path, int baudRate) : IDisposable
+    {
+        private readonly Lock gate = new();
+        private SerialPortStream? stream;
+        private ModbusRtuClient? client;
+        private int generation;
+
+        public string Path => path;
+
+        public int BaudRate => baudRate;
+
+        /// <summary>The open line and its generation (bumped on every reopen).</summary>
+        /// <exception cref="IOException">The device cannot be opened (a <see cref="Devices.Interop.Termios.SerialPortException"/>).</exception>
+        public (SerialPortStream Stream, int Generation) Open()
+        {
+            lock (gate)
+            {
+                if (stream is null)
+                {
+                    stream = SerialPortStream.Open(path, baudRate);
+                    generation++;
+                }
+                return (stream, generation);
+            }
+        }
+
+        public ModbusRtuClient ModbusClient(ModbusRtuClientOptions options, TimeProvider timeProvider)
+        {
+            lock (gate)
+            {
+                var (line, _) = Open();
+                return client ??= new ModbusRtuClient(line, options, timeProvider);
+            }
+        }
+
+        /// <summary>Closes the line if it is still the generation that failed.</summary>
+        public void Invalidate(int failedGeneration)
+        {
+            lock (gate)
+            {
+                if (failedGeneration == generation)
+                {
+                    Close();
+                }
+            }
+        }
+
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                Close();
+            }
+        }
+
+        private void Close()
+        {
+            client?.Dispose();
+            client = null;
+            stream?.Dispose();
+            stream = null;
+        }
+    }
+
+    /// <summary>A relay driver over a <see cref="SerialBus"/>: built per line generation, rebuilt after a transport error.</summary>
+    private sealed class SerialDoorDriver(SerialBus bus, DoorDriverCapabilities capabilities, Func<Stream, IDoorDriver> build)
+        : IDoorDriver, IDisposable
+    {
+        private readonly Lock gate = new();
+        private IDoorDriver? driver;
+        private int driverGeneration;
+
+        public DoorDriverCapabilities Capabilities => capabilities;
+
+        public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.PulseAsync(duration, cancellationToken));
+
+        public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.SetAsync(released, cancellationToken));
+
+        public async Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken)
+        {
+            if (!TryGetDriver(out var current, out var generation, out var failure))
+            {
+                return DoorInputsReading.Failed(failure);
+            }
+            var reading = await current.ReadInputsAsync(cancellationToken).ConfigureAwait(false);
+            if (reading.Outcome is DoorCommandOutcome.TransportError)
+            {
+                bus.Invalidate(generation);
+            }
+            return reading;
+        }
+
+        public void Dispose()
+        {
+            lock (gate)
+            {
+                (driver as IDisposable)?.Dispose();
+                driver = null;
+            }
+        }
+
+        private async Task<DoorCommandOutcome> RunAsync(Func<IDoorDriver, Task<DoorCommandOutcome>> command)
+        {
+            if (!TryGetDriver(out var current, out var generation, out var failure))
+            {
+                return failure;
+            }
+            var outcome = await command(current).ConfigureAwait(false);
+            if (outcome is DoorCommandOutcome.TransportError)
+            {
+                bus.Invalidate(generation);
+            }
+            return outcome;
+        }
+
+        private bool TryGetDriver(out IDoorDriver current, out int generation, out DoorCommandOutcome failure)
+        {
+            failure = null!;
+            try
+            {
+                lock (gate)
+                {
+                    var (stream, lineGeneration) = bus.Open();
+                    if (driver is null || driverGeneration != lineGeneration)
+                    {
+                        (driver as IDisposable)?.Dispose();
+                        driver = build(stream);
+                        driverGeneration = lineGeneration;
+                    }
+                    current = driver;
+                    generation = lineGeneration;
+                    return true;
+                }
+            }
+            catch (IOException exception)
+            {
+                current = null!;
+                generation = 0;
+                failure = new DoorCommandOutcome.TransportError($"cannot open {bus.Path}: {exception.Message}");
+                return false;
+            }
+        }
+    }
+
+    /// <summary>A door whose kind this build cannot drive: every command says why.</summary>
+    private sealed class UnavailableDoorDriver(string reason) : IDoorDriver
+    {
+        public DoorDriverCapabilities Capabilities => DoorDriverCapabilities.None;
+
+        public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+            Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.NotSupported(reason));
+
+        public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
+            Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.NotSupported(reason));
+
+        public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) =>
+            Task.FromResult(DoorInputsReading.Failed(new DoorCommandOutcome.NotSupported(reason)));
+    }
+}

@@ -1,0 +1,48 @@
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Privacy;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+
+namespace EdgeGate.Gateway.Access;
+
+/// <summary>
+/// Where the gateway keeps its database and template key, from the configuration: the database is
+/// <c>edgegate.db</c> in <see cref="GatewayOptions.DataDirectory"/>; the template key is in systemd's
+/// <c>$CREDENTIALS_DIRECTORY</c> when set, else in <see cref="GatewayOptions.CredentialsDirectory"/>.
+/// The worker and the CLI commands open it the same way.
+/// </summary>
+public static class GatewayDatabase
+{
+    public const string FileName = "edgegate.db";
+
+    public static string DatabasePath(EdgeGateSettings settings) =>
+        Path.Combine(settings.Gateway.DataDirectory, FileName);
+
+    public static string CredentialsDirectory(EdgeGateSettings settings) =>
+        TemplateKeyStore.CredentialsDirectoryFromEnvironment() ?? settings.Gateway.CredentialsDirectory;
+
+    /// <summary>Opens (creating on first run) the database and the template key.</summary>
+    /// <exception cref="StorageException">The key or the database cannot be used; the message says why.</exception>
+    public static EdgeGateDatabase Open(EdgeGateSettings settings, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        // The database keeps its own cipher; the key material is wiped once it is opened.
+        using var key = TemplateKeyStore.LoadOrCreate(CredentialsDirectory(settings));
+        var options = new StorageOptions
+        {
+            DatabasePath = DatabasePath(settings),
+            JournalMaximumRows = settings.Uplink.JournalCapacity,
+        };
+        return EdgeGateDatabase.Open(options, key, timeProvider);
+    }
+
+    /// <summary>Registers the database as a singleton, opened on first use.</summary>
+    public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, EdgeGateSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
+        return services;
+    }
+}

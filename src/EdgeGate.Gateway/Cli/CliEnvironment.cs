@@ -1,0 +1,145 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
+using Spectre.Console;
+using Spectre.Console.Rendering;
+
+namespace EdgeGate.Gateway.Cli;
+
+/// <summary>Exit codes of the property-manager and installer commands.</summary>
+internal static class ExitCodes
+{
+    public const int Success = 0;
+
+    /// <summary>The request was understood but refused: unknown person or card, photo rejected, door did not answer.</summary>
+    public const int Refused = 1;
+
+    /// <summary>A bad argument (a date that does not parse, an unknown status).</summary>
+    public const int Usage = 2;
+
+    /// <summary>The configuration, the database or the template key cannot be used.</summary>
+    public const int Unavailable = 3;
+}
+
+/// <summary>
+/// What the property-manager commands share: <c>--config</c> (default <c>$EDGEGATE_CONFIG</c>, else
+/// <c>/etc/edgegate/edgegate.json</c>) to find the data and credentials directories, the database,
+/// dates in the site's time zone, and table output (a Spectre table on a terminal, aligned plain
+/// text when the output is a pipe or a file).
+/// </summary>
+internal static class CliEnvironment
+{
+    public const string DefaultConfigPath = "/etc/edgegate/edgegate.json";
+    public const string ConfigVariable = "EDGEGATE_CONFIG";
+
+    public static Option<FileInfo?> ConfigOption() => new("--config")
+    {
+        Description = $"Gateway configuration (default: ${ConfigVariable}, else {DefaultConfigPath})",
+    };
+
+    public static string ConfigPath(ParseResult parseResult, Option<FileInfo?> option) =>
+        parseResult.GetValue(option)?.FullName
+        ?? (Environment.GetEnvironmentVariable(ConfigVariable) is { Length: > 0 } fromEnvironment ? fromEnvironment : DefaultConfigPath);
+
+    public static TextWriter Output(ParseResult parseResult) => parseResult.InvocationConfiguration.Output;
+
+    public static TextWriter Error(ParseResult parseResult) => parseResult.InvocationConfiguration.Error;
+
+    /// <summary>Loads the configuration; on failure prints every problem and returns null.</summary>
+    public static EdgeGateSettings? TryLoadSettings(ParseResult parseResult, Option<FileInfo?> option)
+    {
+        var path = ConfigPath(parseResult, option);
+        try
+        {
+            return EdgeGateSettings.Load(path);
+        }
+        catch (ConfigurationException exception)
+        {
+            var error = Error(parseResult);
+            error.WriteLine($"error: the configuration {path} cannot be used:");
+            foreach (var problem in exception.Errors)
+            {
+                error.WriteLine($"  {problem}");
+            }
+            return null;
+        }
+    }
+
+    /// <summary>Opens the gateway's database; on failure prints why and returns null.</summary>
+    public static EdgeGateDatabase? TryOpenDatabase(ParseResult parseResult, EdgeGateSettings settings)
+    {
+        try
+        {
+            return GatewayDatabase.Open(settings);
+        }
+        catch (Exception exception) when (exception is StorageException or IOException or UnauthorizedAccessException)
+        {
+            Error(parseResult).WriteLine(
+                $"error: cannot open the database {GatewayDatabase.DatabasePath(settings)}: {exception.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Parses a date or time for validity bounds: <c>yyyy-MM-dd</c> means the whole day in the site's
+    /// time zone (the start of it for a "from", the end of it for an "until"); an ISO 8601 time with
+    /// an offset is taken as given.
+    /// </summary>
+    public static bool TryParseBound(string text, TimeZoneInfo timeZone, bool endOfDay, out DateTimeOffset value)
+    {
+        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            var local = endOfDay ? date.ToDateTime(new TimeOnly(23, 59, 59)) : date.ToDateTime(TimeOnly.MinValue);
+            value = new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+            return true;
+        }
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
+            && text.Contains('T', StringComparison.Ordinal);
+    }
+
+    public static TimeZoneInfo TimeZone(EdgeGateSettings settings) => TimeZoneInfo.FindSystemTimeZoneById(settings.Gateway.TimeZone);
+
+    /// <summary>A time in the site's time zone, to the minute, or "-".</summary>
+    public static string Format(DateTimeOffset? value, TimeZoneInfo timeZone) =>
+        value is { } time ? TimeZoneInfo.ConvertTime(time, timeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture) : "-";
+
+    /// <summary>Writes a table: a Spectre table on an interactive terminal, aligned plain text otherwise.</summary>
+    public static void WriteTable(TextWriter output, IReadOnlyList<string> headers, IReadOnlyList<IReadOnlyList<string>> rows)
+    {
+        if (IsTerminal(output))
+        {
+            var table = new Table().Border(TableBorder.Rounded);
+            foreach (var header in headers)
+            {
+                table.AddColumn(new TableColumn(new Text(header, new Style(decoration: Decoration.Bold))));
+            }
+            foreach (var row in rows)
+            {
+                table.AddRow(row.Select(cell => (IRenderable)new Text(cell)).ToArray());
+            }
+            AnsiConsole.Create(new AnsiConsoleSettings { Out = new AnsiConsoleOutput(output) }).Write(table);
+            return;
+        }
+        var widths = headers.Select((header, column) => Math.Max(header.Length, rows.Count == 0 ? 0 : rows.Max(row => row[column].Length))).ToArray();
+        output.WriteLine(string.Join("  ", headers.Select((header, column) => header.PadRight(widths[column]))).TrimEnd());
+        foreach (var row in rows)
+        {
+            output.WriteLine(string.Join("  ", row.Select((cell, column) => cell.PadRight(widths[column]))).TrimEnd());
+        }
+    }
+
+    /// <summary>Writes "label: value" lines aligned on the colon.</summary>
+    public static void WriteFields(TextWriter output, IReadOnlyList<(string Label, string Value)> fields)
+    {
+        var width = fields.Max(field => field.Label.Length);
+        foreach (var (label, value) in fields)
+        {
+            output.WriteLine($"{(label + ":").PadRight(width + 1)} {value}");
+        }
+    }
+
+    private static bool IsTerminal(TextWriter output) =>
+        ReferenceEquals(output, Console.Out) && !Console.IsOutputRedirected;
+}

@@ -1,0 +1,239 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text.Json;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Vision.Models;
+
+namespace EdgeGate.Gateway.Cli;
+
+/// <summary><c>edgegate eval</c>: face pipeline accuracy on a labelled photo folder.</summary>
+internal static class EvalCommand
+{
+    public static Command Create()
+    {
+        var labels = new Option<FileInfo>("--labels")
+        {
+            Description = "labels file: CSV with path,label,dup_of,multi_face,... (paths relative to --root)",
+            Required = true,
+        };
+        var root = new Option<DirectoryInfo?>("--root")
+        {
+            Description = "folder the label paths are relative to (default: the labels file's folder)",
+        };
+        var json = new Option<bool>("--json")
+        {
+            Description = "print one JSON object instead of text",
+        };
+        var threads = new Option<int>("--threads")
+        {
+            Description = "intra-op threads per model",
+            DefaultValueFactory = _ => 1,
+        };
+        var modelsDirectory = new Option<string?>("--models-dir")
+        {
+            Description = "the directory holding manifest.json (default: EDGEGATE_MODELS, beside the program, or above it)",
+        };
+        threads.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<int>() < 1)
+            {
+                result.AddError("--threads must be at least 1");
+            }
+        });
+
+        var command = new Command("eval", "Run the face pipeline on a labelled photo folder and report detection, verification (AUC, EER, TAR@FAR), rank-1 identification and liveness")
+        {
+            labels, root, json, threads, modelsDirectory,
+        };
+        command.SetAction((parseResult, cancellationToken) =>
+        {
+            var output = parseResult.InvocationConfiguration.Output;
+            var error = parseResult.InvocationConfiguration.Error;
+            try
+            {
+                var labelsFile = parseResult.GetValue(labels)!;
+                if (!labelsFile.Exists)
+                {
+                    error.WriteLine($"eval: labels file not found: {labelsFile.FullName}");
+                    return Task.FromResult(2);
+                }
+                var rootDirectory = parseResult.GetValue(root)?.FullName ?? labelsFile.DirectoryName!;
+                if (!Directory.Exists(rootDirectory))
+                {
+                    error.WriteLine($"eval: root folder not found: {rootDirectory}");
+                    return Task.FromResult(2);
+                }
+                var photos = LabelledPhotoSet.Load(labelsFile.FullName, rootDirectory);
+                var directory = parseResult.GetValue(modelsDirectory);
+                using var pipeline = FacePipeline.Load(
+                    directory is null ? null : ModelCatalog.Open(directory),
+                    new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
+                var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
+                output.WriteLine(parseResult.GetValue(json) ? ToJson(report) : ToText(report));
+                return Task.FromResult(0);
+            }
+            catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
+                or DirectoryNotFoundException or InvalidDataException or IOException)
+            {
+                error.WriteLine($"eval: {exception.Message}");
+                return Task.FromResult(1);
+            }
+        });
+        return command;
+    }
+
+    internal static string ToText(FaceEvaluationReport report)
+    {
+        var text = new System.Text.StringBuilder();
+        void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
+
+        Line($"model            {report.EmbeddingModelId}");
+        Line($"images read      {report.ImagesRead} ({report.ImagesFailed} unreadable)");
+        foreach (var failed in report.Photos.Where(photo => !photo.WasRead))
+        {
+            Line($"  unreadable     {failed.Photo.Path}: {failed.Error}");
+        }
+        Line($"labelled photos  {report.LabelledPhotos}, without a face {report.FacesMissing}, without exactly one face {report.LabelledWithoutExactlyOneFace.Count}");
+        foreach (var flagged in report.LabelledWithoutExactlyOneFace)
+        {
+            Line($"  FLAG           {flagged.Photo.Path}: {flagged.FacesFound} faces");
+        }
+        foreach (var group in report.GroupPhotos)
+        {
+            Line($"  group photo    {group.Photo.Path}: {group.FacesFound} faces");
+        }
+        Line($"pairs            same {report.PairsSame}, different {report.PairsDifferent}");
+        if (report.Verification is { } verification)
+        {
+            Line($"cosine same      mean {verification.Same.Mean:F3} sd {verification.Same.StandardDeviation:F3} min {verification.Same.Minimum:F3} max {verification.Same.Maximum:F3}");
+            Line($"cosine different mean {verification.Different.Mean:F3} sd {verification.Different.StandardDeviation:F3} min {verification.Different.Minimum:F3} max {verification.Different.Maximum:F3}");
+            Line($"ROC AUC          {verification.AreaUnderCurve:F5}");
+            Line($"EER              {verification.EqualErrorRate:F4} at threshold {verification.EqualErrorThreshold:F3}");
+            foreach (var point in new[] { verification.AtFalseAcceptRate1E2, verification.AtFalseAcceptRate1E3 })
+            {
+                Line($"TAR at FAR {point.TargetFalseAcceptRate:0.###}  {point.TrueAcceptRate:F4} at threshold {point.Threshold:F3} (FAR {point.FalseAcceptRate:F5})");
+            }
+            Line($"best accuracy    {verification.BestAccuracy:F4} at threshold {verification.BestAccuracyThreshold:F3}");
+        }
+        else
+        {
+            Line($"verification     not enough pairs (need same and different identities)");
+        }
+        Line($"rank-1 (LOO)     {report.RankOne.Rate:F4} ({report.RankOne.Correct}/{report.RankOne.Total})");
+        foreach (var duplicate in report.Duplicates)
+        {
+            Line($"re-encoding      {duplicate.Path} vs {duplicate.OriginalPath}: cosine {duplicate.Cosine:F3}");
+        }
+        Line($"liveness P(real) mean {report.Liveness.Mean:F3} min {report.Liveness.Minimum:F3} max {report.Liveness.Maximum:F3}; >= {FaceEvaluation.LivenessRealThreshold} on {report.LivenessRealFraction:P1} of {report.Liveness.Count} labelled photos");
+        return text.ToString().TrimEnd();
+    }
+
+    internal static string ToJson(FaceEvaluationReport report)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("model_id", report.EmbeddingModelId);
+            writer.WriteNumber("images", report.ImagesRead);
+            writer.WriteNumber("images_unreadable", report.ImagesFailed);
+            writer.WriteNumber("labelled", report.LabelledPhotos);
+            writer.WriteNumber("faces_missing", report.FacesMissing);
+            writer.WriteNumber("labelled_not_one_face", report.LabelledWithoutExactlyOneFace.Count);
+            writer.WriteNumber("pairs_same", report.PairsSame);
+            writer.WriteNumber("pairs_diff", report.PairsDifferent);
+            var verification = report.Verification;
+            Number(writer, "auc", verification?.AreaUnderCurve);
+            Number(writer, "eer", verification?.EqualErrorRate);
+            Number(writer, "eer_threshold", verification?.EqualErrorThreshold);
+            Number(writer, "tar_at_far_1e2", verification?.AtFalseAcceptRate1E2.TrueAcceptRate);
+            Number(writer, "threshold_at_far_1e2", verification?.AtFalseAcceptRate1E2.Threshold);
+            Number(writer, "tar_at_far_1e3", verification?.AtFalseAcceptRate1E3.TrueAcceptRate);
+            Number(writer, "threshold_at_far_1e3", verification?.AtFalseAcceptRate1E3.Threshold);
+            Number(writer, "best_accuracy", verification?.BestAccuracy);
+            Number(writer, "best_accuracy_threshold", verification?.BestAccuracyThreshold);
+            Summary(writer, "cosine_same", verification?.Same);
+            Summary(writer, "cosine_diff", verification?.Different);
+            Number(writer, "rank1", report.RankOne.Rate);
+            writer.WriteNumber("rank1_correct", report.RankOne.Correct);
+            writer.WriteNumber("rank1_total", report.RankOne.Total);
+            Number(writer, "liveness_real_fraction", report.LivenessRealFraction);
+            Summary(writer, "liveness", report.Liveness);
+            writer.WriteStartArray("duplicates");
+            foreach (var duplicate in report.Duplicates)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", duplicate.Path);
+                writer.WriteString("original", duplicate.OriginalPath);
+                writer.WriteNumber("cosine", Math.Round(duplicate.Cosine, 5));
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteStartArray("faces_per_image");
+            foreach (var photo in report.Photos)
+            {
+                writer.WriteStartObject();
+                writer.WriteString("path", photo.Photo.Path);
+                writer.WriteNumber("faces", photo.FacesFound);
+                writer.WriteBoolean("flagged", photo.Photo.IsLabelled && !photo.Photo.MultiFace && photo.FacesFound != 1);
+                if (photo.Error is not null)
+                {
+                    writer.WriteString("error", photo.Error);
+                }
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void Number(Utf8JsonWriter writer, string name, double? value)
+    {
+        if (value is { } number && double.IsFinite(number))
+        {
+            writer.WriteNumber(name, Math.Round(number, 6));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
+    private static void Summary(Utf8JsonWriter writer, string name, ScoreSummary? summary)
+    {
+        writer.WriteStartObject(name);
+        writer.WriteNumber("count", summary?.Count ?? 0);
+        Number(writer, "mean", summary?.Mean);
+        Number(writer, "sd", summary?.StandardDeviation);
+        Number(writer, "min", summary?.Minimum);
+        Number(writer, "max", summary?.Maximum);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Progress on standard error: a redrawn bar on a terminal, one plain line per photo otherwise.</summary>
+    private sealed class ProgressLine(TextWriter error) : IProgress<EvaluationProgress>
+    {
+        private const int BarWidth = 30;
+        private readonly bool terminal = !Console.IsErrorRedirected && ReferenceEquals(error, Console.Error);
+
+        public void Report(EvaluationProgress value)
+        {
+            if (!terminal)
+            {
+                error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"eval: {value.Done}/{value.Total} {value.Path}"));
+                return;
+            }
+            var filled = value.Total == 0 ? BarWidth : value.Done * BarWidth / value.Total;
+            var name = value.Path.Length > 40 ? "…" + value.Path[^39..] : value.Path;
+            error.Write(string.Create(CultureInfo.InvariantCulture, $"\r[{new string('#', filled)}{new string('.', BarWidth - filled)}] {value.Done}/{value.Total} {name,-40}"));
+            if (value.Done == value.Total)
+            {
+                error.WriteLine();
+            }
+        }
+    }
+}

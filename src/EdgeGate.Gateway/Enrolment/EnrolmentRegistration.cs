@@ -1,0 +1,41 @@
+using EdgeGate.Core.Access;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
+using EdgeGate.Vision.Gallery;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+
+namespace EdgeGate.Gateway.Enrolment;
+
+public static class EnrolmentRegistration
+{
+    /// <summary>
+    /// Registers the recognition gallery (<see cref="FaceGallery"/> with the site's match threshold and
+    /// margin, unless the live path registered it first: it is one shared singleton), its <see cref="GallerySynchroniser"/> (gate eligibility: expired persons never match)
+    /// and the hosted <see cref="GallerySyncService"/>. <paramref name="modelId"/> and
+    /// <paramref name="dimension"/> come from the loaded face pipeline (FacePipeline.EmbeddingModelId
+    /// and EmbeddingDimension). Needs an <see cref="EdgeGateDatabase"/>; uses the
+    /// <see cref="AccessHistory"/> when registered (a deregistered person is forgotten there too).
+    /// </summary>
+    public static IServiceCollection AddGallerySync(this IServiceCollection services, EdgeGateSettings settings, string modelId, int dimension = 512)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton(_ => new FaceGallery(new FaceGalleryOptions
+        {
+            Dimension = dimension,
+            Thresholds = new MatchThresholds((float)settings.Recognition.MatchThreshold, (float)settings.Recognition.Margin),
+        }));
+        services.AddSingleton(provider => new GallerySynchroniser(
+            provider.GetRequiredService<EdgeGateDatabase>(),
+            provider.GetRequiredService<FaceGallery>(),
+            modelId,
+            GallerySynchroniser.MatchEligible,
+            provider.GetService<AccessHistory>()));
+        services.AddSingleton<GallerySyncService>();
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<GallerySyncService>());
+        return services;
+    }
+}

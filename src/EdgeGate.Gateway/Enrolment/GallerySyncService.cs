@@ -1,0 +1,95 @@
+using EdgeGate.Storage;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Enrolment;
+
+/// <summary>
+/// Keeps the recognition gallery current: loads it from the store at start, then waits on the
+/// store's change feed (no polling) and applies each change; when a person's validity window opens
+/// or closes it re-applies eligibility at that instant, so an expired person stops matching on time.
+/// A failing pass is logged and retried with a growing pause; the last good gallery stays in use.
+/// </summary>
+public sealed partial class GallerySyncService(
+    GallerySynchroniser synchroniser,
+    EdgeGateDatabase database,
+    TimeProvider timeProvider,
+    ILogger<GallerySyncService> logger) : BackgroundService
+{
+    /// <summary>Eligibility is re-checked at least this often even without a known validity bound (clock steps).</summary>
+    public static readonly TimeSpan MaximumIdle = TimeSpan.FromMinutes(5);
+
+    private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(30);
+    private readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes when the first full load is done.</summary>
+    public Task Loaded => loaded.Task;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        await Task.Yield();
+        var failures = 0;
+        try
+        {
+            while (!stoppingToken.IsCancellationRequested)
+            {
+                try
+                {
+                    if (!synchroniser.IsLoaded)
+                    {
+                        await synchroniser.LoadAsync(stoppingToken).ConfigureAwait(false);
+                        synchroniser.RefreshEligibility(timeProvider.GetUtcNow());
+                        LogLoaded(logger, synchroniser.Gallery.PersonCount, synchroniser.Gallery.TemplateCount, synchroniser.ModelId, synchroniser.Version);
+                        loaded.TrySetResult();
+                    }
+                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                    var changed = await synchroniser.ApplyChangesAsync(stoppingToken).ConfigureAwait(false);
+                    var flipped = synchroniser.RefreshEligibility(timeProvider.GetUtcNow());
+                    if (changed > 0 || flipped > 0)
+                    {
+                        LogApplied(logger, changed, flipped, synchroniser.Version, synchroniser.Gallery.TemplateCount);
+                    }
+                    failures = 0;
+                }
+                catch (Exception exception) when (exception is StorageException or IOException or InvalidOperationException or ArgumentException)
+                {
+                    failures++;
+                    var pause = TimeSpan.FromSeconds(Math.Min(MaximumPause.TotalSeconds, Math.Pow(2, Math.Min(failures, 6))));
+                    LogFailed(logger, exception, pause.TotalSeconds);
+                    await Task.Delay(pause, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // Shutdown.
+        }
+    }
+
+    /// <summary>Waits for a store change or the next validity bound, whichever comes first.</summary>
+    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    {
+        var now = timeProvider.GetUtcNow();
+        var delay = MaximumIdle;
+        if (synchroniser.NextEligibilityChange(now) is { } next && next - now < delay)
+        {
+            delay = next - now;
+        }
+        using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
+        var change = database.Persons.WaitForChangeAsync(synchroniser.Version, waiting.Token);
+        var timer = Task.Delay(delay, timeProvider, waiting.Token);
+        await Task.WhenAny(change, timer).ConfigureAwait(false);
+        await waiting.CancelAsync().ConfigureAwait(false);
+        stoppingToken.ThrowIfCancellationRequested();
+        await Task.WhenAll(change, timer).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);
+    }
+
+    [LoggerMessage(EventId = 3401, Level = LogLevel.Information, Message = "Gallery loaded: {Persons} persons, {Templates} templates of {ModelId} (store version {Version})")]
+    private static partial void LogLoaded(ILogger logger, int persons, int templates, string modelId, long version);
+
+    [LoggerMessage(EventId = 3402, Level = LogLevel.Information, Message = "Gallery updated: {Changed} person change(s), {Flipped} eligibility change(s); version {Version}, {Templates} templates")]
+    private static partial void LogApplied(ILogger logger, int changed, int flipped, long version, int templates);
+
+    [LoggerMessage(EventId = 3403, Level = LogLevel.Error, Message = "Gallery sync failed; the current gallery stays in use, retrying in {Seconds:0} s")]
+    private static partial void LogFailed(ILogger logger, Exception exception, double seconds);
+}

@@ -1,0 +1,106 @@
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Hosting;
+using EdgeGate.Gateway.Services;
+using EdgeGate.Vision.Capture;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Gallery;
+using EdgeGate.Vision.Models;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Live;
+
+/// <summary>Registers the live path: one capture service per camera, the recognition service and what they share.</summary>
+public static class LiveGateRegistration
+{
+    /// <summary>
+    /// Adds cameras → frame hand-off → recognition → <see cref="RecognitionOutputs"/> (read by the
+    /// decision stage), plus <see cref="CameraHealthRegistry"/>. A <see cref="FaceGallery"/>,
+    /// <see cref="IFaceAnalyser"/> or <see cref="IFaceIdentifier"/> registered before is used as is;
+    /// otherwise an empty gallery and the face pipeline from <c>Models</c> are registered.
+    /// </summary>
+    public static IServiceCollection AddLiveGate(this IServiceCollection services, EdgeGateSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(settings);
+        var recognition = settings.Recognition;
+        services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<LoopHeartbeats>();
+        services.TryAddSingleton(recognition);
+        services.TryAddSingleton<CameraHealthRegistry>();
+        services.TryAddSingleton<RecognitionOutputs>();
+        services.TryAddSingleton(new FrameHandOff(Math.Max(1, settings.Cameras.Count) * recognition.FrameQueuePerCamera));
+        services.TryAddSingleton(_ => new FaceGallery(new FaceGalleryOptions
+        {
+            Thresholds = Thresholds(recognition),
+        }));
+        services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
+        services.TryAddSingleton<IFaceAnalyser>(_ => CreateAnalyser(settings));
+        services.TryAddSingleton(provider => new RecognitionEngine(recognition, provider.GetRequiredService<IFaceIdentifier>(), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => recognition.StrangerSnapshots
+            ? new StrangerSnapshotHolder(new StrangerSnapshotStore(
+                Path.Combine(settings.Gateway.DataDirectory, "strangers"),
+                recognition.SnapshotStorageLimitBytes,
+                recognition.SnapshotRetention,
+                provider.GetRequiredService<TimeProvider>()))
+            : new StrangerSnapshotHolder(null));
+        services.TryAddSingleton(provider => new RecognitionService(
+            provider.GetRequiredService<FrameHandOff>(),
+            provider.GetRequiredService<IFaceAnalyser>(),
+            provider.GetRequiredService<RecognitionEngine>(),
+            provider.GetRequiredService<RecognitionOutputs>(),
+            recognition,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<RecognitionService>>(),
+            provider.GetService<LoopHeartbeats>(),
+            provider.GetRequiredService<StrangerSnapshotHolder>().Store));
+        services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
+        foreach (var camera in settings.Cameras)
+        {
+            var captureSettings = ToCaptureSettings(camera);
+            services.AddSingleton<IHostedService>(provider => new CameraCaptureService(
+                captureSettings,
+                provider.GetRequiredService<FrameHandOff>(),
+                provider.GetRequiredService<CameraHealthRegistry>(),
+                provider.GetRequiredService<TimeProvider>(),
+                provider.GetRequiredService<ILogger<CameraCaptureService>>(),
+                provider.GetService<LoopHeartbeats>(),
+                provider.GetService<FrameSourceOpener>()));
+        }
+        return services;
+    }
+
+    public static CameraCaptureSettings ToCaptureSettings(CameraOptions camera)
+    {
+        ArgumentNullException.ThrowIfNull(camera);
+        return new CameraCaptureSettings(camera.Name, camera.Door, camera.Url, camera.AnalyseFps)
+        {
+            OpenTimeout = camera.OpenTimeout,
+            ReadTimeout = camera.ReadTimeout,
+            InitialBackoff = camera.InitialBackoff,
+            MaximumBackoff = camera.MaximumBackoff,
+            MaximumFrameAge = camera.MaximumFrameAge,
+        };
+    }
+
+    public static MatchThresholds Thresholds(RecognitionOptions recognition) =>
+        new((float)recognition.MatchThreshold, (float)recognition.Margin);
+
+    /// <summary>Loads the face pipeline from the Models section (ONNX Runtime and the four models).</summary>
+    public static FacePipelineAnalyser CreateAnalyser(EdgeGateSettings settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        var catalog = ModelCatalog.Locate(string.IsNullOrEmpty(settings.Models.Directory) ? null : settings.Models.Directory);
+        var pipeline = FacePipeline.Load(catalog, new FacePipelineOptions
+        {
+            Threads = settings.Models.IntraOpThreads,
+            OnnxRuntimeLibraryPath = string.IsNullOrEmpty(settings.Models.OnnxRuntimeLibrary) ? null : settings.Models.OnnxRuntimeLibrary,
+        });
+        return new FacePipelineAnalyser(pipeline, new FaceQualityGate(new FaceQualityThresholds { MinimumSizePixels = settings.Recognition.MinimumFaceSize }));
+    }
+
+    /// <summary>The snapshot store when stranger snapshots are on (DI cannot hold a null singleton).</summary>
+    internal sealed record StrangerSnapshotHolder(StrangerSnapshotStore? Store);
+}

@@ -1,0 +1,146 @@
+using System.Drawing;
+using EdgeGate.Core.Recognition;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Vision.Tracking;
+
+namespace EdgeGate.Gateway.Live;
+
+/// <summary>Where an analysed frame came from.</summary>
+public readonly record struct FrameContext(string CameraName, string DoorName, DateTimeOffset ArrivedAt);
+
+/// <summary>What one frame produced (usually nothing).</summary>
+public sealed class RecognitionEvents
+{
+    public List<FaceCandidate> Candidates { get; } = [];
+
+    public List<StrangerSighting> Strangers { get; } = [];
+
+    /// <summary>Faces in the frame that were tracked (large enough).</summary>
+    public int TrackedFaces { get; internal set; }
+
+    /// <summary>Faces that were matched against the gallery this frame.</summary>
+    public int MatchedFaces { get; internal set; }
+
+    public void Clear()
+    {
+        Candidates.Clear();
+        Strangers.Clear();
+        TrackedFaces = 0;
+        MatchedFaces = 0;
+    }
+}
+
+/// <summary>
+/// Recognition after the face pipeline: per camera, follow faces across frames, match each
+/// undecided track against the gallery, vote over the last frames, and turn verdicts into
+/// candidates and stranger sightings. Faces of a track that already produced a candidate are not
+/// matched again. Single-threaded (one recognition loop).
+/// </summary>
+public sealed class RecognitionEngine
+{
+    private readonly RecognitionOptions options;
+    private readonly IFaceIdentifier identifier;
+    private readonly TimeProvider timeProvider;
+    private readonly TrackerRules trackerRules;
+    private readonly VoteRules voteRules;
+    private readonly Dictionary<string, FaceTracker> trackers = new(StringComparer.Ordinal);
+    private readonly List<RectangleF> boxes = [];
+    private readonly List<int> tracked = [];
+
+    public RecognitionEngine(RecognitionOptions options, IFaceIdentifier identifier, TimeProvider? timeProvider = null)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(identifier);
+        this.options = options;
+        this.identifier = identifier;
+        this.timeProvider = timeProvider ?? TimeProvider.System;
+        trackerRules = new TrackerRules((float)options.TrackMinimumOverlap, options.TrackMaximumMissedFrames);
+        voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames);
+        trackerRules.Validate();
+        voteRules.Validate();
+    }
+
+    /// <summary>Live tracks of a camera (for diagnostics).</summary>
+    public int TrackCount(string cameraName) => trackers.TryGetValue(cameraName, out var tracker) ? tracker.Tracks.Count : 0;
+
+    /// <summary>
+    /// Processes one analysed frame's faces into <paramref name="events"/> (cleared first).
+    /// <paramref name="snapshot"/> makes a stranger's JPEG from its face box (null = no snapshots).
+    /// </summary>
+    public void Process(FrameContext frame, IReadOnlyList<FaceObservation> faces, RecognitionEvents events, Func<RectangleF, byte[]?>? snapshot = null)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        ArgumentNullException.ThrowIfNull(events);
+        events.Clear();
+        if (!trackers.TryGetValue(frame.CameraName, out var tracker))
+        {
+            tracker = new FaceTracker(trackerRules, voteRules);
+            trackers.Add(frame.CameraName, tracker);
+        }
+
+        boxes.Clear();
+        tracked.Clear();
+        for (var i = 0; i < faces.Count; i++)
+        {
+            if (faces[i].SizePixels >= options.MinimumFaceSize)
+            {
+                boxes.Add(faces[i].Box);
+                tracked.Add(i);
+            }
+        }
+        var tracks = tracker.Update(boxes, frame.ArrivedAt);
+        events.TrackedFaces = tracks.Length;
+
+        for (var t = 0; t < tracks.Length; t++)
+        {
+            var track = tracks[t];
+            var face = faces[tracked[t]];
+            if (track.Voter.CandidateEmitted || !face.QualityAccepted || face.Embedding.IsEmpty)
+            {
+                continue;
+            }
+            var match = identifier.Identify(face.Embedding.Span);
+            events.MatchedFaces++;
+            var liveness = face.ProbabilityReal ?? 0f;
+            var live = face.ProbabilityReal is not null && liveness >= options.LivenessThreshold;
+            var verdict = track.Voter.Add(new FaceVote(match.Kind, match.Kind == FaceVoteKind.Match ? match.PersonId : null, match.Similarity, liveness, live));
+            switch (verdict.Kind)
+            {
+                case VoteVerdictKind.Candidate:
+                case VoteVerdictKind.SpoofCandidate:
+                    events.Candidates.Add(new FaceCandidate(
+                        frame.CameraName,
+                        frame.DoorName,
+                        verdict.PersonId!,
+                        verdict.Similarity,
+                        verdict.LivenessScore,
+                        LivenessPassed: verdict.Kind == VoteVerdictKind.Candidate,
+                        track.Id,
+                        verdict.AgreeingFrames,
+                        track.FirstSeenAt,
+                        frame.ArrivedAt,
+                        timeProvider.GetUtcNow()));
+                    break;
+                case VoteVerdictKind.Stranger:
+                    byte[]? jpeg = null;
+                    if (options.StrangerSnapshots && snapshot is not null)
+                    {
+                        jpeg = snapshot(face.Box);
+                    }
+                    events.Strangers.Add(new StrangerSighting(
+                        frame.CameraName,
+                        frame.DoorName,
+                        track.Id,
+                        verdict.Similarity,
+                        verdict.LivenessScore,
+                        track.FirstSeenAt,
+                        frame.ArrivedAt,
+                        timeProvider.GetUtcNow(),
+                        jpeg));
+                    break;
+                case VoteVerdictKind.None:
+                    break;
+            }
+        }
+    }
+}

@@ -1,0 +1,189 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeGate.Core.Persons;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Persons;
+
+namespace EdgeGate.Gateway.Uplink.Commands;
+
+/// <summary>
+/// <c>enrol</c>: adds (or updates) a person with face templates, either ready templates of this
+/// gateway's model or photos from which the box computes them, and optional cards. Biometric data
+/// needs <c>consentAt</c>.
+/// </summary>
+public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, IFaceTemplateExtractor? extractor = null)
+    : IPlatformCommandHandler
+{
+    public const int MaximumPhotos = 10;
+
+    public string Name => "enrol";
+
+    public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
+    {
+        var body = command.Body;
+        CommandFields.OnlyKnown(body, [.. PersonCommandFields.PersonFieldNames, "templates", "photos", "cards"]);
+        var existing = await database.Persons.GetAsync(CommandFields.RequiredIdentifier(body, "personId"), cancellationToken).ConfigureAwait(false);
+        var person = PersonCommandFields.ReadPerson(body, existing is { Status: not PersonStatus.Deregistered } ? existing : null);
+        var cards = PersonCommandFields.ReadCards(body);
+        var hasTemplates = CommandFields.Has(body, "templates");
+        var hasPhotos = CommandFields.Has(body, "photos");
+        if (hasTemplates == hasPhotos)
+        {
+            throw CommandFields.Invalid("templates", "give either templates or photos (exactly one)");
+        }
+        if (person.ConsentAt is null)
+        {
+            throw CommandFields.Invalid("consentAt", "required: biometric enrolment needs the person's recorded consent");
+        }
+        if (existing is { Status: PersonStatus.Deregistered })
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}' is deregistered; a deregistration is final, enrol under a new id");
+        }
+
+        IReadOnlyList<FaceTemplate> templates;
+        var refused = new JsonObject();
+        if (hasTemplates)
+        {
+            templates = PersonCommandFields.ReadTemplates(body, person.Id, templateSettings, timeProvider.GetUtcNow());
+            if (templates.Count == 0)
+            {
+                throw CommandFields.Invalid("templates", "must hold at least one template");
+            }
+        }
+        else
+        {
+            var photos = ReadPhotos(body);
+            if (extractor is null)
+            {
+                return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "photos: this gateway has no face pipeline for enrolment; send templates");
+            }
+            var extraction = await extractor.ExtractAsync(person.Id, photos, cancellationToken).ConfigureAwait(false);
+            foreach (var (index, reason) in extraction.RefusedPhotos)
+            {
+                refused[index.ToString(System.Globalization.CultureInfo.InvariantCulture)] = reason;
+            }
+            if (extraction.Templates.Count == 0)
+            {
+                return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, "photos: no usable face in any photo", new JsonObject { ["refusedPhotos"] = refused });
+            }
+            templates = extraction.Templates;
+        }
+
+        var enrolled = await database.Persons.EnrolAsync(person, templates, cancellationToken).ConfigureAwait(false);
+        if (enrolled.Status is not (PersonWriteStatus.Applied or PersonWriteStatus.Unchanged))
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}': {enrolled.Status}");
+        }
+        var cardResults = new List<(string, CardWriteStatus)>();
+        foreach (var (uid, validUntil) in cards)
+        {
+            var issued = await database.Cards.IssueAsync(uid, person.Id, validUntil, cancellationToken).ConfigureAwait(false);
+            cardResults.Add((uid, issued.Status));
+        }
+        return PlatformCommandResult.Success(new JsonObject
+        {
+            ["personId"] = person.Id,
+            ["version"] = enrolled.Person?.Version,
+            ["templatesAdded"] = enrolled.TemplateIds.Count,
+            ["duplicatesSkipped"] = enrolled.DuplicatesSkipped,
+            ["refusedPhotos"] = refused,
+            ["cards"] = PersonCommandFields.CardResults(cardResults),
+        });
+    }
+
+    private static IReadOnlyList<EnrolmentPhoto> ReadPhotos(JsonElement body)
+    {
+        var items = CommandFields.OptionalArray(body, "photos", MaximumPhotos);
+        if (items.Count == 0)
+        {
+            throw CommandFields.Invalid("photos", "must hold at least one photo");
+        }
+        var photos = new List<EnrolmentPhoto>(items.Count);
+        for (var i = 0; i < items.Count; i++)
+        {
+            var name = $"photos[{i}]";
+            var item = CommandFields.RequiredObject(items[i], name);
+            CommandFields.OnlyKnown(item, "contentType", "data");
+            var contentType = CommandFields.RequiredString(item, "contentType", 32, t => t is "image/jpeg" or "image/png", "must be image/jpeg or image/png");
+            if (!item.TryGetProperty("data", out var data) || data.ValueKind != JsonValueKind.String)
+            {
+                throw CommandFields.Invalid($"{name}.data", "required: the image, base64");
+            }
+            if (!data.TryGetBytesFromBase64(out var bytes) || bytes.Length == 0)
+            {
+                throw CommandFields.Invalid($"{name}.data", "is not valid base64");
+            }
+            var looksRight = contentType == "image/jpeg"
+                ? bytes.Length > 3 && bytes[0] == 0xFF && bytes[1] == 0xD8
+                : bytes.Length > 8 && bytes[0] == 0x89 && bytes[1] == (byte)'P';
+            if (!looksRight)
+            {
+                throw CommandFields.Invalid($"{name}.data", $"is not a {contentType} image");
+            }
+            photos.Add(new EnrolmentPhoto(contentType, bytes));
+        }
+        return photos;
+    }
+}
+
+/// <summary><c>update_person</c>: changes details, validity, watch list or status (active/suspended); absent fields are kept.</summary>
+public sealed class UpdatePersonCommandHandler(EdgeGateDatabase database) : IPlatformCommandHandler
+{
+    public string Name => "update_person";
+
+    public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
+    {
+        var body = command.Body;
+        CommandFields.OnlyKnown(body, [.. PersonCommandFields.PersonFieldNames, "status", "expectedVersion"]);
+        var id = CommandFields.RequiredIdentifier(body, "personId");
+        var status = CommandFields.OptionalString(body, "status", 16, s => s is "active" or "suspended", "must be active or suspended");
+        var expectedVersion = CommandFields.OptionalInteger(body, "expectedVersion", 0, long.MaxValue);
+        var existing = await database.Persons.GetAsync(id, cancellationToken).ConfigureAwait(false);
+        if (existing is null)
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.NotFound, $"personId: no person '{id}' on this gateway");
+        }
+        if (existing.Status == PersonStatus.Deregistered)
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{id}' is deregistered");
+        }
+        var person = PersonCommandFields.ReadPerson(body, existing) with
+        {
+            Status = status switch { "active" => PersonStatus.Active, "suspended" => PersonStatus.Suspended, _ => existing.Status },
+        };
+        var result = await database.Persons.UpdateAsync(person, expectedVersion, cancellationToken).ConfigureAwait(false);
+        return result.Status switch
+        {
+            PersonWriteStatus.Applied or PersonWriteStatus.Unchanged => PlatformCommandResult.Success(new JsonObject { ["personId"] = id, ["version"] = result.Person?.Version }),
+            PersonWriteStatus.VersionConflict => PlatformCommandResult.Error(CommandErrorCodes.Conflict,
+                $"expectedVersion: the stored version is {result.Person?.Version}", new JsonObject { ["version"] = result.Person?.Version }),
+            PersonWriteStatus.NotFound => PlatformCommandResult.Error(CommandErrorCodes.NotFound, $"personId: no person '{id}' on this gateway"),
+            _ => PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{id}': {result.Status}"),
+        };
+    }
+}
+
+/// <summary><c>deregister</c> (move-out): revokes at once, deletes templates and photos, revokes cards.</summary>
+public sealed class DeregisterCommandHandler(EdgeGateDatabase database) : IPlatformCommandHandler
+{
+    public string Name => "deregister";
+
+    public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
+    {
+        CommandFields.OnlyKnown(command.Body, "personId");
+        var id = CommandFields.RequiredIdentifier(command.Body, "personId");
+        var result = await database.Persons.DeregisterAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result.Status == PersonWriteStatus.NotFound)
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.NotFound, $"personId: no person '{id}' on this gateway");
+        }
+        return PlatformCommandResult.Success(new JsonObject
+        {
+            ["personId"] = id,
+            ["alreadyDeregistered"] = result.Status == PersonWriteStatus.Unchanged,
+            ["templatesDeleted"] = result.TemplatesDeleted,
+            ["photosDeleted"] = result.PhotosDeleted,
+            ["cardsRevoked"] = result.CardsRevoked,
+        });
+    }
+}

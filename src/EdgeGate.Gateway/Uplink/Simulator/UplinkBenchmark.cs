@@ -1,0 +1,147 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+using EdgeGate.Devices.Mqtt;
+using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Journal;
+using EdgeGate.Storage.Privacy;
+using Microsoft.Extensions.Logging.Abstractions;
+
+namespace EdgeGate.Gateway.Uplink.Simulator;
+
+/// <summary>What one catch-up run measured.</summary>
+public sealed record UplinkBenchmarkResult(
+    int Events,
+    TimeSpan JournalTime,
+    TimeSpan CatchUpTime,
+    double EventsPerSecond,
+    long Duplicates,
+    long OutOfOrder,
+    bool Complete);
+
+/// <summary>
+/// Catch-up after an outage: journals N events while offline, then connects the uplink to a local
+/// mosquitto with a <see cref="PlatformSimulator"/> and measures until the platform acknowledged all
+/// of them, checking that every seq arrived and in order.
+/// </summary>
+public static class UplinkBenchmark
+{
+    public static async Task<UplinkBenchmarkResult> RunAsync(int events, int window, int batchSize, string? mosquittoPath, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(events, 1);
+        var directory = Directory.CreateTempSubdirectory("edgegate-bench-uplink-").FullName;
+        Process? broker = null;
+        try
+        {
+            var port = FreePort();
+            var configuration = Path.Combine(directory, "mosquitto.conf");
+            await File.WriteAllLinesAsync(configuration,
+                ["user root", "persistence false", "allow_anonymous true", "log_dest none", $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1"], cancellationToken).ConfigureAwait(false);
+            broker = Process.Start(new ProcessStartInfo(mosquittoPath ?? (File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto"), ["-c", configuration])
+            {
+                UseShellExecute = false,
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            }) ?? throw new InvalidOperationException("could not start mosquitto");
+            await WaitForPortAsync(port, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+
+            using var key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
+            await using var database = EdgeGateDatabase.Open(
+                new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db"), JournalMaximumRows = Math.Max(1_000_000, events * 2L) }, key);
+            var journalClock = Stopwatch.StartNew();
+            for (var start = 0; start < events; start += 1000)
+            {
+                var drafts = Enumerable.Range(start, Math.Min(1000, events - start))
+                    .Select(i => new JournalDraft(JournalLane.Event, "access_granted", DateTimeOffset.UtcNow,
+                        $"{{\"door\":\"gate-1\",\"person\":\"p-{i % 500}\",\"reason\":\"GRANTED_FACE\",\"score\":0.62}}"))
+                    .ToList();
+                await database.Journal.AppendBatchAsync(drafts, cancellationToken).ConfigureAwait(false);
+            }
+            journalClock.Stop();
+
+            var topics = new UplinkTopics("bench-site", "bench-gw");
+            MqttClientOptions Options(string id) => new() { Host = "127.0.0.1", Port = port, ClientId = id, OperationTimeout = TimeSpan.FromSeconds(10) };
+            await using var platformClient = new MosquittoClient(Options("bench-platform"));
+            await platformClient.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            await using var platform = new PlatformSimulator(platformClient, topics.SiteId, topics.GatewayId, new PlatformSimulatorOptions { KeepData = false });
+            await platform.StartAsync(cancellationToken).ConfigureAwait(false);
+
+            await using var gatewayClient = new MosquittoClient(Options("bench-gateway"));
+            var session = new UplinkSession(gatewayClient, database, topics,
+                new UplinkSessionOptions { Window = window, BatchSize = batchSize, AckTimeout = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(50) },
+                dispatcher: null, TimeProvider.System, NullLogger<UplinkSession>.Instance);
+            using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+            var catchUpClock = Stopwatch.StartNew();
+            await gatewayClient.ConnectAsync(cancellationToken).ConfigureAwait(false);
+            var running = session.RunAsync(stop.Token);
+            var complete = true;
+            try
+            {
+                await platform.WaitForAckAsync(events, timeout, cancellationToken).ConfigureAwait(false);
+            }
+            catch (TimeoutException)
+            {
+                complete = false;
+            }
+            catchUpClock.Stop();
+            await stop.CancelAsync().ConfigureAwait(false);
+            await running.ConfigureAwait(false);
+
+            var received = platform.Events();
+            complete &= received.Count == events && received[^1].Seq == events;
+            var delivered = Math.Min(platform.Ack, events);
+            return new UplinkBenchmarkResult(
+                events,
+                journalClock.Elapsed,
+                catchUpClock.Elapsed,
+                delivered / catchUpClock.Elapsed.TotalSeconds,
+                platform.Duplicates,
+                platform.OutOfOrderArrivals,
+                complete);
+        }
+        finally
+        {
+            if (broker is not null)
+            {
+                try
+                {
+                    broker.Kill(entireProcessTree: true);
+                    await broker.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
+                }
+                catch (InvalidOperationException)
+                {
+                    // Already gone.
+                }
+                broker.Dispose();
+            }
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    private static int FreePort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private static async Task WaitForPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var probe = new TcpClient();
+                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+}

@@ -1,0 +1,226 @@
+using System.Diagnostics;
+using EdgeGate.Vision.Imaging;
+using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Models;
+
+namespace EdgeGate.Vision.Faces;
+
+/// <summary>How the face pipeline runs.</summary>
+public sealed record FacePipelineOptions
+{
+    /// <summary>Intra-op threads per model session (1 on a shared 2-core box; 2 with spinning off is the other measured choice).</summary>
+    public int Threads { get; init; } = 1;
+
+    /// <summary>At most this many faces per frame get landmarks, embedding and liveness (the largest ones).</summary>
+    public int MaximumFaces { get; init; } = 10;
+
+    /// <summary>
+    /// Compute embeddings (off for a detection-only pass). With embeddings on, detections whose raw
+    /// embedding norm is below the manifest's minimumFaceNorm are dropped as false detections.
+    /// </summary>
+    public bool ComputeEmbeddings { get; init; } = true;
+
+    /// <summary>Compute liveness P(real).</summary>
+    public bool ComputeLiveness { get; init; } = true;
+
+    /// <summary>ONNX Runtime library path (null: EDGEGATE_ORT_LIB or beside the application).</summary>
+    public string? OnnxRuntimeLibraryPath { get; init; }
+
+    public void Validate()
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
+        ArgumentOutOfRangeException.ThrowIfLessThan(MaximumFaces, 1, nameof(MaximumFaces));
+    }
+}
+
+/// <summary>
+/// The face pipeline (ARCHITECTURE §2): detect → square box → landmarks → five points → similarity
+/// alignment → embedding (L2-normalised) and liveness on a wider crop, with quality figures. Models
+/// are loaded once; analysing into a reused <see cref="FaceAnalysis"/> allocates nothing in steady
+/// state. Not thread-safe: one pipeline per recognition thread.
+/// </summary>
+public sealed class FacePipeline : IDisposable
+{
+    private static readonly Comparison<FaceDetection> LargestFirst = static (first, second) => second.Box.Area.CompareTo(first.Box.Area);
+
+    private readonly FacePipelineOptions options;
+    private readonly FaceDetector detector;
+    private readonly LandmarkDetector landmarks;
+    private readonly FaceAligner aligner;
+    private readonly FaceEmbedder embedder;
+    private readonly LivenessChecker liveness;
+    private readonly List<FaceDetection> detections = [];
+    private readonly byte[] aligned;
+    private readonly byte[] alignedGray;
+
+    private FacePipeline(ModelCatalog catalog, FacePipelineOptions options)
+    {
+        options.Validate();
+        this.options = options;
+        Catalog = catalog;
+        Facts = FaceModelFacts.Load(Path.Combine(catalog.Directory, ModelManifest.FileName));
+        var runtime = OnnxRuntime.Load(options.OnnxRuntimeLibraryPath);
+        var sessionOptions = new SessionOptions { IntraOpNumThreads = options.Threads, InterOpNumThreads = 1, AllowSpinning = false };
+        var loaded = new List<IDisposable>();
+        try
+        {
+            detector = Keep(new FaceDetector(catalog, Facts, sessionOptions, runtime), loaded);
+            landmarks = Keep(new LandmarkDetector(catalog, Facts, sessionOptions, runtime), loaded);
+            embedder = Keep(new FaceEmbedder(catalog, sessionOptions, runtime), loaded);
+            liveness = Keep(new LivenessChecker(catalog, Facts, sessionOptions, runtime), loaded);
+        }
+        catch
+        {
+            foreach (var model in loaded)
+            {
+                model.Dispose();
+            }
+            throw;
+        }
+        aligner = new FaceAligner(Facts.AlignmentReference, embedder.InputSize);
+        aligned = new byte[aligner.Size * aligner.Size * 3];
+        alignedGray = new byte[aligner.Size * aligner.Size];
+    }
+
+    public ModelCatalog Catalog { get; }
+
+    public FaceModelFacts Facts { get; }
+
+    public FacePipelineOptions Options => options;
+
+    /// <summary>The embedding model id from the manifest (store it with each template).</summary>
+    public string EmbeddingModelId => embedder.ModelId;
+
+    /// <summary>Length of an embedding.</summary>
+    public int EmbeddingDimension => embedder.Dimension;
+
+    /// <summary>Loads the four models once.</summary>
+    /// <param name="catalog">The models directory; null finds it (<see cref="ModelCatalog.Locate"/>).</param>
+    /// <exception cref="OnnxRuntimeException">ONNX Runtime or a model cannot be loaded.</exception>
+    /// <exception cref="FileNotFoundException">A model file is missing.</exception>
+    /// <exception cref="InvalidDataException">The manifest is incomplete or a model's checksum differs.</exception>
+    public static FacePipeline Load(ModelCatalog? catalog = null, FacePipelineOptions? options = null) =>
+        new(catalog ?? ModelCatalog.Locate(), options ?? new FacePipelineOptions());
+
+    /// <summary>Analyses a BGR frame into new objects (for enrolment and tools; the gate reuses a <see cref="FaceAnalysis"/>).</summary>
+    public IReadOnlyList<DetectedFace> Analyse(ReadOnlyImageSpan frame)
+    {
+        var analysis = new FaceAnalysis();
+        Analyse(frame, analysis);
+        return analysis.Faces;
+    }
+
+    /// <summary>Decodes and analyses an image file.</summary>
+    /// <exception cref="Interop.OpenCv.OpenCvException">The file cannot be read or decoded; the message names it.</exception>
+    public IReadOnlyList<DetectedFace> AnalyseFile(string path)
+    {
+        using var image = BgrImage.Load(path);
+        return Analyse(image.AsReadOnlySpan());
+    }
+
+    /// <summary>Analyses a BGR frame into <paramref name="analysis"/>, overwriting its previous faces.</summary>
+    public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        FaceDetector.RequireBgr(frame);
+        analysis.Reset();
+        analysis.FrameWidth = frame.Width;
+        analysis.FrameHeight = frame.Height;
+
+        var inferenceBefore = InferenceTicks;
+        var start = Stopwatch.GetTimestamp();
+        detector.Detect(frame, detections);
+        var detectEnd = Stopwatch.GetTimestamp();
+        analysis.DetectedCount = detections.Count;
+        if (detections.Count > options.MaximumFaces)
+        {
+            detections.Sort(LargestFirst);
+            detections.RemoveRange(options.MaximumFaces, detections.Count - options.MaximumFaces);
+        }
+
+        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0;
+        var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
+        var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
+        foreach (var detection in detections)
+        {
+            var square = FaceGeometry.SquareBox(detection.Box, frame.Width, frame.Height);
+            if (square.IsEmpty)
+            {
+                continue;
+            }
+            var face = analysis.Add(landmarks.PointCount, embedder.Dimension);
+            face.Box = detection.Box;
+            face.Score = detection.Score;
+            face.SquareBox = square;
+            face.EmbeddingModelId = embedder.ModelId;
+
+            var stageStart = Stopwatch.GetTimestamp();
+            landmarks.Detect(frame, square, face.LandmarkBuffer);
+            face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
+            var stageEnd = Stopwatch.GetTimestamp();
+            landmarkTicks += stageEnd - stageStart;
+
+            stageStart = stageEnd;
+            aligner.Align(frame, face.Points, alignedFace);
+            ImageOps.ToGray(alignedFace, alignedGrayFace);
+            var sharpness = SharpnessMeasure.VarianceOfLaplacian(alignedGray, aligner.Size, aligner.Size, aligner.Size);
+            face.Quality = new FaceQuality(Math.Max(square.Width, square.Height), sharpness, PoseEstimate.YawDegrees(face.Points));
+            stageEnd = Stopwatch.GetTimestamp();
+            alignTicks += stageEnd - stageStart;
+
+            face.HasEmbedding = false;
+            face.EmbeddingNorm = 0f;
+            if (options.ComputeEmbeddings)
+            {
+                stageStart = stageEnd;
+                face.EmbeddingNorm = embedder.Embed(alignedFace, face.EmbeddingBuffer);
+                face.HasEmbedding = true;
+                stageEnd = Stopwatch.GetTimestamp();
+                embedTicks += stageEnd - stageStart;
+                if (face.EmbeddingNorm < Facts.MinimumFaceNorm)
+                {
+                    analysis.RemoveLast();
+                    continue;
+                }
+            }
+
+            face.ProbabilityReal = null;
+            if (options.ComputeLiveness)
+            {
+                stageStart = stageEnd;
+                face.ProbabilityReal = liveness.ProbabilityReal(frame, square);
+                stageEnd = Stopwatch.GetTimestamp();
+                livenessTicks += stageEnd - stageStart;
+            }
+        }
+        var end = Stopwatch.GetTimestamp();
+        analysis.Timings = new FaceStageTimings(
+            Stopwatch.GetElapsedTime(start, detectEnd),
+            TimeSpan.FromTicks(ToTimeSpanTicks(landmarkTicks)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(alignTicks)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(embedTicks)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(livenessTicks)),
+            Stopwatch.GetElapsedTime(start, end),
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+    }
+
+    private long InferenceTicks => detector.InferenceTicks + landmarks.InferenceTicks + embedder.InferenceTicks + liveness.InferenceTicks;
+
+    public void Dispose()
+    {
+        detector.Dispose();
+        landmarks.Dispose();
+        embedder.Dispose();
+        liveness.Dispose();
+    }
+
+    private static T Keep<T>(T model, List<IDisposable> loaded)
+        where T : IDisposable
+    {
+        loaded.Add(model);
+        return model;
+    }
+
+    private static long ToTimeSpanTicks(long stopwatchTicks) =>
+        (long)(stopwatchTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+}

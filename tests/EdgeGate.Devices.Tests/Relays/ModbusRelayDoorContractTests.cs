@@ -1,0 +1,41 @@
+using EdgeGate.Core.Doors;
+using EdgeGate.Devices.Modbus;
+using EdgeGate.Devices.Relays;
+using EdgeGate.Devices.Serial;
+using EdgeGate.TestSupport.Peers;
+
+namespace EdgeGate.Devices.Tests.Relays;
+
+/// <summary>The contract against <see cref="ModbusRelayDoor"/> on a pty, with the pymodbus slave on the other end.</summary>
+public sealed class ModbusRelayDoorContractTests : DoorDriverContractTests
+{
+    private SocatPair pair = null!;
+    private ModbusSlave slave = null!;
+    private SerialPortStream port = null!;
+    private ModbusRtuClient client = null!;
+
+    protected override async Task<IDoorDriver> CreateDriverAsync()
+    {
+        pair = await SocatPair.StartAsync();
+        slave = await ModbusSlave.StartAsync(pair.PathA, new ModbusSlaveOptions { DiscreteInputs = [true, false, false, false, false, false, false, false] });
+        port = SerialPortStream.Open(pair.PathB, 9600);
+        client = new ModbusRtuClient(port, new ModbusRtuClientOptions { ResponseTimeout = TimeSpan.FromMilliseconds(500) });
+        return new ModbusRelayDoor(client, new ModbusRelayDoorOptions { SlaveId = 1, RelayCoil = 0, DoorSensorInput = 0, ExitButtonInput = 1 });
+    }
+
+    protected override async Task<IReadOnlyList<ObservedDoorState>> WaitForStatesAsync(int count, TimeSpan timeout)
+    {
+        var events = await slave.WaitForEventsAsync(e => e.Count(x => x.Kind == "coil") >= count, timeout);
+        var coils = events.Where(e => e.Kind == "coil" && e.Address == 0).ToArray();
+        return coils.Select(e => new ObservedDoorState(e.Value == 1, TimeSpan.FromSeconds(e.MonotonicSeconds - coils[0].MonotonicSeconds))).ToArray();
+    }
+
+    public override Task DisposeAsync()
+    {
+        client?.Dispose();
+        port?.Dispose();
+        slave?.Dispose();
+        pair?.Dispose();
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,161 @@
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeGate.Core.Access;
+using EdgeGate.Core.Doors;
+using EdgeGate.Core.Persons;
+using EdgeGate.Gateway.Access;
+using EdgeGate.Storage.Journal;
+
+namespace EdgeGate.Gateway.Tests.Access;
+
+/// <summary>The decision stage end to end on a real database with log doors: journal first, then the door.</summary>
+public sealed class DecisionServiceTests
+{
+    private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
+
+    private static void LogDoors(JsonObject configuration)
+    {
+        configuration["Doors"] = new JsonArray
+        {
+            new JsonObject { ["Name"] = "main-gate", ["Kind"] = "Log", ["PulseLength"] = "00:00:00.200" },
+            new JsonObject { ["Name"] = "lobby", ["Kind"] = "Mqtt", ["Mqtt"] = new JsonObject { ["Topic"] = "lobby_lock" } },
+        };
+    }
+
+    private static async Task AddPersonAsync(AccessTestHost host, string id, Func<Person, Person>? change = null)
+    {
+        var person = new Person { Id = id, DisplayName = $"Resident {id}" };
+        var result = await host.Database.Persons.AddAsync(change?.Invoke(person) ?? person);
+        Assert.True(result.Succeeded, result.Status.ToString());
+    }
+
+    private static JsonElement Payload(JournalEntry entry) => JsonDocument.Parse(entry.PayloadJson).RootElement;
+
+    [Fact]
+    public async Task Granted_card_is_journaled_before_the_door_is_driven_and_the_outcome_after()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors);
+        await AddPersonAsync(host, "a-101");
+        var now = DateTimeOffset.UtcNow;
+        Assert.Equal(Storage.Persons.CardWriteStatus.Applied, (await host.Database.Cards.IssueAsync("00AB12CD", "a-101", now.AddDays(30))).Status);
+
+        var attempt = AccessAttempt.ForCard("00ab12cd ", "reader-1", "main-gate", now);
+        await host.Attempts.SubmitAsync(attempt);
+
+        var decision = await host.WaitForFeedAsync<DecisionMade>(made => made.Attempt.Id == attempt.Id, Wait);
+        var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == attempt.Id, Wait);
+
+        Assert.Equal("GRANTED_CARD", decision.Decision.ReasonCode);
+        Assert.NotNull(decision.Seq);
+        Assert.True(operated.Outcome.IsDone, operated.Outcome.Describe());
+        Assert.Equal(decision.Seq, operated.Command.DecisionSeq);
+
+        // At the moment the driver was called the decision was already committed.
+        var call = Assert.Single(host.DriverCalls);
+        Assert.Equal("main-gate", call.Door);
+        Assert.Contains(call.JournalAtThatMoment, entry => entry.Seq == decision.Seq && entry.Type == AccessJournal.DecisionType);
+        Assert.DoesNotContain(call.JournalAtThatMoment, entry => entry.Type == AccessJournal.DoorOutcomeType);
+
+        var journal = await host.JournalAsync();
+        Assert.Equal([AccessJournal.DecisionType, AccessJournal.DoorOutcomeType], journal.Select(entry => entry.Type));
+        var decisionPayload = Payload(journal[0]);
+        Assert.Equal(AccessJournal.SchemaVersion, decisionPayload.GetProperty("schema").GetInt32());
+        Assert.Equal("GRANTED_CARD", decisionPayload.GetProperty("reason").GetString());
+        Assert.Equal("00AB12CD", decisionPayload.GetProperty("cardUid").GetString());
+        Assert.Equal("a-101", decisionPayload.GetProperty("personId").GetString());
+        Assert.Equal(JournalLane.Event, journal[0].Lane);
+        var outcomePayload = Payload(journal[1]);
+        Assert.Equal("done", outcomePayload.GetProperty("outcome").GetString());
+        Assert.Equal(journal[0].Seq, outcomePayload.GetProperty("decisionSeq").GetInt64());
+        Assert.True(journal[1].Seq > journal[0].Seq);
+    }
+
+    [Fact]
+    public async Task Denials_are_journaled_and_drive_no_door()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors, startServices: false);
+        var now = DateTimeOffset.UtcNow;
+        await AddPersonAsync(host, "expired", person => person with { ValidUntil = now.AddDays(-1) });
+        await AddPersonAsync(host, "suspended");
+        await host.Database.Persons.SuspendAsync("suspended");
+
+        var unknownCard = await host.Decisions.DecideAsync(AccessAttempt.ForCard("99999999", "reader-1", "main-gate", now), CancellationToken.None);
+        var stranger = await host.Decisions.DecideAsync(Face(null, now), CancellationToken.None);
+        var expired = await host.Decisions.DecideAsync(Face("expired", now), CancellationToken.None);
+        var suspended = await host.Decisions.DecideAsync(Face("suspended", now), CancellationToken.None);
+        var deregisteredOrMissing = await host.Decisions.DecideAsync(Face("never-enrolled", now), CancellationToken.None);
+
+        Assert.Equal(
+            ["DENIED_UNKNOWN", "DENIED_UNKNOWN", "DENIED_EXPIRED", "DENIED_SUSPENDED", "DENIED_UNKNOWN"],
+            new[] { unknownCard, stranger, expired, suspended, deregisteredOrMissing }.Select(made => made!.Decision.ReasonCode));
+        var journal = await host.JournalAsync();
+        Assert.Equal(5, journal.Count);
+        Assert.All(journal, entry => Assert.Equal(AccessJournal.DecisionType, entry.Type));
+        Assert.False(host.DoorRequests.ReaderFor("main-gate").TryRead(out _), "a denial queued a door request");
+    }
+
+    [Fact]
+    public async Task Watch_listed_face_is_an_alert_and_a_repeat_within_the_cooldown_is_suppressed()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors, startServices: false);
+        var now = DateTimeOffset.UtcNow;
+        await AddPersonAsync(host, "flagged", person => person with { WatchListed = true, WatchListNote = "banned" });
+        await AddPersonAsync(host, "resident");
+
+        var flagged = await host.Decisions.DecideAsync(Face("flagged", now), CancellationToken.None);
+        var first = await host.Decisions.DecideAsync(Face("resident", now), CancellationToken.None);
+        var repeat = await host.Decisions.DecideAsync(Face("resident", now.AddSeconds(2)), CancellationToken.None);
+        var afterCooldown = await host.Decisions.DecideAsync(Face("resident", now.AddSeconds(11)), CancellationToken.None);
+
+        Assert.Equal("ALERT_WATCHLIST", flagged!.Decision.ReasonCode);
+        Assert.Equal("GRANTED_FACE", first!.Decision.ReasonCode);
+        Assert.Equal(AccessOutcome.Suppressed, repeat!.Decision.Outcome);
+        Assert.Null(repeat.Seq);
+        Assert.Equal("GRANTED_FACE", afterCooldown!.Decision.ReasonCode);
+
+        var journal = await host.JournalAsync();
+        Assert.Equal(3, journal.Count);
+        Assert.Equal(JournalLane.Alert, journal[0].Lane);
+        Assert.Equal(["watch_list"], Payload(journal[0]).GetProperty("alerts").EnumerateArray().Select(alert => alert.GetString()));
+        Assert.Equal(0.61, Payload(journal[1]).GetProperty("similarity").GetDouble(), 3);
+
+        var requests = host.DoorRequests.ReaderFor("main-gate");
+        Assert.True(requests.TryRead(out var firstRequest));
+        Assert.Equal(first.Seq, firstRequest!.DecisionSeq);
+        Assert.Equal(TimeSpan.FromMilliseconds(200), firstRequest.Duration);
+        Assert.True(requests.TryRead(out var secondRequest));
+        Assert.Equal(afterCooldown.Seq, secondRequest!.DecisionSeq);
+        Assert.False(requests.TryRead(out _));
+    }
+
+    [Fact]
+    public async Task Remote_unlock_of_an_mqtt_door_is_granted_and_the_missing_driver_becomes_a_door_fault_alert()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors);
+        var attempt = AccessAttempt.ForRemote("office-1", "delivery", "lobby", DateTimeOffset.UtcNow);
+
+        await host.Attempts.SubmitAsync(attempt);
+        var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == attempt.Id, Wait);
+
+        Assert.IsType<DoorCommandOutcome.NotSupported>(operated.Outcome);
+        var journal = await host.JournalAsync();
+        Assert.Equal("GRANTED_REMOTE", Payload(journal[0]).GetProperty("reason").GetString());
+        Assert.Equal((JournalLane.Alert, AccessJournal.DoorFaultType), (journal[1].Lane, journal[1].Type));
+        Assert.Equal("not_supported", Payload(journal[1]).GetProperty("outcome").GetString());
+        Assert.Contains("MQTT", Payload(journal[1]).GetProperty("detail").GetString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Attempt_for_an_unknown_door_is_not_decided()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors, startServices: false);
+
+        var made = await host.Decisions.DecideAsync(AccessAttempt.ForRemote("office-1", "test", "no-such-door", DateTimeOffset.UtcNow), CancellationToken.None);
+
+        Assert.Null(made);
+        Assert.Empty(await host.JournalAsync());
+    }
+
+    private static AccessAttempt Face(string? personId, DateTimeOffset at) =>
+        new(new FaceCredential(personId, 0.61, 0.93, LivenessPassed: true, "gate-cam"), "main-gate", at, AccessAttemptSource.Camera) { TrackId = 7 };
+}

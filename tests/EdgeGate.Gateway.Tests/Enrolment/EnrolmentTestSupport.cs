@@ -1,0 +1,80 @@
+using EdgeGate.Storage;
+using EdgeGate.Storage.Privacy;
+using EdgeGate.TestSupport;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Faces.Evaluation;
+
+namespace EdgeGate.Gateway.Tests.Enrolment;
+
+/// <summary>The real face pipeline, loaded once for the enrolment tests (they run one at a time: they measure time).</summary>
+public sealed class FacePipelineFixture : IDisposable
+{
+    private readonly Lazy<FacePipeline> pipeline = new(() => FacePipeline.Load());
+
+    public FacePipeline Pipeline => pipeline.Value;
+
+    /// <summary>The labelled photos of ../shared/face-data (null when absent).</summary>
+    public static LabelledPhotoSet? FaceData =>
+        RepositoryPaths.FaceDataOrNull is { } root ? LabelledPhotoSet.Load(Path.Combine(root, "labels.csv"), root) : null;
+
+    public void Dispose()
+    {
+        if (pipeline.IsValueCreated)
+        {
+            pipeline.Value.Dispose();
+        }
+    }
+}
+
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class EnrolmentCollection : ICollectionFixture<FacePipelineFixture>
+{
+    public const string Name = "Enrolment";
+}
+
+/// <summary>A fact skipped, with the reason, when ../shared/face-data is absent.</summary>
+public sealed class FaceDataFactAttribute : FactAttribute
+{
+    public FaceDataFactAttribute()
+    {
+        if (RepositoryPaths.FaceDataOrNull is null)
+        {
+            Skip = "../shared/face-data is absent: the enrolment and gallery tests need the labelled face photos";
+        }
+    }
+}
+
+/// <summary>A database in a temp folder, deleted afterwards.</summary>
+public sealed class TemporaryDatabase : IAsyncDisposable
+{
+    private TemporaryDatabase(string directory, EdgeGateDatabase database)
+    {
+        Directory = directory;
+        Database = database;
+    }
+
+    public string Directory { get; }
+
+    public EdgeGateDatabase Database { get; }
+
+    public static TemporaryDatabase Create(TimeProvider? timeProvider = null)
+    {
+        var directory = Path.Combine(Path.GetTempPath(), $"edgegate-enrol-{Guid.NewGuid():N}");
+        System.IO.Directory.CreateDirectory(directory);
+        using var key = TemplateKeyStore.LoadOrCreate(Path.Combine(directory, "credentials"));
+        var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db") }, key, timeProvider);
+        return new TemporaryDatabase(directory, database);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await Database.DisposeAsync();
+        try
+        {
+            System.IO.Directory.Delete(Directory, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+    }
+}

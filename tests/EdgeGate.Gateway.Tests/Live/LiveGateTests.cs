@@ -1,0 +1,245 @@
+using System.Diagnostics;
+using EdgeGate.Core.Recognition;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Live;
+using EdgeGate.TestSupport.Peers;
+using EdgeGate.Vision.Capture;
+using EdgeGate.Vision.Gallery;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+
+namespace EdgeGate.Gateway.Tests.Live;
+
+/// <summary>
+/// The live path end to end: the GStreamer RTSP test server streams face photos, the real capture
+/// (OpenCV shim), face pipeline (ONNX Runtime) and gallery run inside a host built by
+/// <see cref="LiveGateRegistration.AddLiveGate"/>, and the tests read the candidate and stranger channels.
+/// </summary>
+public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceData>
+{
+    private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
+
+    [FaceDataFact]
+    public async Task AnEnrolledPersonInViewGivesExactlyOneCandidateWithinThreeSeconds()
+    {
+        var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 30)], width, height);
+        await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)]);
+        gate.ServerOutput = $"{width}x{height} {Path.GetFileName(data.ProbePhoto)}: {server.Output}";
+
+        var candidate = await gate.NextCandidateAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(data.PersonId, candidate.PersonId);
+        Assert.Equal("gate", candidate.CameraName);
+        Assert.Equal("main", candidate.DoorName);
+        Assert.True(candidate.LivenessPassed, $"liveness {candidate.LivenessScore:F2}");
+        Assert.InRange(candidate.EmittedAt - candidate.TrackStartedAt, TimeSpan.Zero, TimeSpan.FromSeconds(3));
+        Assert.InRange(candidate.FrameToCandidate, TimeSpan.Zero, TimeSpan.FromSeconds(1));
+
+        // The person keeps standing in view for a few more seconds: no second candidate, no stranger.
+        await Task.Delay(TimeSpan.FromSeconds(4));
+        Assert.False(gate.Outputs.Candidates.TryRead(out var extra), $"a second candidate: {extra}");
+        Assert.False(gate.Outputs.Strangers.TryRead(out var stranger), $"a stranger: {stranger}");
+        var health = gate.Health.Find("gate")!;
+        Assert.Equal(CameraState.Streaming, health.State);
+        Assert.True(health.FramesAnalysed >= 10, $"{health.FramesAnalysed} frames analysed"); // 10 fps asked; the shared test machine is slower
+    }
+
+    [FaceDataFact]
+    public async Task AnUnenrolledPersonGivesOneStrangerSightingAndNoCandidate()
+    {
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
+        var dataDirectory = Directory.CreateTempSubdirectory("edgegate-live-").FullName;
+        try
+        {
+            await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], dataDirectory);
+
+            var stranger = await gate.NextStrangerAsync(TimeSpan.FromSeconds(15));
+            Assert.Equal("gate", stranger.CameraName);
+            Assert.NotNull(stranger.JpegSnapshot);
+            Assert.InRange(stranger.JpegSnapshot.Length, 100, data.Options.SnapshotMaximumBytes);
+            Assert.Single(Directory.GetFiles(Path.Combine(dataDirectory, "strangers"), "*.jpg"));
+
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            Assert.False(gate.Outputs.Candidates.TryRead(out var candidate), $"a candidate for a stranger: {candidate}");
+            Assert.False(gate.Outputs.Strangers.TryRead(out var second), $"a second stranger sighting: {second}");
+        }
+        finally
+        {
+            Directory.Delete(dataDirectory, recursive: true);
+        }
+    }
+
+    [FaceDataFact]
+    public async Task CaptureReconnectsAfterTheServerRestartsAndRecognitionResumes()
+    {
+        var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 60)], width, height);
+        await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)]);
+        var first = await gate.NextCandidateAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(data.PersonId, first.PersonId);
+
+        server.Kill();
+        await gate.WaitForStateAsync("gate", state => state != CameraState.Streaming, TimeSpan.FromSeconds(10));
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        var restarted = Stopwatch.StartNew();
+        await server.RestartAsync();
+        await gate.WaitForStateAsync("gate", state => state == CameraState.Streaming, TimeSpan.FromSeconds(10));
+        var reconnectTime = restarted.Elapsed;
+        Assert.True(reconnectTime < TimeSpan.FromSeconds(5), $"reconnected {reconnectTime.TotalSeconds:F1} s after the server came back");
+
+        // The new connection starts the stream from the blank: the person appears again, a new presence.
+        var second = await gate.NextCandidateAsync(TimeSpan.FromSeconds(15));
+        Assert.Equal(data.PersonId, second.PersonId);
+        Assert.True(first.LivenessPassed && second.LivenessPassed);
+        Assert.NotEqual(first.TrackId, second.TrackId);
+        var health = gate.Health.Find("gate")!;
+        Assert.True(health.Reconnects >= 1);
+        Assert.NotNull(health.LastError);
+    }
+
+    [FaceDataFact]
+    public async Task AWrongPortOrPathGivesAClearHealthStateAndLogLineAndRetriesAtABoundedRate()
+    {
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(60)]);
+        var wrongPort = $"rtsp://viewer:topsecret@127.0.0.1:{PeerProcess.FreeTcpPort()}/gate";
+        var wrongPath = $"rtsp://viewer:topsecret@127.0.0.1:{server.Port}/nothing-here";
+        await using var gate = await LiveGate.StartAsync(data, [Camera("port", wrongPort), Camera("path", wrongPath)]);
+
+        await gate.WaitForStateAsync("port", state => state == CameraState.Failed, TimeSpan.FromSeconds(15));
+        await gate.WaitForStateAsync("path", state => state == CameraState.Failed, TimeSpan.FromSeconds(15));
+        var watching = Stopwatch.StartNew();
+        var failuresBefore = gate.Health.Find("port")!.ConsecutiveFailures;
+        await Task.Delay(TimeSpan.FromSeconds(8));
+        var failuresAfter = gate.Health.Find("port")!.ConsecutiveFailures;
+
+        // Capped backoff (4 s by default): at most a few attempts in 8 s, and still trying.
+        Assert.InRange(failuresAfter - failuresBefore, 1, (int)(watching.Elapsed.TotalSeconds / 4) + 1);
+        foreach (var name in new[] { "port", "path" })
+        {
+            var health = gate.Health.Find(name)!;
+            Assert.Equal(CameraState.Failed, health.State);
+            Assert.Contains("cannot open rtsp://viewer:***@127.0.0.1", health.LastError, StringComparison.Ordinal);
+            Assert.Equal(0, health.FramesIn);
+        }
+        var lines = gate.Logs.Lines.ToList();
+        Assert.Contains(lines, line => line.Level == LogLevel.Error && line.EventId == 2004 && line.Message.Contains("Camera port", StringComparison.Ordinal));
+        Assert.Contains(lines, line => line.Level == LogLevel.Error && line.EventId == 2004 && line.Message.Contains("Camera path", StringComparison.Ordinal));
+        Assert.DoesNotContain(lines, line => line.Message.Contains("topsecret", StringComparison.Ordinal));
+        Assert.All(gate.Health.Snapshot(), health => Assert.DoesNotContain("topsecret", health.Url + health.LastError, StringComparison.Ordinal));
+    }
+
+    private static CameraOptions Camera(string name, string url) => new()
+    {
+        Name = name,
+        Url = url,
+        Door = "main",
+        AnalyseFps = 10,
+        OpenTimeout = TimeSpan.FromSeconds(3),
+        ReadTimeout = TimeSpan.FromSeconds(3),
+    };
+
+    /// <summary>A host running the live path with the fixture's pipeline and gallery.</summary>
+    private sealed class LiveGate : IAsyncDisposable
+    {
+        private readonly IHost host;
+
+        private LiveGate(IHost host, CapturingLoggerProvider logs)
+        {
+            this.host = host;
+            Logs = logs;
+            Outputs = host.Services.GetRequiredService<RecognitionOutputs>();
+            Health = host.Services.GetRequiredService<CameraHealthRegistry>();
+        }
+
+        public CapturingLoggerProvider Logs { get; }
+
+        /// <summary>The test server's output, for failure messages.</summary>
+        public string ServerOutput { get; set; } = "";
+
+        public RecognitionOutputs Outputs { get; }
+
+        public CameraHealthRegistry Health { get; }
+
+        public static async Task<LiveGate> StartAsync(LiveFaceData data, IReadOnlyList<CameraOptions> cameras, string? dataDirectory = null)
+        {
+            var logs = new CapturingLoggerProvider();
+            var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+            builder.Logging.ClearProviders();
+            builder.Logging.SetMinimumLevel(LogLevel.Debug);
+            builder.Logging.AddProvider(logs);
+            builder.Services.AddSingleton<FaceGallery>(data.Gallery);
+            builder.Services.AddSingleton<IFaceAnalyser>(new NonDisposingAnalyser(data.Analyser));
+            var recognition = new RecognitionOptions { StrangerSnapshots = dataDirectory is not null };
+            builder.Services.AddLiveGate(new EdgeGateSettings
+            {
+                Gateway = new GatewayOptions { DataDirectory = dataDirectory ?? Path.GetTempPath() },
+                Recognition = recognition,
+                Cameras = cameras,
+            });
+            var host = builder.Build();
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
+            await host.StartAsync(timeout.Token);
+            return new LiveGate(host, logs);
+        }
+
+        public async Task<FaceCandidate> NextCandidateAsync(TimeSpan timeout)
+        {
+            using var cancellation = new CancellationTokenSource(timeout);
+            try
+            {
+                return await Outputs.Candidates.ReadAsync(cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no candidate within {timeout}; {Describe()}; stream {ServerOutput}");
+            }
+        }
+
+        public async Task<StrangerSighting> NextStrangerAsync(TimeSpan timeout)
+        {
+            using var cancellation = new CancellationTokenSource(timeout);
+            try
+            {
+                return await Outputs.Strangers.ReadAsync(cancellation.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                throw new TimeoutException($"no stranger sighting within {timeout}; {Describe()}");
+            }
+        }
+
+        public async Task WaitForStateAsync(string camera, Func<CameraState, bool> condition, TimeSpan timeout)
+        {
+            var watch = Stopwatch.StartNew();
+            while (!condition(Health.Find(camera)!.State))
+            {
+                if (watch.Elapsed > timeout)
+                {
+                    throw new TimeoutException($"camera {camera} did not reach the expected state within {timeout}; {Describe()}");
+                }
+                await Task.Delay(50);
+            }
+        }
+
+        private string Describe() =>
+            string.Join("; ", Health.Snapshot()) + " | log: " + string.Join(" / ", Logs.Lines.TakeLast(15).Select(line => line.Message));
+
+        public async ValueTask DisposeAsync()
+        {
+            using var timeout = new CancellationTokenSource(StopTimeout);
+            await host.StopAsync(timeout.Token);
+            host.Dispose();
+        }
+    }
+
+    /// <summary>The fixture owns the pipeline; the host must not dispose it.</summary>
+    private sealed class NonDisposingAnalyser(IFaceAnalyser inner) : IFaceAnalyser
+    {
+        public void Analyse(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
+
+        public void Dispose()
+        {
+        }
+    }
+}

@@ -1,0 +1,147 @@
+using System.Drawing;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Live;
+using EdgeGate.Vision.Tracking;
+using Microsoft.Extensions.Time.Testing;
+
+namespace EdgeGate.Gateway.Tests.Live;
+
+public sealed class RecognitionEngineTests
+{
+    private static readonly TimeSpan Frame = TimeSpan.FromMilliseconds(100);
+
+    private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+
+    /// <summary>Embeddings here are one number: the index of the person (negative = stranger).</summary>
+    private sealed class IndexIdentifier : IFaceIdentifier
+    {
+        public int Calls { get; private set; }
+
+        public IdentityMatch Identify(ReadOnlySpan<float> embedding)
+        {
+            Calls++;
+            var index = (int)embedding[0];
+            return index >= 0
+                ? new IdentityMatch(FaceVoteKind.Match, $"person-{index}", 0.6f)
+                : new IdentityMatch(FaceVoteKind.NoMatch, null, 0.2f);
+        }
+    }
+
+    private static RecognitionOptions Options(bool snapshots = false) => new()
+    {
+        VotesRequired = 3,
+        VoteWindow = 5,
+        LivenessThreshold = 0.5,
+        MinimumFaceSize = 60,
+        StrangerSnapshots = snapshots,
+    };
+
+    private static FaceObservation Face(int person, float x = 100, int size = 120, float liveness = 0.9f) =>
+        new(new RectangleF(x, 100, size, size), size, QualityAccepted: true, new float[] { person }, liveness);
+
+    [Fact]
+    public void OnePersonStandingInViewGivesOneCandidate()
+    {
+        var identifier = new IndexIdentifier();
+        var engine = new RecognitionEngine(Options(), identifier, time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 50; i++)
+        {
+            var arrived = time.GetUtcNow();
+            time.Advance(TimeSpan.FromMilliseconds(20));
+            engine.Process(new FrameContext("gate", "main", arrived), [Face(7, x: 100 + i)], events);
+            candidates.AddRange(events.Candidates);
+            Assert.Empty(events.Strangers);
+            time.Advance(Frame);
+        }
+
+        var candidate = Assert.Single(candidates);
+        Assert.Equal("person-7", candidate.PersonId);
+        Assert.Equal("gate", candidate.CameraName);
+        Assert.Equal("main", candidate.DoorName);
+        Assert.True(candidate.LivenessPassed);
+        Assert.Equal(3, candidate.AgreeingFrames);
+        Assert.Equal(TimeSpan.FromMilliseconds(20), candidate.FrameToCandidate);
+        Assert.Equal(candidate.TrackStartedAt + (2 * (Frame + TimeSpan.FromMilliseconds(20))), candidate.FrameArrivedAt);
+        // Once decided, the track's face is no longer matched against the gallery.
+        Assert.Equal(3, identifier.Calls);
+    }
+
+    [Fact]
+    public void LeavingAndComingBackIsANewPresence()
+    {
+        var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var candidates = 0;
+        foreach (var present in new[] { true, false, true })
+        {
+            for (var i = 0; i < 10; i++)
+            {
+                engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), present ? [Face(1)] : [], events);
+                candidates += events.Candidates.Count;
+                time.Advance(Frame);
+            }
+        }
+        Assert.Equal(2, candidates);
+    }
+
+    [Fact]
+    public void AnUnknownFaceGivesOneStrangerSightingWithASnapshotAndNoCandidate()
+    {
+        var engine = new RecognitionEngine(Options(snapshots: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var strangers = new List<Core.Recognition.StrangerSighting>();
+        for (var i = 0; i < 30; i++)
+        {
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(-1)], events, _ => [0xFF, 0xD8]);
+            Assert.Empty(events.Candidates);
+            strangers.AddRange(events.Strangers);
+            time.Advance(Frame);
+        }
+        var stranger = Assert.Single(strangers);
+        Assert.Equal([0xFF, 0xD8], stranger.JpegSnapshot);
+        Assert.Null(stranger.ToCredential().PersonId);
+    }
+
+    [Fact]
+    public void CamerasAreTrackedSeparatelyAndSmallOrUnusableFacesDoNotVote()
+    {
+        var identifier = new IndexIdentifier();
+        var engine = new RecognitionEngine(Options(), identifier, time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 10; i++)
+        {
+            foreach (var camera in new[] { "north", "south" })
+            {
+                engine.Process(
+                    new FrameContext(camera, "main", time.GetUtcNow()),
+                    [Face(1), Face(2, x: 600, size: 40), Face(3, x: 900) with { QualityAccepted = false }],
+                    events);
+                candidates.AddRange(events.Candidates);
+            }
+            time.Advance(Frame);
+        }
+        Assert.Equal(["north", "south"], candidates.Select(c => c.CameraName).Order());
+        Assert.All(candidates, c => Assert.Equal("person-1", c.PersonId));
+        Assert.Equal(2, engine.TrackCount("north")); // the small face is not tracked
+    }
+
+    [Fact]
+    public void AFaceThatNeverLooksRealEndsInOneFailedLivenessCandidate()
+    {
+        var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 30; i++)
+        {
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(4, liveness: 0.1f)], events);
+            candidates.AddRange(events.Candidates);
+            time.Advance(Frame);
+        }
+        var candidate = Assert.Single(candidates);
+        Assert.False(candidate.LivenessPassed);
+        Assert.False(candidate.ToCredential().LivenessPassed);
+    }
+}

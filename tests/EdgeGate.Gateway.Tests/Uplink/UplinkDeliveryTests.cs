@@ -1,0 +1,98 @@
+using EdgeGate.Gateway.Uplink;
+using EdgeGate.Storage.Journal;
+using EdgeGate.TestSupport.Peers;
+using Xunit.Abstractions;
+
+namespace EdgeGate.Gateway.Tests.Uplink;
+
+public sealed class UplinkDeliveryTests(ITestOutputHelper output)
+{
+    private static readonly TimeSpan DeliveryLimit = TimeSpan.FromSeconds(45);
+
+    [Fact]
+    public async Task Delivers_every_event_once_acknowledged_in_order_and_compacts_the_journal()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker);
+
+        var seqs = await bed.JournalAsync(3000, everyNthAlert: 100);
+        await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
+
+        Assert.Equal(seqs, bed.Platform.Events().Select(e => e.Seq));
+        var routine = bed.Platform.ArrivalOrder().Where(s => bed.Platform.Events()[(int)s - 1].Lane == "event").ToArray();
+        Assert.Equal(routine.Order(), routine);
+        Assert.Equal(30, bed.Platform.Events().Count(e => e.Lane == "alert"));
+        Assert.Equal("{\"i\":0}", bed.Platform.Events()[0].DataJson);
+        await WaitUntilAsync(async () => (await bed.Database.Journal.GetStatusAsync()).Rows == 0, "acknowledged rows compacted");
+        Assert.Equal(seqs[^1], await bed.Database.Journal.GetAckedSeqAsync());
+        Assert.Contains("\"status\":\"online\"", bed.Platform.LastState);
+        output.WriteLine($"duplicates {bed.Platform.Duplicates}, out-of-order first arrivals {bed.Platform.OutOfOrderArrivals}");
+    }
+
+    [Fact]
+    public async Task An_alert_recorded_behind_a_backlog_is_sent_first()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker,
+            new UplinkSessionOptions { Window = 200, BatchSize = 100, PollInterval = TimeSpan.FromMilliseconds(50) },
+            connectGateway: false);
+        await bed.JournalAsync(10_000);
+        var alertSeq = await bed.Database.Journal.AppendAsync(new JournalDraft(JournalLane.Alert, "forced_door", DateTimeOffset.UtcNow, "{\"door\":\"gate-1\"}"));
+
+        await bed.StartUplinkAsync();
+        await bed.Platform.WaitForAckAsync(alertSeq, DeliveryLimit);
+
+        var order = bed.Platform.ArrivalOrder();
+        var position = order.ToList().IndexOf(alertSeq);
+        output.WriteLine($"alert seq {alertSeq} arrived as message #{position + 1}");
+        Assert.InRange(position, 0, 200);
+        Assert.Equal(10_001, bed.Platform.DistinctEvents);
+    }
+
+    [Fact]
+    public async Task Broker_killed_and_restarted_mid_stream_loses_nothing()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker);
+
+        long last = 0;
+        for (var round = 0; round < 3; round++)
+        {
+            last = (await bed.JournalAsync(2000))[^1];
+            await Task.Delay(150);
+            broker.Kill();
+            last = (await bed.JournalAsync(1000))[^1];
+            await Task.Delay(500);
+            await broker.RestartAsync();
+        }
+        await bed.Platform.WaitForAckAsync(last, DeliveryLimit);
+
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), bed.Platform.Events().Select(e => e.Seq));
+        output.WriteLine($"{last} events, duplicates {bed.Platform.Duplicates}, rewinds {bed.Session.Counters.Rewinds}, out-of-order {bed.Platform.OutOfOrderArrivals}");
+    }
+
+    [Fact]
+    public async Task Delivers_over_tls_with_the_brokers_ca()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
+        await using var bed = await UplinkTestBed.StartAsync(broker, tls: true);
+
+        var seqs = await bed.JournalAsync(1000, everyNthAlert: 10);
+        await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
+
+        Assert.Equal(seqs, bed.Platform.Events().Select(e => e.Seq));
+    }
+
+    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+    {
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
+        while (!await condition())
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"not reached in time: {what}");
+            }
+            await Task.Delay(50);
+        }
+    }
+}

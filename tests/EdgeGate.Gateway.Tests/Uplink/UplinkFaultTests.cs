@@ -1,0 +1,153 @@
+using System.Globalization;
+using EdgeGate.Gateway.Uplink;
+using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.TestSupport.Peers;
+using Xunit.Abstractions;
+
+namespace EdgeGate.Gateway.Tests.Uplink;
+
+/// <summary>
+/// The fault tests: broker SIGKILLs and restarts, the gateway process itself SIGKILLed
+/// mid-stream, offline cycles. Every seq must reach the platform; duplicates are normal and counted.
+/// </summary>
+public sealed class UplinkFaultTests(ITestOutputHelper output)
+{
+    private const int Total = 20_000;
+
+    [Fact]
+    public async Task Twenty_thousand_events_survive_broker_and_gateway_sigkills()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var directory = Directory.CreateTempSubdirectory("edgegate-chaos-").FullName;
+        await using var platformClient = new Devices.Mqtt.MosquittoClient(UplinkTestBed.ClientOptions(broker.Port, "pf-chaos"));
+        await using var platform = new PlatformSimulator(platformClient, UplinkTestBed.Site, UplinkTestBed.Gateway);
+        PeerProcess? gateway = null;
+        var states = new List<string>();
+        try
+        {
+            using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15)))
+            {
+                await platformClient.ConnectAsync(timeout.Token);
+                await platform.StartAsync(timeout.Token);
+            }
+            gateway = StartGateway(broker, directory);
+            var started = DateTime.UtcNow;
+
+            await WaitRecordedAsync(gateway, 4000);
+            broker.Kill();
+            await Task.Delay(700);
+            await broker.RestartAsync();
+
+            await WaitRecordedAsync(gateway, 8000);
+            gateway.Kill();
+            gateway.Dispose();
+            await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(platform.LastState?.Contains("offline", StringComparison.Ordinal) == true),
+                "the broker published the gateway's last will");
+            states.Add(platform.LastState!);
+            gateway = StartGateway(broker, directory);
+
+            await WaitRecordedAsync(gateway, 12_000);
+            broker.Kill();
+            await Task.Delay(1500);
+            await broker.RestartAsync();
+
+            await WaitRecordedAsync(gateway, 16_000);
+            gateway.Kill();
+            gateway.Dispose();
+            broker.Kill();
+            await Task.Delay(500);
+            await broker.RestartAsync();
+            gateway = StartGateway(broker, directory);
+
+            await gateway.WaitForOutputAsync("PRODUCED", TimeSpan.FromSeconds(60));
+            broker.Kill();
+            await Task.Delay(500);
+            await broker.RestartAsync();
+
+            await platform.WaitForAckAsync(Total, TimeSpan.FromSeconds(60));
+            var elapsed = DateTime.UtcNow - started;
+
+            var events = platform.Events();
+            Assert.Equal(Enumerable.Range(1, Total).Select(i => (long)i), events.Select(e => e.Seq));
+            Assert.All(events, e => Assert.Equal(e.Seq % 50 == 0 ? "alert" : "event", e.Lane));
+            output.WriteLine(
+                $"{Total} events in {elapsed.TotalSeconds:0.0} s with 4 broker SIGKILLs and 2 gateway SIGKILLs: " +
+                $"all {events.Count} seqs present, {platform.Duplicates} duplicates, {platform.OutOfOrderArrivals} routine events first arrived out of seq order; will seen: {states[0]}");
+            Assert.Equal(0, platform.OutOfOrderArrivals);
+        }
+        finally
+        {
+            gateway?.Dispose();
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public async Task Offline_cycles_deliver_everything_in_order()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker);
+        using var producing = new CancellationTokenSource();
+        long last = 0;
+        var producer = Task.Run(async () =>
+        {
+            while (!producing.IsCancellationRequested)
+            {
+                last = (await bed.JournalAsync(100))[^1];
+                await Task.Delay(50);
+            }
+        });
+
+        for (var cycle = 0; cycle < 5; cycle++)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            broker.Kill();
+            await Task.Delay(TimeSpan.FromSeconds(3));
+            await broker.RestartAsync();
+        }
+        await producing.CancelAsync();
+        await producer;
+        await bed.Platform.WaitForAckAsync(last, TimeSpan.FromSeconds(40));
+
+        var events = bed.Platform.Events();
+        Assert.Equal(Enumerable.Range(1, (int)last).Select(i => (long)i), events.Select(e => e.Seq));
+        var arrivals = bed.Platform.ArrivalOrder();
+        output.WriteLine($"{last} events over 5 offline cycles: {bed.Platform.Duplicates} duplicates, {bed.Session.Counters.Rewinds} rewinds, {bed.Platform.OutOfOrderArrivals} out-of-order first arrivals");
+        Assert.Equal(arrivals.Order(), arrivals);
+    }
+
+    private static PeerProcess StartGateway(MosquittoBroker broker, string directory)
+    {
+        var program = Path.Combine(AppContext.BaseDirectory, "EdgeGate.Uplink.Chaos.dll");
+        return PeerProcess.Start("dotnet",
+        [
+            program, Path.Combine(directory, "edgegate.db"), Path.Combine(directory, "credentials"),
+            broker.Port.ToString(CultureInfo.InvariantCulture), UplinkTestBed.Site, UplinkTestBed.Gateway,
+            Total.ToString(CultureInfo.InvariantCulture), "250", "40",
+        ]);
+    }
+
+    private static async Task WaitRecordedAsync(PeerProcess gateway, long seq)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
+        while (LastRecorded(gateway.Output) < seq)
+        {
+            if (gateway.HasExited || DateTime.UtcNow > deadline)
+            {
+                throw new InvalidOperationException($"the gateway did not record seq {seq} (exited: {gateway.HasExited}):\n{gateway.Output}");
+            }
+            await Task.Delay(20);
+        }
+    }
+
+    private static long LastRecorded(string text)
+    {
+        var index = text.LastIndexOf("RECORDED ", StringComparison.Ordinal);
+        if (index < 0)
+        {
+            return 0;
+        }
+        var end = text.IndexOf('\n', index);
+        return end < 0 ? 0 : long.Parse(text.AsSpan(index + 9, end - index - 9).Trim(), CultureInfo.InvariantCulture);
+    }
+}
