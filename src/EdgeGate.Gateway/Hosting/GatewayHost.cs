@@ -62,7 +62,6 @@ public static class GatewayHost
         services.AddSingleton<IDecisionFeed>(provider => provider.GetRequiredService<DecisionFeedAdapter>());
         services.AddSingleton<RemoteUnlockBridge>();
         services.AddSingleton<IRemoteUnlock>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
-        services.AddSingleton<IRemoteDoorOpener>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
         services.AddSingleton<ICameraStatus, CameraStatusAdapter>();
         services.AddUplink(settings, CredentialsDirectory(settings));
         if (settings.Api.Enabled)

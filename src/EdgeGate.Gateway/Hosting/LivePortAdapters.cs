@@ -5,7 +5,6 @@ using EdgeGate.Core.Doors;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Live;
-using EdgeGate.Gateway.Uplink.Commands;
 
 namespace EdgeGate.Gateway.Hosting;
 
@@ -33,7 +32,7 @@ public sealed class DecisionFeedAdapter(DecisionFeed feed) : IDecisionFeed
 /// access policy like any other (journaled as GRANTED_REMOTE when it opens), then the door is driven.
 /// </summary>
 public sealed class RemoteUnlockBridge(AccessAttemptQueue queue, DecisionFeed feed, AccessDoors doors, TimeProvider timeProvider)
-    : IRemoteUnlock, IRemoteDoorOpener
+    : IRemoteUnlock
 {
     /// <summary>How long a caller waits for the decision and the door's answer.</summary>
     public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(15);
@@ -52,19 +51,6 @@ public sealed class RemoteUnlockBridge(AccessAttemptQueue queue, DecisionFeed fe
         return outcome is DoorCommandOutcome.Done
             ? new RemoteUnlockResult(RemoteUnlockStatus.Unlocked, $"{doorName} released", decision)
             : new RemoteUnlockResult(RemoteUnlockStatus.DoorNotResponding, $"{doorName} did not confirm the release: {outcome?.ToString() ?? "no answer in time"}", decision);
-    }
-
-    async Task<DoorCommandOutcome?> IRemoteDoorOpener.UnlockAsync(RemoteUnlockRequest request, CancellationToken cancellationToken)
-    {
-        var (decision, outcome) = await UnlockAsync(request.Door, request.RequestedBy ?? "platform", $"platform command {request.CommandId}", cancellationToken)
-            .ConfigureAwait(false);
-        if (decision is null)
-        {
-            return null;
-        }
-        return decision.Granted
-            ? outcome ?? new DoorCommandOutcome.NoResponse(AnswerTimeout, "the door did not answer in time")
-            : new DoorCommandOutcome.Rejected(0, decision.Message);
     }
 
     private async Task<(AccessDecision? Decision, DoorCommandOutcome? Outcome)> UnlockAsync(
