@@ -36,7 +36,7 @@ internal static class BenchLiveCommand
         var warmUp = new Option<int>("--warmup") { Description = "seconds before measuring", DefaultValueFactory = _ => 5 };
         var photo = new Option<FileInfo>("--photo") { Description = "a photo of one face: enrolled, and streamed by the test server", Required = true };
         var urls = new Option<string[]>("--url") { Description = "camera URLs (repeat; cycled over the cameras); default: start the RTSP test server", AllowMultipleArgumentsPerToken = true };
-        var server = new Option<FileInfo?>("--rtsp-server") { Description = "the test server script (default: tests/EdgeGate.TestSupport/Peers/rtsp_server.py above the program)" };
+        var server = new Option<FileInfo?>("--rtsp-server") { Description = "the test server script (default: Demo/rtsp_server.py next to the program)" };
         var width = new Option<int>("--width") { Description = "test stream width", DefaultValueFactory = _ => 1280 };
         var height = new Option<int>("--height") { Description = "test stream height", DefaultValueFactory = _ => 720 };
         var streamFps = new Option<int>("--stream-fps") { Description = "test stream frame rate", DefaultValueFactory = _ => 15 };
@@ -432,7 +432,7 @@ internal static class LiveBenchmark
 }
 
 /// <summary>
-/// The GStreamer RTSP test server (tests/EdgeGate.TestSupport/Peers/rtsp_server.py through
+/// The GStreamer RTSP test server (Demo/rtsp_server.py through
 /// /usr/bin/python3) on 127.0.0.1 and a free port, streaming the photo (filling the frame, so no
 /// black bars) alternating with a blank. Killed on dispose.
 /// </summary>
@@ -547,16 +547,10 @@ internal sealed class TestStreamServer : IDisposable
         File.WriteAllBytes(outputPath, frame.EncodeJpeg(95));
     }
 
+    /// <summary>The script ships next to the program (Demo/rtsp_server.py).</summary>
     private static string? FindScript()
     {
-        for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
-        {
-            var candidate = Path.Combine(directory.FullName, "tests", "EdgeGate.TestSupport", "Peers", "rtsp_server.py");
-            if (File.Exists(candidate))
-            {
-                return candidate;
-            }
-        }
-        return null;
+        var candidate = Path.Combine(AppContext.BaseDirectory, "Demo", "rtsp_server.py");
+        return File.Exists(candidate) ? candidate : null;
     }
 }
