@@ -10,13 +10,25 @@ public static class Program
         var bench = new Command("bench", "Measure speed and memory on this box (figures printed, optionally as JSON)")
         {
             BenchOnnxCommand.Create(),
+            BenchPipelineCommand.Create(),
             BenchGalleryCommand.Create(),
+            BenchLiveCommand.Create(),
+            BenchUplinkCommand.Create(),
         };
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {
+            RunCommand.Create(),
+            Demo.DemoCommand.Create(),
             DoctorCommand.Create(),
+            PersonsCommand.Create(),
+            EnrolCommand.Create(),
+            CardsCommand.Create(),
+            DoorCommand.Create(),
+            EvalCommand.Create(),
             bench,
         };
-        return await root.Parse(args).InvokeAsync();
+        // The host handles SIGTERM itself (graceful shutdown that finishes journal writes); the
+        // command-line library must not race it with its own termination handling.
+        return await root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null });
     }
 }

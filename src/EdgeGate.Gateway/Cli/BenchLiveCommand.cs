@@ -44,11 +44,12 @@ internal static class BenchLiveCommand
         var absent = new Option<double>("--absent") { Description = "seconds of blank per cycle", DefaultValueFactory = _ => 1.5 };
         var modelsDirectory = new Option<string?>("--models-dir") { Description = "the directory holding manifest.json" };
         var threads = new Option<int>("--threads") { Description = "ONNX Runtime intra-op threads", DefaultValueFactory = _ => 1 };
+        var queue = new Option<int>("--queue") { Description = "frames that may wait per camera (Recognition:FrameQueuePerCamera)", DefaultValueFactory = _ => new RecognitionOptions().FrameQueuePerCamera };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
 
         var command = new Command("live", "Measure the live path: RTSP capture → face pipeline → tracking and vote → candidates, for C cameras at F fps")
         {
-            cameras, fps, seconds, warmUp, photo, urls, server, width, height, streamFps, present, absent, modelsDirectory, threads, json,
+            cameras, fps, seconds, warmUp, photo, urls, server, width, height, streamFps, present, absent, modelsDirectory, threads, queue, json,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -68,7 +69,8 @@ internal static class BenchLiveCommand
                 parseResult.GetValue(present),
                 parseResult.GetValue(absent),
                 parseResult.GetValue(modelsDirectory),
-                parseResult.GetValue(threads));
+                parseResult.GetValue(threads),
+                parseResult.GetValue(queue));
             if (run.Problem() is { } problem)
             {
                 error.WriteLine($"bench live: {problem}");
@@ -93,7 +95,7 @@ internal static class BenchLiveCommand
 
 internal sealed record LiveBenchmarkRun(
     int Cameras, double Fps, int Seconds, int WarmUpSeconds, string Photo, string[] Urls, string? ServerScript,
-    int Width, int Height, int StreamFps, double PresentSeconds, double AbsentSeconds, string? ModelsDirectory, int Threads)
+    int Width, int Height, int StreamFps, double PresentSeconds, double AbsentSeconds, string? ModelsDirectory, int Threads, int QueuePerCamera)
 {
     public string? Problem() =>
         Cameras is < 1 or > 16 ? "--cameras must be 1 to 16"
@@ -103,6 +105,7 @@ internal sealed record LiveBenchmarkRun(
         : !File.Exists(Photo) ? $"photo not found: {Photo}"
         : Width < 64 || Height < 64 || Width % 16 != 0 || Height % 2 != 0 ? "--width must be a multiple of 16 and --height even (64 or more)"
         : PresentSeconds <= 0 || AbsentSeconds < 0 ? "--present must be positive and --absent not negative"
+        : QueuePerCamera is < 1 or > 16 ? "--queue must be 1 to 16"
         : null;
 }
 
@@ -239,7 +242,7 @@ internal static class LiveBenchmark
         var settings = new EdgeGateSettings
         {
             Models = new ModelOptions { Directory = run.ModelsDirectory ?? "", IntraOpThreads = run.Threads },
-            Recognition = new RecognitionOptions(),
+            Recognition = new RecognitionOptions { FrameQueuePerCamera = run.QueuePerCamera },
             Gateway = new GatewayOptions { DataDirectory = Path.GetTempPath() },
             Cameras = [.. Enumerable.Range(1, run.Cameras).Select(index => new CameraOptions
             {

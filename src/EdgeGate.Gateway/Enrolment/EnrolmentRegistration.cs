@@ -12,7 +12,7 @@ public static class EnrolmentRegistration
 {
     /// <summary>
     /// Registers the recognition gallery (<see cref="FaceGallery"/> with the site's match threshold and
-    /// margin, unless the live path registered it first: it is one shared singleton), its <see cref="GallerySynchroniser"/> (gate eligibility: expired persons never match)
+    /// margin, unless the live path registered it first: it is one shared singleton), its <see cref="GallerySynchroniser"/> (every person not deregistered is searchable; the policy denies the expired and suspended)
     /// and the hosted <see cref="GallerySyncService"/>. <paramref name="modelId"/> and
     /// <paramref name="dimension"/> come from the loaded face pipeline (FacePipeline.EmbeddingModelId
     /// and EmbeddingDimension). Needs an <see cref="EdgeGateDatabase"/>; uses the
@@ -32,7 +32,9 @@ public static class EnrolmentRegistration
             provider.GetRequiredService<EdgeGateDatabase>(),
             provider.GetRequiredService<FaceGallery>(),
             modelId,
-            GallerySynchroniser.MatchEligible,
+            // Expired residents stay searchable so the policy answers DENIED_EXPIRED ("renew at the
+            // property office") instead of treating them as strangers; they are never let in.
+            GallerySynchroniser.AnyEnrolled,
             provider.GetService<AccessHistory>()));
         services.AddSingleton<GallerySyncService>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<GallerySyncService>());

@@ -42,9 +42,12 @@ public sealed partial class GallerySyncService(
                         LogLoaded(logger, synchroniser.Gallery.PersonCount, synchroniser.Gallery.TemplateCount, synchroniser.ModelId, synchroniser.Version);
                         loaded.TrySetResult();
                     }
-                    await WaitForWorkAsync(stoppingToken).ConfigureAwait(false);
+                    // Eligibility and the next validity bound are taken at the same instant, so a bound
+                    // passing while a change is applied is never missed.
+                    var now = timeProvider.GetUtcNow();
+                    var flipped = synchroniser.RefreshEligibility(now);
+                    await WaitForWorkAsync(now, synchroniser.NextEligibilityChange(now), stoppingToken).ConfigureAwait(false);
                     var changed = await synchroniser.ApplyChangesAsync(stoppingToken).ConfigureAwait(false);
-                    var flipped = synchroniser.RefreshEligibility(timeProvider.GetUtcNow());
                     if (changed > 0 || flipped > 0)
                     {
                         LogApplied(logger, changed, flipped, synchroniser.Version, synchroniser.Gallery.TemplateCount);
@@ -67,18 +70,17 @@ public sealed partial class GallerySyncService(
     }
 
     /// <summary>Waits for a store change or the next validity bound, whichever comes first.</summary>
-    private async Task WaitForWorkAsync(CancellationToken stoppingToken)
+    private async Task WaitForWorkAsync(DateTimeOffset now, DateTimeOffset? nextBound, CancellationToken stoppingToken)
     {
-        var now = timeProvider.GetUtcNow();
-        var delay = MaximumIdle;
-        if (synchroniser.NextEligibilityChange(now) is { } next && next - now < delay)
-        {
-            delay = next - now;
-        }
+        var delay = nextBound is { } bound && bound - now < MaximumIdle ? bound - now : MaximumIdle;
         using var waiting = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         var change = database.Persons.WaitForChangeAsync(synchroniser.Version, waiting.Token);
         var timer = Task.Delay(delay, timeProvider, waiting.Token);
-        await Task.WhenAny(change, timer).ConfigureAwait(false);
+        // The clock may have passed the bound before the timer existed (a clock step, a slow pass).
+        if (nextBound is null || timeProvider.GetUtcNow() < nextBound)
+        {
+            await Task.WhenAny(change, timer).ConfigureAwait(false);
+        }
         await waiting.CancelAsync().ConfigureAwait(false);
         stoppingToken.ThrowIfCancellationRequested();
         await Task.WhenAll(change, timer).ContinueWith(static _ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default).ConfigureAwait(false);

@@ -13,7 +13,7 @@ internal static class LoggingSetup
 {
     public const string ConsoleTemplate = "{Timestamp:HH:mm:ss.fff} {Level:u3} {SourceContext:l}: {Message:lj}{NewLine}{Exception}";
 
-    public static Serilog.ILogger CreateSerilogLogger(string? logDirectory, LogEventLevel minimumLevel, bool console = true)
+    public static Serilog.ILogger CreateSerilogLogger(string? logDirectory, LogEventLevel minimumLevel, bool console = true, LogEventLevel consoleLevel = LogEventLevel.Verbose)
     {
         var configuration = new LoggerConfiguration()
             .MinimumLevel.Is(minimumLevel)
@@ -22,7 +22,7 @@ internal static class LoggingSetup
             .Enrich.FromLogContext();
         if (console)
         {
-            configuration = configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Warning);
+            configuration = configuration.WriteTo.Console(outputTemplate: ConsoleTemplate, standardErrorFromLevel: LogEventLevel.Warning, restrictedToMinimumLevel: consoleLevel);
         }
         if (!string.IsNullOrEmpty(logDirectory))
         {

@@ -80,8 +80,9 @@ public sealed partial class CameraCaptureService : BackgroundService
     public override void Dispose()
     {
         base.Dispose();
-        // The thread is stopped by StopAsync; DisposeAsync only waits a bounded time if it was not.
-        capture.DisposeAsync().AsTask().GetAwaiter().GetResult();
+        // StopAsync has normally stopped the thread already; if not, do not block here: the
+        // background thread ends when its current native call returns.
+        capture.RequestStop();
     }
 
     /// <summary>

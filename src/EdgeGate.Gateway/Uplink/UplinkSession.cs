@@ -277,6 +277,13 @@ public sealed partial class UplinkSession
                     }
                 }
 
+                if (inFlight.Count == 0 && alertsAhead.Count == 0)
+                {
+                    // The ack timeout only runs while something waits for an ack: after an idle
+                    // spell, the first new event must not look overdue.
+                    lastProgressAt = timeProvider.GetUtcNow();
+                }
+
                 if (!client.IsConnected)
                 {
                     await WaitAsync(options.PollInterval, cancellationToken).ConfigureAwait(false);

@@ -181,12 +181,25 @@ public sealed class CameraCapture : IAsyncDisposable
     /// </summary>
     public async Task StopAsync(CancellationToken cancellationToken = default)
     {
-        await stopping.CancelAsync().ConfigureAwait(false);
+        RequestStop();
         if (thread is null)
         {
             return;
         }
         await completion.Task.WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>Asks the thread to stop without waiting (it ends when its current native call returns).</summary>
+    public void RequestStop()
+    {
+        try
+        {
+            stopping.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Already disposed: already stopped.
+        }
     }
 
     public async ValueTask DisposeAsync()
@@ -200,7 +213,11 @@ public sealed class CameraCapture : IAsyncDisposable
         {
             // The native call is still blocked; the background thread ends with it.
         }
-        stopping.Dispose();
+        if (thread is null || completion.Task.IsCompleted)
+        {
+            // A thread still blocked in a native call keeps using the token: leave it to the finaliser then.
+            stopping.Dispose();
+        }
     }
 
     private void Run()
@@ -427,7 +444,14 @@ public sealed class CameraCapture : IAsyncDisposable
         }
         if (previous != next || force)
         {
-            stateChanged?.Invoke(new CameraStateChange(settings.Name, redactedUrl, previous, next, error, retryIn, failures));
+            try
+            {
+                stateChanged?.Invoke(new CameraStateChange(settings.Name, redactedUrl, previous, next, error, retryIn, failures));
+            }
+            catch (Exception)
+            {
+                // The observer (logging) failed: the capture thread must go on regardless.
+            }
         }
     }
 }

@@ -2,7 +2,10 @@ using System.Text.Json.Nodes;
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Live;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Access;
@@ -38,5 +41,27 @@ public sealed class AccessAttemptPumpTests
         Assert.Equal("GRANTED_FACE", granted.Decision.ReasonCode);
         Assert.Equal("DENIED_UNKNOWN", stranger.Decision.ReasonCode);
         Assert.Equal(2, pump.Moved);
+    }
+
+    [Fact]
+    public async Task Recognition_candidates_and_strangers_become_decisions_at_their_door()
+    {
+        await using var host = await AccessTestHost.StartAsync(
+            configuration => configuration["Doors"] = new JsonArray { new JsonObject { ["Name"] = "gate", ["Kind"] = "Log", ["PulseLength"] = "00:00:00.050" } },
+            register: services => services.AddSingleton<RecognitionOutputs>().AddRecognitionAttempts());
+        Assert.True((await host.Database.Persons.AddAsync(new Person { Id = "d-4", DisplayName = "Resident D" })).Succeeded);
+        var outputs = host.GetRequiredService<RecognitionOutputs>();
+        var now = DateTimeOffset.UtcNow;
+
+        await outputs.CandidateWriter.WriteAsync(new FaceCandidate("cam-1", "gate", "d-4", 0.66, 0.97, true, 11, 3, now, now, now));
+        await outputs.StrangerWriter.WriteAsync(new StrangerSighting("cam-1", "gate", 12, 0.21, 0.95, now, now, now, null));
+
+        var candidate = await host.WaitForFeedAsync<DecisionMade>(made => made.Attempt.TrackId == 11, TimeSpan.FromSeconds(10));
+        var stranger = await host.WaitForFeedAsync<DecisionMade>(made => made.Attempt.TrackId == 12, TimeSpan.FromSeconds(10));
+        await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == candidate.Attempt.Id, TimeSpan.FromSeconds(10));
+
+        Assert.Equal(("GRANTED_FACE", "d-4"), (candidate.Decision.ReasonCode, candidate.Decision.PersonId));
+        Assert.Equal("DENIED_UNKNOWN", stranger.Decision.ReasonCode);
+        Assert.Equal(AccessAttemptSource.Camera, stranger.Attempt.Source);
     }
 }

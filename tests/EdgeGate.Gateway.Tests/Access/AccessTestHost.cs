@@ -45,11 +45,14 @@ internal sealed class AccessTestHost : IAsyncDisposable
 
     public IReadOnlyList<CardReaderService> Readers => started.OfType<CardReaderService>().ToList();
 
+    public T GetRequiredService<T>()
+        where T : notnull => provider.GetRequiredService<T>();
+
     /// <summary>Each time a door driver was asked to pulse: the door and the journal rows committed at that moment.</summary>
     public List<(string Door, IReadOnlyList<JournalEntry> JournalAtThatMoment)> DriverCalls { get; } = [];
 
     /// <summary>Writes <paramref name="configure"/>'s configuration and starts the services (set <paramref name="startServices"/> false to drive them by hand).</summary>
-    public static async Task<AccessTestHost> StartAsync(Action<JsonObject> configure, bool startServices = true)
+    public static async Task<AccessTestHost> StartAsync(Action<JsonObject> configure, bool startServices = true, Action<IServiceCollection>? register = null)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"edgegate-access-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
@@ -77,6 +80,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
         services.AddGatewayDatabase(settings);
         services.AddAccessControl(settings);
+        register?.Invoke(services);
         AccessTestHost? host = null;
         services.AddSingleton(provider => new DoorDrivers(
             settings.Doors, provider.GetRequiredService<TimeProvider>(), null,

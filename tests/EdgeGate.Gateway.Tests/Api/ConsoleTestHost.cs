@@ -62,7 +62,7 @@ public sealed class ConsoleTestHost : IAsyncDisposable
     /// <param name="withLiveParts">False: register no decision feed, cameras or unlock (to test the 503 answers).</param>
     public static async Task<ConsoleTestHost> StartAsync(
         TimeProvider? timeProvider = null,
-        Action<IServiceCollection>? configureServices = null,
+        Action<IServiceCollection, EdgeGateSettings>? configureServices = null,
         bool withLiveParts = true)
     {
         timeProvider ??= TimeProvider.System;
@@ -98,7 +98,7 @@ public sealed class ConsoleTestHost : IAsyncDisposable
             builder.AddAdminApi(settings, token);
             builder.Services.AddSingleton(database);
             builder.Services.Replace(ServiceDescriptor.Singleton(timeProvider));
-            configureServices?.Invoke(builder.Services);
+            configureServices?.Invoke(builder.Services, settings);
             if (withLiveParts)
             {
                 builder.Services.TryAddSingleton<IDecisionFeed, TestDecisionFeed>();

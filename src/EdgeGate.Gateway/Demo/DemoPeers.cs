@@ -1,0 +1,155 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Net;
+using System.Net.Sockets;
+
+namespace EdgeGate.Gateway.Demo;
+
+/// <summary>
+/// A helper program the demo runs beside the gateway (the RTSP test stream, a local mosquitto).
+/// Its output is kept for error messages; disposing kills it.
+/// </summary>
+internal sealed class DemoPeer : IDisposable
+{
+    private readonly Process process;
+    private readonly List<string> lines = [];
+
+    private DemoPeer(Process process) => this.process = process;
+
+    public string Output
+    {
+        get
+        {
+            lock (lines)
+            {
+                return string.Join('\n', lines);
+            }
+        }
+    }
+
+    public static DemoPeer Start(string fileName, IEnumerable<string> arguments)
+    {
+        var startInfo = new ProcessStartInfo(fileName)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+        };
+        foreach (var argument in arguments)
+        {
+            startInfo.ArgumentList.Add(argument);
+        }
+        var process = new Process { StartInfo = startInfo };
+        var peer = new DemoPeer(process);
+        process.OutputDataReceived += (_, e) => peer.Add(e.Data);
+        process.ErrorDataReceived += (_, e) => peer.Add(e.Data);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return peer;
+    }
+
+    /// <summary>Waits until the program prints <paramref name="text"/>; fails if it exits or takes too long.</summary>
+    public async Task WaitForAsync(string text, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (!Output.Contains(text, StringComparison.Ordinal))
+        {
+            if (process.HasExited)
+            {
+                throw new InvalidOperationException($"{process.StartInfo.FileName} stopped: {Output}");
+            }
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"{process.StartInfo.FileName} did not become ready within {timeout}: {Output}");
+            }
+            await Task.Delay(50, cancellationToken);
+        }
+    }
+
+    public void Dispose()
+    {
+        try
+        {
+            if (!process.HasExited)
+            {
+                process.Kill(entireProcessTree: true);
+                process.WaitForExit(5000);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already gone.
+        }
+        process.Dispose();
+    }
+
+    public static int FreeTcpPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    public static async Task WaitForTcpPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        var deadline = DateTime.UtcNow + timeout;
+        while (true)
+        {
+            try
+            {
+                using var client = new TcpClient();
+                await client.ConnectAsync(IPAddress.Loopback, port, cancellationToken);
+                return;
+            }
+            catch (SocketException) when (DateTime.UtcNow < deadline)
+            {
+                await Task.Delay(50, cancellationToken);
+            }
+        }
+    }
+
+    /// <summary>mosquitto on 127.0.0.1:<paramref name="port"/>, anonymous, no persistence (demo only).</summary>
+    public static async Task<DemoPeer?> StartMosquittoAsync(string directory, int port, CancellationToken cancellationToken)
+    {
+        var executable = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : null;
+        if (executable is null)
+        {
+            return null;
+        }
+        Directory.CreateDirectory(directory);
+        var configuration = Path.Combine(directory, "mosquitto.conf");
+        var lines = new List<string>
+        {
+            $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
+            "allow_anonymous true",
+            "persistence false",
+        };
+        if (Environment.UserName == "root")
+        {
+            // As root mosquitto would switch to user "mosquitto", which cannot read this folder.
+            lines.Add("user root");
+        }
+        await File.WriteAllLinesAsync(configuration, lines, cancellationToken);
+        var peer = Start(executable, ["-c", configuration]);
+        await WaitForTcpPortAsync(port, TimeSpan.FromSeconds(10), cancellationToken);
+        return peer;
+    }
+
+    private void Add(string? line)
+    {
+        if (line is null)
+        {
+            return;
+        }
+        lock (lines)
+        {
+            lines.Add(line);
+            if (lines.Count > 200)
+            {
+                lines.RemoveAt(0);
+            }
+        }
+    }
+}

@@ -1,0 +1,85 @@
+using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Api;
+using EdgeGate.Core.Recognition;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Gateway.Live;
+using EdgeGate.Gateway.Logging;
+using EdgeGate.Gateway.Uplink;
+using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Core.Access;
+using EdgeGate.Vision.Models;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Serilog;
+using Serilog.Events;
+
+namespace EdgeGate.Gateway.Hosting;
+
+/// <summary>
+/// The gateway as one Generic Host: one BackgroundService per loop (capture per camera, recognition,
+/// decision, doors, readers, uplink, gallery sync), the admin API on Kestrel, the systemd watchdog.
+/// </summary>
+public static class GatewayHost
+{
+    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information)
+    {
+        Directory.CreateDirectory(settings.Gateway.DataDirectory);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [],
+            ContentRootPath = settings.Gateway.DataDirectory,
+        });
+        builder.Logging.ClearProviders();
+        builder.Logging.AddSerilog(LoggingSetup.CreateSerilogLogger(settings.Gateway.LogDirectory, LogEventLevel.Information, console: true, consoleLevel), dispose: true);
+        builder.Services.Configure<HostOptions>(options =>
+        {
+            // Long enough for the journal writer and the door relock to finish on SIGTERM.
+            options.ShutdownTimeout = TimeSpan.FromSeconds(15);
+            options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+        });
+        var services = builder.Services;
+        services.AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings);
+        services.AddSingleton<SystemdNotifier>();
+        services.AddSingleton<LoopHeartbeats>();
+        services.AddHostedService<WatchdogService>();
+        services.AddGatewayDatabase(settings);
+        configure?.Invoke(services);
+        services.AddLiveGate(settings);
+        services.AddAccessControl(settings);
+        services.AddAccessAttemptSource<FaceCandidate>("face candidates",
+            provider => provider.GetRequiredService<RecognitionOutputs>().Candidates,
+            candidate => AccessAttempt.ForFace(candidate.ToCredential(), candidate.DoorName, candidate.FrameArrivedAt, candidate.TrackId));
+        services.AddAccessAttemptSource<StrangerSighting>("strangers",
+            provider => provider.GetRequiredService<RecognitionOutputs>().Strangers,
+            stranger => AccessAttempt.ForFace(stranger.ToCredential(), stranger.DoorName, stranger.FrameArrivedAt, stranger.TrackId));
+        var embedding = ModelCatalog.Locate(NullIfEmpty(settings.Models.Directory)).Get(ModelNames.Embedding);
+        services.AddGallerySync(settings, embedding.ModelId ?? embedding.File);
+        services.AddSingleton<DecisionFeedAdapter>();
+        services.AddSingleton<IDecisionFeed>(provider => provider.GetRequiredService<DecisionFeedAdapter>());
+        services.AddSingleton<RemoteUnlockBridge>();
+        services.AddSingleton<IRemoteUnlock>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
+        services.AddSingleton<ICameraStatus, CameraStatusAdapter>();
+        services.AddUplink(settings, CredentialsDirectory(settings));
+        if (settings.Api.Enabled)
+        {
+            builder.AddAdminApi(settings);
+        }
+        var app = builder.Build();
+        if (settings.Api.Enabled)
+        {
+            app.MapAdminApi();
+            app.LogAdminApiAddresses();
+        }
+        return app;
+    }
+
+    /// <summary>systemd's $CREDENTIALS_DIRECTORY when set, else the configured folder.</summary>
+    public static string CredentialsDirectory(EdgeGateSettings settings) =>
+        Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } systemd ? systemd : settings.Gateway.CredentialsDirectory;
+
+    private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,117 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Runtime.CompilerServices;
+using EdgeGate.Core.Access;
+using EdgeGate.Core.Doors;
+using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Api;
+using EdgeGate.Gateway.Live;
+
+namespace EdgeGate.Gateway.Hosting;
+
+/// <summary>The decision stage's broadcast as the admin API sees it: decisions only.</summary>
+public sealed class DecisionFeedAdapter(DecisionFeed feed) : IDecisionFeed
+{
+    public IReadOnlyList<AccessDecision> Recent =>
+        feed.Recent.OfType<DecisionMade>().Select(item => item.Decision).ToList();
+
+    public async IAsyncEnumerable<AccessDecision> SubscribeAsync([EnumeratorCancellation] CancellationToken cancellationToken)
+    {
+        using var subscription = feed.Subscribe();
+        await foreach (var item in subscription.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (item is DecisionMade made)
+            {
+                yield return made.Decision;
+            }
+        }
+    }
+}
+
+/// <summary>
+/// Remote unlock from the console and from platform commands: a remote credential goes through the
+/// access policy like any other (journaled as GRANTED_REMOTE when it opens), then the door is driven.
+/// </summary>
+public sealed class RemoteUnlockBridge(AccessAttemptQueue queue, DecisionFeed feed, AccessDoors doors, TimeProvider timeProvider)
+    : IRemoteUnlock
+{
+    /// <summary>How long a caller waits for the decision and the door's answer.</summary>
+    public static readonly TimeSpan AnswerTimeout = TimeSpan.FromSeconds(15);
+
+    public async ValueTask<RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
+    {
+        var (decision, outcome) = await UnlockAsync(doorName, operatorId, reason, cancellationToken).ConfigureAwait(false);
+        if (decision is null)
+        {
+            return new RemoteUnlockResult(RemoteUnlockStatus.UnknownDoor, $"no door named '{doorName}' on this gateway");
+        }
+        if (!decision.Granted)
+        {
+            return new RemoteUnlockResult(RemoteUnlockStatus.Denied, decision.Message, decision);
+        }
+        return outcome is DoorCommandOutcome.Done
+            ? new RemoteUnlockResult(RemoteUnlockStatus.Unlocked, $"{doorName} released", decision)
+            : new RemoteUnlockResult(RemoteUnlockStatus.DoorNotResponding, $"{doorName} did not confirm the release: {outcome?.ToString() ?? "no answer in time"}", decision);
+    }
+
+    private async Task<(AccessDecision? Decision, DoorCommandOutcome? Outcome)> UnlockAsync(
+        string doorName, string operatorId, string reason, CancellationToken cancellationToken)
+    {
+        if (!doors.TryGet(doorName, out _, out _))
+        {
+            return (null, null);
+        }
+        var attempt = AccessAttempt.ForRemote(operatorId, reason, doorName, timeProvider.GetUtcNow());
+        using var subscription = feed.Subscribe();
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(AnswerTimeout);
+        await queue.SubmitAsync(attempt, cancellationToken).ConfigureAwait(false);
+        AccessDecision? decision = null;
+        try
+        {
+            await foreach (var item in subscription.Reader.ReadAllAsync(timeout.Token).ConfigureAwait(false))
+            {
+                if (item is DecisionMade made && made.Attempt.Id == attempt.Id)
+                {
+                    decision = made.Decision;
+                    if (!decision.Granted)
+                    {
+                        return (decision, null);
+                    }
+                }
+                else if (item is DoorOperated operated && operated.Command.AttemptId == attempt.Id)
+                {
+                    return (decision, operated.Outcome);
+                }
+            }
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            // No answer in time: reported as such by the callers.
+        }
+        return (decision, null);
+    }
+}
+
+/// <summary>Camera health as the console shows it.</summary>
+public sealed class CameraStatusAdapter(CameraHealthRegistry registry) : ICameraStatus
+{
+    public IReadOnlyList<CameraHealthView> Snapshot() =>
+        registry.Snapshot().Select(health => new CameraHealthView(
+            health.Name,
+            health.Door,
+            health.State.ToString(),
+            health.FramesPerSecondIn,
+            health.FramesPerSecondAnalysed,
+            health.FramesDropped,
+            health.Reconnects,
+            health.LastFrameAt,
+            health.LastError,
+            health.LastErrorAt)).ToList();
+
+    /// <summary>Live snapshots are not kept yet (encoding frames costs CPU the recognition needs).</summary>
+    public bool TryGetLatestJpeg(string cameraName, [NotNullWhen(true)] out byte[]? jpeg)
+    {
+        jpeg = null;
+        return false;
+    }
+}
