@@ -38,7 +38,10 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
             await Task.Delay(700);
             await broker.RestartAsync();
 
-            await WaitRecordedAsync(gateway, 8000);
+            // The will is only published for a live connection: make sure the gateway is back first.
+            var recordedAtRestart = LastRecorded(gateway.Output);
+            await WaitRecordedAsync(gateway, Math.Max(8000, recordedAtRestart + 250));
+            await platform.WaitForAckAsync(recordedAtRestart + 250, TimeSpan.FromSeconds(60));
             gateway.Kill();
             gateway.Dispose();
             await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(platform.LastState?.Contains("offline", StringComparison.Ordinal) == true),
