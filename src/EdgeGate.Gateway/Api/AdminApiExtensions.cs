@@ -46,29 +46,6 @@ public static class AdminApiExtensions
     }
 
     /// <summary>
-    /// The live parts from the decision stage registered by <c>AddAccessControl</c>: live decisions from
-    /// its <see cref="Access.DecisionFeed"/> and remote unlock through its attempt queue.
-    /// </summary>
-    public static IServiceCollection AddAdminApiOverAccessControl(this IServiceCollection services)
-    {
-        services.AddSingleton<IDecisionFeed, AccessDecisionFeed>();
-        services.AddSingleton<IRemoteUnlock, QueuedRemoteUnlock>();
-        return services;
-    }
-
-    /// <summary>
-    /// Camera tiles from the live path: health from its <see cref="Live.CameraHealthRegistry"/> (registered
-    /// by the host) and frames from <see cref="CameraSnapshots"/> (added here when absent; the capture or
-    /// recognition loop feeds it).
-    /// </summary>
-    public static IServiceCollection AddAdminApiOverCameraRegistry(this IServiceCollection services)
-    {
-        services.TryAddSingleton<CameraSnapshots>();
-        services.AddSingleton<ICameraStatus, CameraRegistryStatus>();
-        return services;
-    }
-
-    /// <summary>
     /// Kestrel on <c>Api:Url</c> (loopback by default) with small request limits, plus
     /// <see cref="AddAdminApi(IServiceCollection, EdgeGateSettings, ApiToken)"/>. Without
     /// <paramref name="token"/>, the token is read from (or created in) <c>api-token</c> in the

@@ -5,12 +5,13 @@ using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage.Persons;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace EdgeGate.Gateway.Tests.Api;
 
-/// <summary>The API over the real decision stage (<c>AddAccessControl</c>, log doors) in the same host.</summary>
+/// <summary>The API over the real decision stage (<c>AddAccessControl</c>, log doors) and the run host's adapters.</summary>
 public sealed class AccessControlConsoleTests
 {
     [Fact]
@@ -19,10 +20,12 @@ public sealed class AccessControlConsoleTests
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(40));
         await using var host = await ConsoleTestHost.StartAsync(configureServices: (services, settings) =>
         {
+            // As the run host wires them (Hosting/GatewayHost.cs).
             services.AddAccessControl(settings);
-            services.AddAdminApiOverAccessControl();
+            services.AddSingleton<IDecisionFeed, DecisionFeedAdapter>();
+            services.AddSingleton<IRemoteUnlock, RemoteUnlockBridge>();
         });
-        Assert.IsType<AccessDecisionFeed>(host.Services.GetRequiredService<IDecisionFeed>());
+        Assert.IsType<DecisionFeedAdapter>(host.Services.GetRequiredService<IDecisionFeed>());
         var database = host.Database;
         Assert.Equal(PersonWriteStatus.Applied, (await database.Persons.AddAsync(new Person { Id = "p-alice", DisplayName = "Alice Example" })).Status);
         Assert.Equal(CardWriteStatus.Applied, (await database.Cards.IssueAsync("CARD-A1", "p-alice", DateTimeOffset.UtcNow.AddDays(-1))).Status);
