@@ -1,4 +1,5 @@
 using System.Net;
+using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
@@ -72,8 +73,7 @@ public static class AdminApiExtensions
     }
 
     /// <summary>The directory the API token lives in for these settings.</summary>
-    public static string CredentialsDirectory(EdgeGateSettings settings) =>
-        TemplateKeyStore.CredentialsDirectoryFromEnvironment() ?? settings.Gateway.CredentialsDirectory;
+    public static string CredentialsDirectory(EdgeGateSettings settings) => GatewayDatabase.CredentialsDirectory(settings);
 
     /// <summary>Whether <paramref name="url"/> listens on loopback only.</summary>
     public static bool IsLoopback(string url)

@@ -102,7 +102,7 @@ internal static class DemoCommand
 
         var feed = app.Services.GetRequiredService<DecisionFeed>();
         using var subscription = feed.Subscribe();
-        var token = (await File.ReadAllTextAsync(ApiTokenStore.PathIn(AdminApiExtensions.CredentialsDirectory(settings)), cancellationToken)).Trim();
+        var token = (await File.ReadAllTextAsync(ApiTokenStore.PathIn(GatewayDatabase.CredentialsDirectory(settings)), cancellationToken)).Trim();
         Console.WriteLine($"demo: ready. Web console: {settings.Api.Url}/console/  (token: {token})");
         Console.WriteLine($"demo: camera stream rtsp://127.0.0.1:{rtspPort}/gate; data in {Path.GetFullPath(dataDirectory)}; Ctrl+C stops.");
 

@@ -63,7 +63,7 @@ public static class GatewayHost
         services.AddSingleton<RemoteUnlockBridge>();
         services.AddSingleton<IRemoteUnlock>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
         services.AddSingleton<ICameraStatus, CameraStatusAdapter>();
-        services.AddUplink(settings, CredentialsDirectory(settings));
+        services.AddUplink(settings, GatewayDatabase.CredentialsDirectory(settings));
         if (settings.Api.Enabled)
         {
             builder.AddAdminApi(settings);
@@ -76,10 +76,6 @@ public static class GatewayHost
         }
         return app;
     }
-
-    /// <summary>systemd's $CREDENTIALS_DIRECTORY when set, else the configured folder.</summary>
-    public static string CredentialsDirectory(EdgeGateSettings settings) =>
-        Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } systemd ? systemd : settings.Gateway.CredentialsDirectory;
 
     private static string? NullIfEmpty(string value) => string.IsNullOrWhiteSpace(value) ? null : value;
 }
