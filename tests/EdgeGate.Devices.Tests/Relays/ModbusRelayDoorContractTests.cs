@@ -7,6 +7,7 @@ using EdgeGate.TestSupport.Peers;
 namespace EdgeGate.Devices.Tests.Relays;
 
 /// <summary>The contract against <see cref="ModbusRelayDoor"/> on a pty, with the pymodbus slave on the other end.</summary>
+[Collection(SerialTimingCollection.Name)]
 public sealed class ModbusRelayDoorContractTests : DoorDriverContractTests
 {
     private SocatPair pair = null!;

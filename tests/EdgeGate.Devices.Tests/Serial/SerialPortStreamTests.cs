@@ -161,14 +161,22 @@ public sealed class SerialPortStreamTests(ITestOutputHelper output) : IAsyncLife
     public async Task Quiet_line_wait_gives_up_after_the_maximum_on_a_busy_line()
     {
         using var stop = new CancellationTokenSource();
+        var chattering = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var chatter = Task.Run(async () =>
         {
-            while (!stop.IsCancellationRequested)
+            for (var written = 1; !stop.IsCancellationRequested; written++)
             {
                 await a.WriteAsync(new byte[] { 0x00 });
+                if (written == 3)
+                {
+                    chattering.TrySetResult();
+                }
                 await Task.Delay(20);
             }
         });
+        // The first writes of a cold process can take longer than the quiet time: start measuring
+        // once the line is really busy.
+        await chattering.Task.WaitAsync(TimeSpan.FromSeconds(10));
 
         var result = await b.WaitForQuietLineAsync(TimeSpan.FromMilliseconds(200), TimeSpan.FromMilliseconds(500));
         await stop.CancelAsync();
