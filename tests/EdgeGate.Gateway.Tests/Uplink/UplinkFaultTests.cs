@@ -147,14 +147,20 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
         }
     }
 
-    private static long LastRecorded(string text)
+    /// <summary>
+    /// The highest seq the gateway reported as recorded: "RECORDED n" after each batch, or
+    /// "READY n" at start (a fast machine may have recorded everything before a restart).
+    /// </summary>
+    private static long LastRecorded(string text) => Math.Max(LastNumberAfter(text, "RECORDED "), LastNumberAfter(text, "READY "));
+
+    private static long LastNumberAfter(string text, string marker)
     {
-        var index = text.LastIndexOf("RECORDED ", StringComparison.Ordinal);
+        var index = text.LastIndexOf(marker, StringComparison.Ordinal);
         if (index < 0)
         {
             return 0;
         }
         var end = text.IndexOf('\n', index);
-        return end < 0 ? 0 : long.Parse(text.AsSpan(index + 9, end - index - 9).Trim(), CultureInfo.InvariantCulture);
+        return end < 0 ? 0 : long.Parse(text.AsSpan(index + marker.Length, end - index - marker.Length).Trim(), CultureInfo.InvariantCulture);
     }
 }
