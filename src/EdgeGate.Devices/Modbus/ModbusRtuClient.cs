@@ -241,7 +241,9 @@ public sealed class ModbusRtuClient : IDisposable
             }
             if (read == 0)
             {
-                return new ReceiveResult(buffer, count, scan, EndOfStream: false);
+                // Timers tick on a coarser clock and may fire a fraction of a millisecond early:
+                // the loop head decides, on the precise clock, whether the timeout is really spent.
+                continue;
             }
             count += read;
             scan = ModbusRtuFraming.ScanResponse(buffer.AsSpan(0, count), request);
@@ -255,7 +257,9 @@ public sealed class ModbusRtuClient : IDisposable
     /// <summary>Reads once; returns the count, 0 on timeout, -1 at end of stream.</summary>
     private async Task<int> ReadWithTimeoutAsync(Memory<byte> buffer, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
+        // Whole milliseconds, rounded up: a sub-millisecond timer would fire at once.
+        var wholeMilliseconds = TimeSpan.FromMilliseconds(Math.Ceiling(timeout.TotalMilliseconds));
+        using var timeoutSource = new CancellationTokenSource(wholeMilliseconds, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, timeoutSource.Token);
         try
         {
