@@ -1,5 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Api;
 
@@ -53,10 +55,6 @@ public static class ApiTokenStore
     public const string TokenFileName = "api-token";
     public const int MinimumLength = 16;
 
-    private const UnixFileMode GroupOrOthers =
-        UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
-        UnixFileMode.OtherRead | UnixFileMode.OtherWrite | UnixFileMode.OtherExecute;
-
     /// <summary>The token file's path in <paramref name="credentialsDirectory"/>.</summary>
     public static string PathIn(string credentialsDirectory) => Path.Combine(credentialsDirectory, TokenFileName);
 
@@ -65,65 +63,26 @@ public static class ApiTokenStore
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(credentialsDirectory);
         var path = PathIn(credentialsDirectory);
-        if (!File.Exists(path))
-        {
-            Create(credentialsDirectory, path);
-        }
-        var mode = File.GetUnixFileMode(path);
-        if ((mode & GroupOrOthers) != 0)
-        {
-            throw new ApiTokenException(
-                $"the API token file {path} is readable or writable by group or others (mode {Convert.ToString((int)mode, 8)}); " +
-                $"make it 0600 (chmod 600 {path}) and owned by the service user");
-        }
-        var text = File.ReadAllText(path).Trim();
-        if (text.Length < MinimumLength)
-        {
-            throw new ApiTokenException($"the API token in {path} must be at least {MinimumLength} characters");
-        }
-        return new ApiToken(text);
-    }
-
-    private static void Create(string directory, string path)
-    {
-        if (!Directory.Exists(directory))
-        {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
-        }
-        var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        var temporaryPath = path + ".new";
         try
         {
-            var options = new FileStreamOptions
+            var text = CredentialFile.ReadTextOrNull(credentialsDirectory, TokenFileName);
+            if (text is null)
             {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
-            };
-            using (var stream = new FileStream(temporaryPath, options))
-            {
-                stream.Write(Encoding.ASCII.GetBytes(token + "\n"));
-                stream.Flush(flushToDisk: true);
+                var token = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+                CredentialFile.WriteText(credentialsDirectory, TokenFileName, token, overwrite: false);
+                // Another process may have written its token first: the file decides.
+                text = CredentialFile.ReadTextOrNull(credentialsDirectory, TokenFileName) ?? token;
             }
-            File.Move(temporaryPath, path, overwrite: false);
-        }
-        catch (UnauthorizedAccessException exception)
-        {
-            throw new ApiTokenException(
-                $"cannot create the API token file {path} ({exception.Message}); create it beforehand or give the " +
-                "service a writable credentials directory");
-        }
-        catch (IOException) when (File.Exists(path))
-        {
-            // Another process created it first: use theirs.
-        }
-        finally
-        {
-            if (File.Exists(temporaryPath))
+            text = text.Trim();
+            if (text.Length < MinimumLength)
             {
-                File.Delete(temporaryPath);
+                throw new ApiTokenException($"the API token in {path} must be at least {MinimumLength} characters");
             }
+            return new ApiToken(text);
+        }
+        catch (CredentialFileException exception)
+        {
+            throw new ApiTokenException($"API token: {exception.Message}");
         }
     }
 }

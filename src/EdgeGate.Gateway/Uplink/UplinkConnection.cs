@@ -1,5 +1,6 @@
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Uplink;
 
@@ -12,15 +13,10 @@ public static class UplinkConnection
     public static MqttClientOptions CreateOptions(UplinkOptions uplink, GatewayOptions gateway, string? credentialsDirectory)
     {
         var topics = new UplinkTopics(gateway.SiteId, gateway.GatewayId);
-        string? password = null;
-        if (uplink.Username.Length > 0 && credentialsDirectory is not null)
-        {
-            var path = Path.Combine(credentialsDirectory, PasswordFileName);
-            if (File.Exists(path))
-            {
-                password = File.ReadAllText(path).TrimEnd('\r', '\n');
-            }
-        }
+        // A password readable by others is refused (CredentialFileException), like every credential.
+        var password = uplink.Username.Length > 0 && credentialsDirectory is not null
+            ? CredentialFile.ReadTextOrNull(credentialsDirectory, PasswordFileName)
+            : null;
         return new MqttClientOptions
         {
             Host = uplink.Host,

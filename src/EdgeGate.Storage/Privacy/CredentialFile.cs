@@ -4,9 +4,10 @@ namespace EdgeGate.Storage.Privacy;
 
 /// <summary>
 /// A small secret in the credentials directory (systemd's <c>$CREDENTIALS_DIRECTORY</c> convention):
-/// created on first use as 0600 inside a 0700 directory, refused when group or others may read it.
+/// written atomically as 0600 inside a 0700 directory, refused when group or others may read it. The
+/// one place for the template key, the API token and broker passwords.
 /// </summary>
-internal static class CredentialFile
+public static class CredentialFile
 {
     private const UnixFileMode GroupOrOthers =
         UnixFileMode.GroupRead | UnixFileMode.GroupWrite | UnixFileMode.GroupExecute |
@@ -29,6 +30,38 @@ internal static class CredentialFile
         return Read(path, length);
     }
 
+    /// <summary>The secret as text (trailing line break removed), or null when the file does not exist.</summary>
+    /// <exception cref="CredentialFileException">Group or others may read or write the file.</exception>
+    public static string? ReadTextOrNull(string directory, string fileName)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        var path = Path.Combine(directory, fileName);
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        CheckPrivate(path);
+        return File.ReadAllText(path).TrimEnd('\r', '\n');
+    }
+
+    /// <summary>
+    /// Writes <paramref name="text"/> as the secret (0600, atomically). Without <paramref name="overwrite"/>
+    /// an existing file is kept and false returned (another process wrote it first).
+    /// </summary>
+    /// <exception cref="CredentialFileException">The directory or file cannot be written.</exception>
+    public static bool WriteText(string directory, string fileName, string text, bool overwrite)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(directory);
+        ArgumentNullException.ThrowIfNull(text);
+        CreateDirectory(directory);
+        var path = Path.Combine(directory, fileName);
+        if (!overwrite && File.Exists(path))
+        {
+            return false;
+        }
+        return WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text + "\n"), overwrite);
+    }
+
     private static void CreateDirectory(string directory)
     {
         if (Directory.Exists(directory))
@@ -46,12 +79,26 @@ internal static class CredentialFile
     private static void Write(string path, int length)
     {
         var secret = RandomNumberGenerator.GetBytes(length);
+        var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(secret) + "\n");
+        try
+        {
+            WriteAtomically(path, text, overwrite: false);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(secret);
+            CryptographicOperations.ZeroMemory(text);
+        }
+    }
+
+    private static bool WriteAtomically(string path, byte[] content, bool overwrite)
+    {
         var temporaryPath = path + ".new";
         try
         {
             var options = new FileStreamOptions
             {
-                Mode = FileMode.CreateNew,
+                Mode = FileMode.Create,
                 Access = FileAccess.Write,
                 Share = FileShare.None,
             };
@@ -61,26 +108,26 @@ internal static class CredentialFile
             }
             using (var stream = new FileStream(temporaryPath, options))
             {
-                var text = System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(secret) + "\n");
-                stream.Write(text);
+                stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
-            // Rename so that a crash never leaves a half-written key behind.
-            File.Move(temporaryPath, path, overwrite: false);
+            // Rename so that a crash never leaves a half-written secret behind.
+            File.Move(temporaryPath, path, overwrite);
+            return true;
         }
         catch (UnauthorizedAccessException exception)
         {
             throw new CredentialFileException(
-                $"cannot create the credential file {path} ({exception.Message}); create it beforehand or " +
+                $"cannot write the credential file {path} ({exception.Message}); create it beforehand or " +
                 "give the service a writable credentials directory");
         }
-        catch (IOException) when (File.Exists(path))
+        catch (IOException) when (!overwrite && File.Exists(path))
         {
             // Another process created it first: use theirs.
+            return false;
         }
         finally
         {
-            CryptographicOperations.ZeroMemory(secret);
             if (File.Exists(temporaryPath))
             {
                 File.Delete(temporaryPath);
@@ -88,19 +135,25 @@ internal static class CredentialFile
         }
     }
 
+    private static void CheckPrivate(string path)
+    {
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+        var mode = File.GetUnixFileMode(path);
+        if ((mode & GroupOrOthers) != 0)
+        {
+            throw new CredentialFileException(
+                $"the credential file {path} is readable or writable by group or others (mode " +
+                $"{Convert.ToString((int)mode, 8)}); make it 0600 or 0400 (chmod 600 {path}) and owned by the " +
+                "service user");
+        }
+    }
+
     private static byte[] Read(string path, int length)
     {
-        if (!OperatingSystem.IsWindows())
-        {
-            var mode = File.GetUnixFileMode(path);
-            if ((mode & GroupOrOthers) != 0)
-            {
-                throw new CredentialFileException(
-                    $"the credential file {path} is readable or writable by group or others (mode " +
-                    $"{Convert.ToString((int)mode, 8)}); make it 0600 or 0400 (chmod 600 {path}) and owned by the " +
-                    "service user");
-            }
-        }
+        CheckPrivate(path);
         var content = File.ReadAllBytes(path);
         try
         {

@@ -42,6 +42,23 @@ public sealed class UplinkCredentialTests(ITestOutputHelper output) : IAsyncLife
         NullLoggerFactory.Instance);
 
     [Fact]
+    public void The_password_comes_from_the_credentials_directory_and_a_widely_readable_one_is_refused()
+    {
+        var credentials = Path.Combine(directory, "credentials");
+        var uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
+        var gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
+        Assert.Null(UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
+
+        Assert.True(CredentialFile.WriteText(credentials, UplinkConnection.PasswordFileName, "s3cret pass", overwrite: false));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(credentials, UplinkConnection.PasswordFileName)));
+        Assert.Equal("s3cret pass", UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
+
+        File.SetUnixFileMode(Path.Combine(credentials, UplinkConnection.PasswordFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var refused = Assert.Throws<CredentialFileException>(() => UplinkConnection.CreateOptions(uplink, gateway, credentials));
+        Assert.Contains("chmod 600", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Wrong_password_stops_the_uplink_with_a_clear_error_and_no_retries()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = new Dictionary<string, string> { ["gw-1"] = "right" } });
