@@ -11,33 +11,15 @@ public static class UplinkConnection
 
     public static MqttClientOptions CreateOptions(UplinkOptions uplink, GatewayOptions gateway, string? credentialsDirectory)
     {
+        ArgumentNullException.ThrowIfNull(uplink);
+        ArgumentNullException.ThrowIfNull(gateway);
         var topics = new UplinkTopics(gateway.SiteId, gateway.GatewayId);
-        string? password = null;
-        if (uplink.Username.Length > 0 && credentialsDirectory is not null)
-        {
-            var path = Path.Combine(credentialsDirectory, PasswordFileName);
-            if (File.Exists(path))
-            {
-                password = File.ReadAllText(path).TrimEnd('\r', '\n');
-            }
-        }
-        return new MqttClientOptions
-        {
-            Host = uplink.Host,
-            Port = uplink.Port,
-            ClientId = uplink.ClientId.Length > 0 ? uplink.ClientId : $"edgegate-{gateway.GatewayId}",
-            Username = uplink.Username.Length > 0 ? uplink.Username : null,
-            Password = password,
-            CaCertificatePath = uplink.CaFile.Length > 0 ? uplink.CaFile : null,
-            ClientCertificatePath = uplink.ClientCertificateFile.Length > 0 ? uplink.ClientCertificateFile : null,
-            ClientKeyPath = uplink.ClientKeyFile.Length > 0 ? uplink.ClientKeyFile : null,
-            KeepAlive = uplink.KeepAlive,
-            CleanSession = true,
-            WillTopic = topics.State,
-            WillPayload = UplinkMessages.OfflineState(topics),
-            WillRetain = true,
-            ReconnectDelayMaximum = uplink.ReconnectDelayMaximum,
-            StallTimeout = 2 * uplink.ReconnectDelayMaximum + TimeSpan.FromSeconds(30),
-        };
+        return uplink.ToClientOptions(
+            uplink.ClientIdOr($"edgegate-{gateway.GatewayId}"),
+            credentialsDirectory,
+            PasswordFileName,
+            willTopic: topics.State,
+            willPayload: UplinkMessages.OfflineState(topics),
+            willRetain: true);
     }
 }
