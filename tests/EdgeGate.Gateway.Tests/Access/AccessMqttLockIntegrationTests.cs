@@ -35,7 +35,7 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
         ["ConfirmTimeout"] = "00:00:03",
     };
 
-    private Task<AccessTestHost> StartGatewayAsync(MosquittoBroker broker, JsonObject mqttLock) =>
+    private Task<AccessTestHost> StartGatewayAsync(MosquittoBroker broker, JsonObject mqttLock, string username = "") =>
         AccessTestHost.StartAsync(
             configuration =>
             {
@@ -43,6 +43,7 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
                 {
                     ["Host"] = MosquittoBroker.Host,
                     ["Port"] = broker.Port,
+                    ["Username"] = username,
                     ["ReconnectDelayMaximum"] = "00:00:02",
                 };
                 configuration["Doors"] = new JsonArray
@@ -204,5 +205,35 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
 
         Assert.True(up.Outcome.IsDone, up.Outcome.Describe());
         Assert.Equal(2, (await peer.WaitForCommandsAsync(2, Wait)).Count);
+    }
+
+    [Fact]
+    public async Task A_broker_that_refuses_the_gateway_is_a_critical_log_and_lock_commands_fail_naming_it()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
+        {
+            Users = new Dictionary<string, string> { ["edgegate"] = "right-password" },
+        });
+        // No lock-broker-password in the credentials directory: the broker refuses the gateway.
+        await using var host = await StartGatewayAsync(broker, Zigbee2MqttLock(), username: "edgegate");
+        var address = $"{MosquittoBroker.Host}:{broker.Port}";
+        await WaitForStateAsync(LockBrokerClient(host), MqttConnectionState.Faulted, "gateway");
+
+        var refused = await RemoteUnlockAsync(host, "office-1");
+
+        var failure = Assert.IsType<DoorCommandOutcome.TransportError>(refused.Outcome);
+        output.WriteLine(failure.Describe());
+        Assert.Contains($"lock broker {address} not reachable", failure.Message, StringComparison.Ordinal);
+        var deadline = DateTime.UtcNow + Wait;
+        while (!Logged(3604, address) && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(50);
+        }
+        Assert.True(Logged(3604, address), "no 'lock broker refused the gateway' log line");
+        // Logged again at each later attempt (5 s, then doubling): the first is enough here.
+        var critical = logs.Lines.First(line => line.EventId == 3604);
+        output.WriteLine(critical.Message);
+        Assert.Equal(LogLevel.Critical, critical.Level);
+        Assert.Contains("lock-broker-password", critical.Message, StringComparison.Ordinal);
     }
 }
