@@ -719,11 +719,17 @@ public sealed class MosquittoClient : IMqttClient
         private string Describe(int errorCode)
         {
             var text = errorCode == (int)MosquittoError.Errno
-                ? $"network error ({MosquittoLibrary.ErrorText(errorCode)})"
+                ? NetworkErrorText(MosquittoLibrary.ErrorText(errorCode))
                 : MosquittoLibrary.ErrorText(errorCode);
             var detail = lastLibraryError;
             return detail is null ? text : $"{text}: {detail}";
         }
+
+        /// <summary>errno is often reset by the time the callback runs, and strerror(0) reads "Success".</summary>
+        private static string NetworkErrorText(string systemText) =>
+            systemText is "Success" or ""
+                ? "network error (connection refused, reset or closed by the broker)"
+                : $"network error ({systemText})";
 
         private void FailPendingLocked(string reason, int errorCode)
         {

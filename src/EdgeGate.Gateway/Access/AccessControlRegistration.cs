@@ -14,8 +14,9 @@ public static class AccessControlRegistration
     /// Registers the decision stage: <see cref="AccessAttemptQueue"/> (where face candidates, card
     /// reads and remote unlocks go in), <see cref="DecisionFeed"/>, <see cref="AccessHistory"/>, the
     /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
-    /// and the hosted services: <see cref="DecisionService"/>, one <see cref="DoorService"/> per door and
-    /// one <see cref="CardReaderService"/> per reader. Needs an <see cref="EdgeGateDatabase"/> and a
+    /// and the hosted services: <see cref="DecisionService"/>, <see cref="LockBrokerService"/> with its
+    /// <see cref="LockBrokerConnection"/> when a door has Kind Mqtt, one <see cref="DoorService"/> per door
+    /// and one <see cref="CardReaderService"/> per reader. Needs an <see cref="EdgeGateDatabase"/> and a
     /// <see cref="TimeProvider"/> registered (TimeProvider.System is added when none is).
     /// </summary>
     public static IServiceCollection AddAccessControl(this IServiceCollection services, EdgeGateSettings settings)
@@ -29,8 +30,19 @@ public static class AccessControlRegistration
         services.AddSingleton<AccessHistory>();
         services.AddSingleton<AccessAttemptQueue>();
         services.AddSingleton<DecisionFeed>();
+        if (settings.Doors.Any(door => door.Kind == DoorKind.Mqtt))
+        {
+            // One client for every MQTT lock; its service is registered before the doors so it stops after them.
+            services.AddSingleton(provider => LockBrokerConnection.Create(
+                settings, GatewayDatabase.CredentialsDirectory(settings), provider.GetRequiredService<TimeProvider>())!);
+            services.AddSingleton<LockBrokerService>();
+            services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<LockBrokerService>());
+        }
         services.AddSingleton(provider => new DoorDrivers(
-            settings.Doors, provider.GetRequiredService<TimeProvider>(), provider.GetRequiredService<ILogger<DoorDrivers>>()));
+            settings.Doors,
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<DoorDrivers>>(),
+            provider.GetService<LockBrokerConnection>()));
         services.AddSingleton<DecisionService>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DecisionService>());
         foreach (var door in settings.Doors)

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Doors;
 using EdgeGate.Devices.Modbus;
+using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Devices.Relays;
 using EdgeGate.Devices.Serial;
 using EdgeGate.Gateway.Configuration;
@@ -14,32 +15,37 @@ namespace EdgeGate.Gateway.Access;
 /// several relay boards; an LCUS module has several channels). A line is opened on first use and
 /// reopened after a transport error, so a relay board that is unplugged and plugged back in works
 /// again without a restart; a line that cannot be opened gives a <see cref="DoorCommandOutcome.TransportError"/>
-/// naming the device, never an exception. MQTT locks need the uplink's MQTT client and are not in
-/// this build: their commands end <see cref="DoorCommandOutcome.NotSupported"/> with that reason.
+/// naming the device, never an exception. MQTT locks share the one <see cref="LockBrokerConnection"/>
+/// (kept connected and fed by <see cref="LockBrokerService"/>); while that broker is unreachable their
+/// commands end <see cref="DoorCommandOutcome.TransportError"/> naming the broker.
 /// </summary>
 public sealed partial class DoorDrivers : IDisposable
 {
-    public const string MqttNotAvailable =
-        "MQTT locks are driven through the uplink's MQTT client, which this build does not include yet; use ModbusRtu, Lcus or Log";
-
     private readonly Dictionary<string, IDoorDriver> drivers = new(StringComparer.OrdinalIgnoreCase);
     private readonly Dictionary<string, SerialBus> buses = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, MqttLockDoor> mqttLocks = new(StringComparer.OrdinalIgnoreCase);
     private readonly List<IDoorDriver> owned = [];
 
-    public DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider = null, ILogger<DoorDrivers>? logger = null)
-        : this(doors, timeProvider, logger, decorate: null)
+    /// <param name="lockBroker">The lock broker connection; required when a door has Kind Mqtt.</param>
+    public DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider = null, ILogger<DoorDrivers>? logger = null, LockBrokerConnection? lockBroker = null)
+        : this(doors, timeProvider, logger, lockBroker, decorate: null)
     {
     }
 
     /// <param name="decorate">Wraps each driver (tests observe the moment a door is driven).</param>
-    internal DoorDrivers(IEnumerable<DoorOptions> doors, TimeProvider? timeProvider, ILogger<DoorDrivers>? logger, Func<string, IDoorDriver, IDoorDriver>? decorate)
+    internal DoorDrivers(
+        IEnumerable<DoorOptions> doors,
+        TimeProvider? timeProvider,
+        ILogger<DoorDrivers>? logger,
+        LockBrokerConnection? lockBroker,
+        Func<string, IDoorDriver, IDoorDriver>? decorate)
     {
         ArgumentNullException.ThrowIfNull(doors);
         timeProvider ??= TimeProvider.System;
         logger ??= NullLogger<DoorDrivers>.Instance;
         foreach (var door in doors)
         {
-            var driver = Create(door, timeProvider, logger);
+            var driver = Create(door, timeProvider, logger, lockBroker);
             owned.Add(driver);
             drivers.Add(door.Name, decorate is null ? driver : decorate(door.Name, driver));
         }
@@ -51,6 +57,9 @@ public sealed partial class DoorDrivers : IDisposable
         drivers.TryGetValue(doorName, out var driver)
             ? driver
             : throw new KeyNotFoundException($"no door named '{doorName}' is configured");
+
+    /// <summary>The MQTT lock drivers by door name: <see cref="LockBrokerService"/> subscribes their state topics and feeds them.</summary>
+    public IReadOnlyDictionary<string, MqttLockDoor> MqttLocks => mqttLocks;
 
     public void Dispose()
     {
@@ -65,9 +74,10 @@ public sealed partial class DoorDrivers : IDisposable
         }
         drivers.Clear();
         buses.Clear();
+        mqttLocks.Clear();
     }
 
-    private IDoorDriver Create(DoorOptions door, TimeProvider timeProvider, ILogger logger)
+    private IDoorDriver Create(DoorOptions door, TimeProvider timeProvider, ILogger logger, LockBrokerConnection? lockBroker)
     {
         switch (door.Kind)
         {
@@ -103,7 +113,23 @@ public sealed partial class DoorDrivers : IDisposable
                 return new SerialDoorDriver(lcusBus, DoorDriverCapabilities.Pulse | DoorDriverCapabilities.Hold, stream =>
                     new LcusRelayDoor(stream, lcusOptions, timeProvider));
             case DoorKind.Mqtt:
-                return new UnavailableDoorDriver(MqttNotAvailable);
+                var mqtt = door.Mqtt ?? throw new ArgumentException($"door '{door.Name}': Kind Mqtt needs an Mqtt section");
+                if (lockBroker is null)
+                {
+                    throw new ArgumentException($"door '{door.Name}': Kind Mqtt needs the lock broker connection (section LockBroker)");
+                }
+                var mqttLock = MqttLockDoors.Create(
+                    FlavourOf(mqtt.Flavor),
+                    lockBroker.Client,
+                    mqtt.Topic,
+                    mqtt.StateTopic,
+                    new MqttLockDriverOptions { ConfirmTimeout = mqtt.ConfirmTimeout },
+                    timeProvider,
+                    mqtt.Relay,
+                    mqtt.PulseWithOpen,
+                    mqtt.BaseTopic);
+                mqttLocks.Add(door.Name, mqttLock);
+                return new LockBrokerDoorDriver(mqttLock, lockBroker);
             default:
                 throw new ArgumentOutOfRangeException(nameof(door), door.Kind, "unknown door kind");
         }
@@ -122,6 +148,14 @@ public sealed partial class DoorDrivers : IDisposable
         }
         return bus;
     }
+
+    private static MqttLockFlavour FlavourOf(MqttLockFlavor flavor) => flavor switch
+    {
+        MqttLockFlavor.HomeAssistant => MqttLockFlavour.HomeAssistant,
+        MqttLockFlavor.Zigbee2Mqtt => MqttLockFlavour.Zigbee2Mqtt,
+        MqttLockFlavor.Tasmota => MqttLockFlavour.Tasmota,
+        _ => throw new ArgumentOutOfRangeException(nameof(flavor), flavor, "unknown MQTT lock flavour"),
+    };
 
     /// <summary>The usual wiring per lock type: a fail-secure strike on NO, a fail-safe maglock on NC (both release with the relay energised).</summary>
     public static RelayWiring WiringFor(DoorFailMode failMode) => failMode == DoorFailMode.FailSafe
@@ -278,18 +312,33 @@ public sealed partial class DoorDrivers : IDisposable
         }
     }
 
-    /// <summary>A door whose kind this build cannot drive: every command says why.</summary>
-    private sealed class UnavailableDoorDriver(string reason) : IDoorDriver
+    /// <summary>
+    /// An MQTT lock on the lock broker: while the broker is not connected a command ends at once with a
+    /// transport error naming the broker (nothing can reach the lock), and a transport error on the way
+    /// names the broker too.
+    /// </summary>
+    private sealed class LockBrokerDoorDriver(MqttLockDoor door, LockBrokerConnection broker) : IDoorDriver
     {
-        public DoorDriverCapabilities Capabilities => DoorDriverCapabilities.None;
+        public DoorDriverCapabilities Capabilities => door.Capabilities;
 
         public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
-            Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.NotSupported(reason));
+            RunAsync(() => door.PulseAsync(duration, cancellationToken));
 
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
-            Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.NotSupported(reason));
+            RunAsync(() => door.SetAsync(released, cancellationToken));
 
-        public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) =>
-            Task.FromResult(DoorInputsReading.Failed(new DoorCommandOutcome.NotSupported(reason)));
+        public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) => door.ReadInputsAsync(cancellationToken);
+
+        private async Task<DoorCommandOutcome> RunAsync(Func<Task<DoorCommandOutcome>> command)
+        {
+            if (broker.Unreachable is { } reason)
+            {
+                return new DoorCommandOutcome.TransportError(reason);
+            }
+            var outcome = await command().ConfigureAwait(false);
+            return outcome is DoorCommandOutcome.TransportError failed
+                ? new DoorCommandOutcome.TransportError($"lock broker {broker.Address}: {failed.Message}")
+                : outcome;
+        }
     }
 }

@@ -102,6 +102,7 @@ public enum MqttLockFlavor
     Tasmota,
 }
 
+/// <summary>A smart lock on the lock broker (section <c>LockBroker</c>).</summary>
 public sealed class MqttLockOptions
 {
     public MqttLockFlavor Flavor { get; set; } = MqttLockFlavor.HomeAssistant;
@@ -110,7 +111,10 @@ public sealed class MqttLockOptions
     [Required]
     public string Topic { get; set; } = "";
 
-    /// <summary>State topic to follow (HA); derived for Z2M and Tasmota when empty.</summary>
+    /// <summary>
+    /// Home Assistant: the state topic to follow; without it commands are sent unconfirmed. Zigbee2MQTT
+    /// and Tasmota state topics follow from <see cref="Topic"/>.
+    /// </summary>
     public string? StateTopic { get; set; }
 
     /// <summary>How long a lock command waits for the lock to report its new state.</summary>

@@ -15,13 +15,17 @@ public sealed class EdgeGateSettings
     public RecognitionOptions Recognition { get; init; } = new();
     public PolicyOptions Policy { get; init; } = new();
     public UplinkOptions Uplink { get; init; } = new();
+
+    /// <summary>The broker of the MQTT locks; null when the section is absent (allowed only without Kind Mqtt doors).</summary>
+    public LockBrokerOptions? LockBroker { get; init; }
+
     public ApiOptions Api { get; init; } = new();
     public IReadOnlyList<CameraOptions> Cameras { get; init; } = [];
     public IReadOnlyList<DoorOptions> Doors { get; init; } = [];
     public IReadOnlyList<ReaderOptions> Readers { get; init; } = [];
 
     private static readonly string[] KnownSections =
-        ["Gateway", "Models", "Recognition", "Policy", "Uplink", "Api", "Cameras", "Doors", "Readers", "Serilog"];
+        ["Gateway", "Models", "Recognition", "Policy", "Uplink", "LockBroker", "Api", "Cameras", "Doors", "Readers", "Serilog"];
 
     /// <summary>Reads a JSON file plus <c>EDGEGATE__Section__Key</c> environment overrides.</summary>
     public static EdgeGateSettings Load(string path)
@@ -76,6 +80,10 @@ public sealed class EdgeGateSettings
             Recognition = Bind<RecognitionOptions>(RecognitionOptions.SectionName),
             Policy = Bind<PolicyOptions>(PolicyOptions.SectionName),
             Uplink = Bind<UplinkOptions>(UplinkOptions.SectionName),
+            // Present even when empty ("LockBroker": {} means all defaults).
+            LockBroker = configuration.GetChildren().Any(section => string.Equals(section.Key, LockBrokerOptions.SectionName, StringComparison.OrdinalIgnoreCase))
+                ? Bind<LockBrokerOptions>(LockBrokerOptions.SectionName)
+                : null,
             Api = Bind<ApiOptions>(ApiOptions.SectionName),
             Cameras = Bind<List<CameraOptions>>("Cameras"),
             Doors = Bind<List<DoorOptions>>("Doors"),
@@ -133,21 +141,19 @@ public sealed class EdgeGateSettings
             {
                 errors.Add("Uplink:StateInterval: must be at least 1 s");
             }
-            if (Uplink.ReconnectDelayMaximum < TimeSpan.FromSeconds(1))
+            Uplink.ValidateConnection(UplinkOptions.SectionName, errors);
+        }
+        if (Doors.FirstOrDefault(door => door.Kind == DoorKind.Mqtt) is { } mqttDoor)
+        {
+            if (LockBroker is null)
             {
-                errors.Add("Uplink:ReconnectDelayMaximum: must be at least 1 s");
+                errors.Add($"{LockBrokerOptions.SectionName}: required when a door has Kind Mqtt (door '{mqttDoor.Name}'): " +
+                    "the broker the locks are on, e.g. { \"Host\": \"127.0.0.1\", \"Port\": 1883 }");
             }
-            if (Uplink.KeepAlive < TimeSpan.FromSeconds(5))
+            else
             {
-                errors.Add("Uplink:KeepAlive: must be at least 5 s");
-            }
-            if (string.IsNullOrEmpty(Uplink.ClientCertificateFile) != string.IsNullOrEmpty(Uplink.ClientKeyFile))
-            {
-                errors.Add("Uplink:ClientCertificateFile: and Uplink:ClientKeyFile go together");
-            }
-            if (!string.IsNullOrEmpty(Uplink.ClientCertificateFile) && string.IsNullOrEmpty(Uplink.CaFile))
-            {
-                errors.Add("Uplink:ClientCertificateFile: needs Uplink:CaFile (TLS)");
+                ValidateObject(LockBroker, LockBrokerOptions.SectionName, errors);
+                LockBroker.ValidateConnection(LockBrokerOptions.SectionName, errors);
             }
         }
         if (Api.Enabled && !Uri.TryCreate(Api.Url, UriKind.Absolute, out _))
@@ -176,9 +182,18 @@ public sealed class EdgeGateSettings
                 {
                     errors.Add($"{key}:Mqtt:ConfirmTimeout: must be between 0 and 1 minute (got {mqttLock.ConfirmTimeout})");
                 }
-                if (mqttLock.Topic.IndexOfAny(['+', '#']) >= 0 || (mqttLock.StateTopic?.IndexOfAny(['+', '#']) ?? -1) >= 0)
+                if (mqttLock.Topic.IndexOfAny(['+', '#']) >= 0 || (mqttLock.StateTopic?.IndexOfAny(['+', '#']) ?? -1) >= 0
+                    || mqttLock.BaseTopic.IndexOfAny(['+', '#']) >= 0)
                 {
                     errors.Add($"{key}:Mqtt:Topic: must not contain MQTT wildcards");
+                }
+                if (!string.IsNullOrEmpty(mqttLock.StateTopic) && mqttLock.Flavor != MqttLockFlavor.HomeAssistant)
+                {
+                    errors.Add($"{key}:Mqtt:StateTopic: only for Flavor HomeAssistant ({mqttLock.Flavor} state topics follow from Topic)");
+                }
+                if (mqttLock.Flavor == MqttLockFlavor.Zigbee2Mqtt && string.IsNullOrWhiteSpace(mqttLock.BaseTopic))
+                {
+                    errors.Add($"{key}:Mqtt:BaseTopic: required for Flavor Zigbee2Mqtt (Zigbee2MQTT's mqtt.base_topic)");
                 }
             }
             if (door.Schedule is not null)

@@ -1,6 +1,5 @@
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Configuration;
-using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Uplink;
 
@@ -12,28 +11,15 @@ public static class UplinkConnection
 
     public static MqttClientOptions CreateOptions(UplinkOptions uplink, GatewayOptions gateway, string? credentialsDirectory)
     {
+        ArgumentNullException.ThrowIfNull(uplink);
+        ArgumentNullException.ThrowIfNull(gateway);
         var topics = new UplinkTopics(gateway.SiteId, gateway.GatewayId);
-        // A password readable by others is refused (CredentialFileException), like every credential.
-        var password = uplink.Username.Length > 0 && credentialsDirectory is not null
-            ? CredentialFile.ReadTextOrNull(credentialsDirectory, PasswordFileName)
-            : null;
-        return new MqttClientOptions
-        {
-            Host = uplink.Host,
-            Port = uplink.Port,
-            ClientId = uplink.ClientId.Length > 0 ? uplink.ClientId : $"edgegate-{gateway.GatewayId}",
-            Username = uplink.Username.Length > 0 ? uplink.Username : null,
-            Password = password,
-            CaCertificatePath = uplink.CaFile.Length > 0 ? uplink.CaFile : null,
-            ClientCertificatePath = uplink.ClientCertificateFile.Length > 0 ? uplink.ClientCertificateFile : null,
-            ClientKeyPath = uplink.ClientKeyFile.Length > 0 ? uplink.ClientKeyFile : null,
-            KeepAlive = uplink.KeepAlive,
-            CleanSession = true,
-            WillTopic = topics.State,
-            WillPayload = UplinkMessages.OfflineState(topics),
-            WillRetain = true,
-            ReconnectDelayMaximum = uplink.ReconnectDelayMaximum,
-            StallTimeout = 2 * uplink.ReconnectDelayMaximum + TimeSpan.FromSeconds(30),
-        };
+        return uplink.ToClientOptions(
+            uplink.ClientIdOr($"edgegate-{gateway.GatewayId}"),
+            credentialsDirectory,
+            PasswordFileName,
+            willTopic: topics.State,
+            willPayload: UplinkMessages.OfflineState(topics),
+            willRetain: true);
     }
 }

@@ -83,7 +83,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
         register?.Invoke(services);
         AccessTestHost? host = null;
         services.AddSingleton(provider => new DoorDrivers(
-            settings.Doors, provider.GetRequiredService<TimeProvider>(), null,
+            settings.Doors, provider.GetRequiredService<TimeProvider>(), null, provider.GetService<LockBrokerConnection>(),
             (door, driver) => new ObservedDoorDriver(driver, () => host!.ObserveAsync(door))));
         var built = services.BuildServiceProvider();
         host = new AccessTestHost(directory, settings, built);

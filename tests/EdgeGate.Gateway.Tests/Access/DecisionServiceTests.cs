@@ -5,6 +5,7 @@ using EdgeGate.Core.Doors;
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Storage.Journal;
+using EdgeGate.TestSupport.Peers;
 
 namespace EdgeGate.Gateway.Tests.Access;
 
@@ -13,6 +14,7 @@ public sealed class DecisionServiceTests
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(10);
 
+    /// <summary>A log door and an MQTT lock whose broker is down (nothing listens on its port).</summary>
     private static void LogDoors(JsonObject configuration)
     {
         configuration["Doors"] = new JsonArray
@@ -20,6 +22,7 @@ public sealed class DecisionServiceTests
             new JsonObject { ["Name"] = "main-gate", ["Kind"] = "Log", ["PulseLength"] = "00:00:00.200" },
             new JsonObject { ["Name"] = "lobby", ["Kind"] = "Mqtt", ["Mqtt"] = new JsonObject { ["Topic"] = "lobby_lock" } },
         };
+        configuration["LockBroker"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = PeerProcess.FreeTcpPort() };
     }
 
     private static async Task AddPersonAsync(AccessTestHost host, string id, Func<Person, Person>? change = null)
@@ -129,7 +132,7 @@ public sealed class DecisionServiceTests
     }
 
     [Fact]
-    public async Task Remote_unlock_of_an_mqtt_door_is_granted_and_the_missing_driver_becomes_a_door_fault_alert()
+    public async Task Remote_unlock_of_an_mqtt_door_is_granted_and_its_unreachable_broker_becomes_a_door_fault_alert()
     {
         await using var host = await AccessTestHost.StartAsync(LogDoors);
         var attempt = AccessAttempt.ForRemote("office-1", "delivery", "lobby", DateTimeOffset.UtcNow);
@@ -137,12 +140,13 @@ public sealed class DecisionServiceTests
         await host.Attempts.SubmitAsync(attempt);
         var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == attempt.Id, Wait);
 
-        Assert.IsType<DoorCommandOutcome.NotSupported>(operated.Outcome);
+        Assert.IsType<DoorCommandOutcome.TransportError>(operated.Outcome);
         var journal = await host.JournalAsync();
         Assert.Equal("GRANTED_REMOTE", Payload(journal[0]).GetProperty("reason").GetString());
         Assert.Equal((JournalLane.Alert, AccessJournal.DoorFaultType), (journal[1].Lane, journal[1].Type));
-        Assert.Equal("not_supported", Payload(journal[1]).GetProperty("outcome").GetString());
-        Assert.Contains("MQTT", Payload(journal[1]).GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal("transport_error", Payload(journal[1]).GetProperty("outcome").GetString());
+        Assert.Contains($"lock broker {host.Settings.LockBroker!.Host}:{host.Settings.LockBroker.Port} not reachable",
+            Payload(journal[1]).GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]

@@ -155,4 +155,104 @@ public sealed class EdgeGateSettingsTests
             File.Delete(path);
         }
     }
+
+    private static Dictionary<string, string?> WithMqttLockDoor(Dictionary<string, string?> values)
+    {
+        values["Doors:1:Name"] = "lobby";
+        values["Doors:1:Kind"] = "Mqtt";
+        values["Doors:1:Mqtt:Flavor"] = "Zigbee2Mqtt";
+        values["Doors:1:Mqtt:Topic"] = "lobby_lock";
+        return values;
+    }
+
+    [Fact]
+    public void A_door_of_kind_mqtt_needs_the_lock_broker_section()
+    {
+        var error = Invalid(WithMqttLockDoor(ValidGate()));
+
+        var problem = Assert.Single(error.Errors);
+        Assert.StartsWith("LockBroker: required when a door has Kind Mqtt (door 'lobby')", problem, StringComparison.Ordinal);
+        Assert.Null(Load(ValidGate()).LockBroker);
+    }
+
+    [Fact]
+    public void The_lock_broker_defaults_to_the_local_broker_and_takes_its_password_from_the_credentials_directory()
+    {
+        var values = WithMqttLockDoor(ValidGate());
+        values["LockBroker:Username"] = "edgegate";
+        var settings = Load(values);
+        var directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
+        try
+        {
+            File.WriteAllText(Path.Combine(directory, LockBrokerOptions.PasswordFileName), "z2m-s3cret\n");
+
+            var options = EdgeGate.Gateway.Access.LockBrokerConnection.CreateOptions(settings, directory);
+
+            Assert.Equal(("127.0.0.1", 1883), (options.Host, options.Port));
+            Assert.Equal(("edgegate", "z2m-s3cret"), (options.Username, options.Password));
+            Assert.Equal("edgegate-north-gate-locks", options.ClientId);
+            Assert.Null(options.CaCertificatePath);
+            Assert.Null(options.WillTopic);
+            options.Validate();
+        }
+        finally
+        {
+            Directory.Delete(directory, recursive: true);
+        }
+    }
+
+    [Fact]
+    public void Lock_broker_values_are_validated_with_their_keys_only_when_a_door_uses_it()
+    {
+        var values = ValidGate();
+        values["LockBroker:Port"] = "0";
+        values["LockBroker:KeepAlive"] = "00:00:01";
+        values["LockBroker:ClientCertificateFile"] = "/etc/edgegate/lock-client.pem";
+        values["LockBroker:ClientId"] = "edge gate";
+        Assert.Equal(0, Load(values).LockBroker!.Port);
+
+        var error = Invalid(WithMqttLockDoor(values));
+
+        Assert.Contains(error.Errors, e => e.StartsWith("LockBroker:Port:", StringComparison.Ordinal));
+        Assert.Contains("LockBroker:KeepAlive: must be at least 5 s", error.Errors);
+        Assert.Contains("LockBroker:ClientCertificateFile: and LockBroker:ClientKeyFile go together", error.Errors);
+        Assert.Contains("LockBroker:ClientCertificateFile: needs LockBroker:CaFile (TLS)", error.Errors);
+        Assert.Contains(error.Errors, e => e.StartsWith("LockBroker:ClientId:", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_unknown_lock_broker_key_and_a_state_topic_the_flavour_ignores_are_rejected()
+    {
+        var values = WithMqttLockDoor(ValidGate());
+        values["LockBroker:Hostname"] = "zigbee.local";
+        values["Doors:1:Mqtt:StateTopic"] = "zigbee2mqtt/lobby_lock/state";
+
+        var error = Invalid(values);
+
+        Assert.Contains(error.Errors, e => e.StartsWith("LockBroker:", StringComparison.Ordinal) && e.Contains("Hostname", StringComparison.Ordinal));
+        Assert.Contains(error.Errors, e => e.StartsWith("Doors:1:Mqtt:StateTopic: only for Flavor HomeAssistant", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void An_empty_lock_broker_section_in_the_file_means_all_defaults()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"edgegate-lockbroker-{Guid.NewGuid():N}.json");
+        File.WriteAllText(path, """
+            {
+              "Gateway": { "SiteId": "s", "GatewayId": "g", "TimeZone": "UTC" },
+              "Doors": [ { "Name": "lobby", "Kind": "Mqtt", "Mqtt": { "Flavor": "Zigbee2Mqtt", "Topic": "lobby_lock" } } ],
+              "LockBroker": {}
+            }
+            """);
+        try
+        {
+            var settings = EdgeGateSettings.Load(path);
+
+            Assert.Equal(("127.0.0.1", 1883, ""), (settings.LockBroker!.Host, settings.LockBroker.Port, settings.LockBroker.Username));
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }
