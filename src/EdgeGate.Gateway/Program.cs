@@ -12,6 +12,7 @@ public static class Program
             BenchOnnxCommand.Create(),
             BenchPipelineCommand.Create(),
             BenchGalleryCommand.Create(),
+            BenchEnrolCommand.Create(),
             BenchLiveCommand.Create(),
             BenchUplinkCommand.Create(),
         };

@@ -76,7 +76,11 @@ internal static class BenchGalleryCommand
         Console.WriteLine(string.Create(culture, $"gallery: {report.Size} templates, {report.Persons} persons, {report.Dimension}-d {report.Precision}, {report.SearchThreads} thread(s), {report.VectorPath}"));
         Console.WriteLine(string.Create(culture, $"search: median {report.SearchMilliseconds.Median:F2} ms, p95 {report.SearchMilliseconds.Percentile95:F2} ms, min {report.SearchMilliseconds.Minimum:F2} ms ({report.Queries} queries, {report.MatchedProbes} probes found their person)"));
         Console.WriteLine(string.Create(culture, $"floor: {report.BandwidthFloorMilliseconds:F2} ms to stream the rows once ({report.BandwidthFloorGigabytesPerSecond:F1} GB/s); search/floor median {report.SearchOverFloor:F2}, fastest {report.FastestSearchOverFloor:F2}"));
-        Console.WriteLine(string.Create(culture, $"memory per template: measured {report.MemoryBytesPerTemplateMeasured:F0} B, storage {report.MemoryBytesPerTemplateStorage:F0} B, theoretical {report.MemoryBytesPerTemplateTheoretical} B"));
+        // With --compare a float gallery is held beside the measured one, so the heap says nothing per template.
+        var measured = double.IsNaN(report.MemoryBytesPerTemplateMeasured)
+            ? "not measured (--compare holds a second gallery)"
+            : string.Create(culture, $"measured {report.MemoryBytesPerTemplateMeasured:F0} B");
+        Console.WriteLine(string.Create(culture, $"memory per template: {measured}, storage {report.MemoryBytesPerTemplateStorage:F0} B, theoretical {report.MemoryBytesPerTemplateTheoretical} B"));
         if (report.ClusteredAgreement is { } clustered && report.RandomAgreement is { } random)
         {
             Console.WriteLine(string.Create(culture, $"vs float, probes of enrolled people: top-1 agreement {clustered.TopOneAgreement:P2}, similarity error mean {clustered.MeanAbsoluteSimilarityError:F5} max {clustered.MaximumAbsoluteSimilarityError:F5}"));

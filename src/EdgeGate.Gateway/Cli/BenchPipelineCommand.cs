@@ -37,6 +37,10 @@ internal static class BenchPipelineCommand
         {
             Description = "the directory holding manifest.json (default: EDGEGATE_MODELS, beside the program, or above it)",
         };
+        var saveInputs = new Option<DirectoryInfo?>("--save-inputs")
+        {
+            Description = "write each model's input of the last frame as raw float32 (<model>.bin) for tools/bench-ort-node.mjs --inputs",
+        };
         var json = new Option<bool>("--json")
         {
             Description = "print the result as JSON",
@@ -61,7 +65,7 @@ internal static class BenchPipelineCommand
 
         var command = new Command("pipeline", "Measure the face pipeline per stage (median, p90: detect, landmarks, align, embed, liveness, total) and bytes allocated per frame")
         {
-            image, runs, warmUp, threads, modelsDirectory, json,
+            image, runs, warmUp, threads, modelsDirectory, saveInputs, json,
         };
         command.SetAction((parseResult, cancellationToken) =>
         {
@@ -76,7 +80,8 @@ internal static class BenchPipelineCommand
                     parseResult.GetValue(threads),
                     parseResult.GetValue(warmUp),
                     directory is null ? null : ModelCatalog.Open(directory),
-                    cancellationToken);
+                    cancellationToken,
+                    parseResult.GetValue(saveInputs)?.FullName);
                 output.WriteLine(parseResult.GetValue(json) ? ToJson(result) : ToText(result));
                 return Task.FromResult(0);
             }

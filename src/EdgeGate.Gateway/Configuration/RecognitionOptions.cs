@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGate.Vision.Gallery;
 
 namespace EdgeGate.Gateway.Configuration;
 
@@ -18,6 +19,13 @@ public sealed class RecognitionOptions
     /// <summary>P(real) a face must reach; below it the frame votes "spoof".</summary>
     [Range(0.0, 1.0)]
     public double LivenessThreshold { get; set; } = 0.5;
+
+    /// <summary>
+    /// How the gallery stores templates. Int8 takes a quarter of the memory and searches 100,000
+    /// templates in about 2 ms instead of 12 ms (`edgegate bench gallery`), with the same best match for
+    /// enrolled faces and similarities within 0.002; Float32 is exact and ample for a few thousand residents.
+    /// </summary>
+    public GalleryPrecision GalleryPrecision { get; set; } = GalleryPrecision.Float32;
 
     /// <summary>A candidate is emitted once this many of the last <see cref="VoteWindow"/> frames agree.</summary>
     [Range(1, 30)]

@@ -111,10 +111,11 @@ internal sealed class DemoPeer : IDisposable
     }
 
     /// <summary>mosquitto on 127.0.0.1:<paramref name="port"/>, anonymous, no persistence (demo only).</summary>
-    public static async Task<DemoPeer?> StartMosquittoAsync(string directory, int port, CancellationToken cancellationToken)
+    /// <summary>Starts a broker on 127.0.0.1:<paramref name="port"/> with its files in <paramref name="directory"/>; null when mosquitto is not installed.</summary>
+    public static async Task<DemoPeer?> StartMosquittoAsync(string directory, int port, CancellationToken cancellationToken, string? executable = null)
     {
-        var executable = File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : null;
-        if (executable is null)
+        executable ??= File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : null;
+        if (executable is null || (Path.IsPathRooted(executable) && !File.Exists(executable)))
         {
             return null;
         }
@@ -125,6 +126,7 @@ internal sealed class DemoPeer : IDisposable
             $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1",
             "allow_anonymous true",
             "persistence false",
+            "log_dest none",
         };
         if (Environment.UserName == "root")
         {

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Live;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,11 +24,7 @@ public static class EnrolmentRegistration
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentException.ThrowIfNullOrWhiteSpace(modelId);
         services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton(_ => new FaceGallery(new FaceGalleryOptions
-        {
-            Dimension = dimension,
-            Thresholds = new MatchThresholds((float)settings.Recognition.MatchThreshold, (float)settings.Recognition.Margin),
-        }));
+        services.TryAddSingleton(_ => LiveGateRegistration.CreateGallery(settings.Recognition, dimension));
         services.AddSingleton(provider => new GallerySynchroniser(
             provider.GetRequiredService<EdgeGateDatabase>(),
             provider.GetRequiredService<FaceGallery>(),

@@ -32,10 +32,7 @@ public static class LiveGateRegistration
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
         services.TryAddSingleton(new FrameHandOff(Math.Max(1, settings.Cameras.Count) * recognition.FrameQueuePerCamera));
-        services.TryAddSingleton(_ => new FaceGallery(new FaceGalleryOptions
-        {
-            Thresholds = Thresholds(recognition),
-        }));
+        services.TryAddSingleton(_ => CreateGallery(recognition));
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
         services.TryAddSingleton<IFaceAnalyser>(_ => CreateAnalyser(settings));
         services.TryAddSingleton(provider => new RecognitionEngine(recognition, provider.GetRequiredService<IFaceIdentifier>(), provider.GetRequiredService<TimeProvider>()));
@@ -87,6 +84,14 @@ public static class LiveGateRegistration
 
     public static MatchThresholds Thresholds(RecognitionOptions recognition) =>
         new((float)recognition.MatchThreshold, (float)recognition.Margin);
+
+    /// <summary>The gate's gallery: thresholds and storage precision from the Recognition section.</summary>
+    public static FaceGallery CreateGallery(RecognitionOptions recognition, int dimension = 512) => new(new FaceGalleryOptions
+    {
+        Dimension = dimension,
+        Thresholds = Thresholds(recognition),
+        Precision = recognition.GalleryPrecision,
+    });
 
     /// <summary>Loads the face pipeline from the Models section (ONNX Runtime and the four models).</summary>
     public static FacePipelineAnalyser CreateAnalyser(EdgeGateSettings settings)

@@ -60,6 +60,8 @@ public sealed class FaceDetector : IDisposable
     /// <summary>Stopwatch ticks spent inside ONNX Runtime so far.</summary>
     internal long InferenceTicks => model.RunTicks;
 
+    internal FaceModelSession Model => model;
+
     public void Dispose() => model.Dispose();
 
     internal static void RequireBgr(ReadOnlyImageSpan frame)

@@ -64,5 +64,7 @@ public sealed class FaceEmbedder : IDisposable
     /// <summary>Stopwatch ticks spent inside ONNX Runtime so far.</summary>
     internal long InferenceTicks => model.RunTicks;
 
+    internal FaceModelSession Model => model;
+
     public void Dispose() => model.Dispose();
 }

@@ -204,6 +204,27 @@ public sealed class FacePipeline : IDisposable
             TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
     }
 
+    /// <summary>
+    /// Writes each model's current input tensor (the last analysed frame's, for its last face) to
+    /// <c>&lt;directory&gt;/&lt;model&gt;.bin</c> as raw little-endian float32, so a reference runtime can be
+    /// timed on exactly the data the pipeline ran: model speed depends on the values, not only the shapes.
+    /// </summary>
+    public IReadOnlyList<string> SaveModelInputs(string directory)
+    {
+        Directory.CreateDirectory(directory);
+        var written = new List<string>();
+        foreach (var model in new[] { detector.Model, landmarks.Model, embedder.Model, liveness.Model })
+        {
+            var path = Path.Combine(directory, model.Key + ".bin");
+            using (var file = File.Create(path))
+            {
+                file.Write(System.Runtime.InteropServices.MemoryMarshal.AsBytes(model.Input.Span));
+            }
+            written.Add(path);
+        }
+        return written;
+    }
+
     private long InferenceTicks => detector.InferenceTicks + landmarks.InferenceTicks + embedder.InferenceTicks + liveness.InferenceTicks;
 
     public void Dispose()

@@ -31,7 +31,8 @@ public static class FacePipelineBenchmark
         int threads,
         int warmUpRuns = 5,
         Models.ModelCatalog? catalog = null,
-        CancellationToken cancellationToken = default)
+        CancellationToken cancellationToken = default,
+        string? saveInputsDirectory = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmUpRuns);
@@ -72,6 +73,10 @@ public static class FacePipelineBenchmark
             total[run] = timings.Total.TotalMilliseconds;
             inference[run] = timings.Inference.TotalMilliseconds;
             prepost[run] = timings.PrePostProcessing.TotalMilliseconds;
+        }
+        if (saveInputsDirectory is not null)
+        {
+            pipeline.SaveModelInputs(saveInputsDirectory);
         }
         var stages = new Dictionary<string, StageLatency>(StringComparer.Ordinal);
         foreach (var name in StageNames)

@@ -103,6 +103,22 @@ public sealed class EdgeGateSettingsTests
     }
 
     [Fact]
+    public void The_gallery_precision_reaches_the_gate_gallery()
+    {
+        var values = ValidGate();
+        values["Recognition:GalleryPrecision"] = "Int8";
+
+        var settings = Load(values);
+        using var gallery = EdgeGate.Gateway.Live.LiveGateRegistration.CreateGallery(settings.Recognition);
+
+        Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Int8, gallery.Precision);
+        using var exact = EdgeGate.Gateway.Live.LiveGateRegistration.CreateGallery(Load(ValidGate()).Recognition);
+        Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Float32, exact.Precision);
+        values["Recognition:GalleryPrecision"] = "Int4";
+        Assert.Contains(Invalid(values).Errors, error => error.StartsWith("Recognition: Int4 is not a valid value for GalleryPrecision", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void Votes_cannot_exceed_the_window()
     {
         var values = ValidGate();

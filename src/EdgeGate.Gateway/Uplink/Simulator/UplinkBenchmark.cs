@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Net;
-using System.Net.Sockets;
 using EdgeGate.Devices.Mqtt;
+using EdgeGate.Gateway.Demo;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
@@ -32,20 +31,12 @@ public static class UplinkBenchmark
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(events, 1);
         var directory = Directory.CreateTempSubdirectory("edgegate-bench-uplink-").FullName;
-        Process? broker = null;
+        DemoPeer? broker = null;
         try
         {
-            var port = FreePort();
-            var configuration = Path.Combine(directory, "mosquitto.conf");
-            await File.WriteAllLinesAsync(configuration,
-                ["user root", "persistence false", "allow_anonymous true", "log_dest none", $"listener {port.ToString(CultureInfo.InvariantCulture)} 127.0.0.1"], cancellationToken).ConfigureAwait(false);
-            broker = Process.Start(new ProcessStartInfo(mosquittoPath ?? (File.Exists("/usr/sbin/mosquitto") ? "/usr/sbin/mosquitto" : "mosquitto"), ["-c", configuration])
-            {
-                UseShellExecute = false,
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            }) ?? throw new InvalidOperationException("could not start mosquitto");
-            await WaitForPortAsync(port, TimeSpan.FromSeconds(10), cancellationToken).ConfigureAwait(false);
+            var port = DemoPeer.FreeTcpPort();
+            broker = await DemoPeer.StartMosquittoAsync(Path.Combine(directory, "mosquitto"), port, cancellationToken, mosquittoPath).ConfigureAwait(false)
+                ?? throw new InvalidOperationException($"mosquitto is not installed{(mosquittoPath is null ? "" : $" at {mosquittoPath}")} (apt-get install mosquitto)");
 
             using var key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
             await using var database = EdgeGateDatabase.Open(
@@ -103,45 +94,8 @@ public static class UplinkBenchmark
         }
         finally
         {
-            if (broker is not null)
-            {
-                try
-                {
-                    broker.Kill(entireProcessTree: true);
-                    await broker.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10), CancellationToken.None).ConfigureAwait(false);
-                }
-                catch (InvalidOperationException)
-                {
-                    // Already gone.
-                }
-                broker.Dispose();
-            }
+            broker?.Dispose();
             Directory.Delete(directory, recursive: true);
-        }
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
-    }
-
-    private static async Task WaitForPortAsync(int port, TimeSpan timeout, CancellationToken cancellationToken)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
-            {
-                using var probe = new TcpClient();
-                await probe.ConnectAsync(IPAddress.Loopback, port, cancellationToken).ConfigureAwait(false);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(50, cancellationToken).ConfigureAwait(false);
-            }
         }
     }
 }
