@@ -74,7 +74,9 @@ install -m 0644 "$here/99-edgegate-serial.rules" "$destdir/etc/udev/rules.d/99-e
 if [ $staging -eq 0 ] && [ $systemd -eq 1 ] && command -v systemctl >/dev/null; then
   systemctl daemon-reload
   systemctl enable edgegate.service
-  echo "install.sh: installed. Check the box with: sudo -u edgegate /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
+  echo "install.sh: installed. Give the box its identity with:"
+  echo "  /opt/edgegate/edgegate provision --site <id> --gateway <id> --broker <host:port> --ca <platform CA> --username <user> --password-file <file>"
+  echo "install.sh: check the box with: sudo -u edgegate /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
   echo "install.sh: then start it with: systemctl start edgegate"
 else
   echo "install.sh: installed into ${destdir:-/}"

@@ -21,6 +21,7 @@ public static class Program
             RunCommand.Create(),
             Demo.DemoCommand.Create(),
             DoctorCommand.Create(),
+            ProvisionCommand.Create(),
             PersonsCommand.Create(),
             EnrolCommand.Create(),
             CardsCommand.Create(),

@@ -2,7 +2,10 @@ using EdgeGate.Gateway.Configuration;
 
 namespace EdgeGate.Gateway.Doctor;
 
-/// <summary>Which checks `doctor` runs: the installation always, the configured devices when a configuration is given.</summary>
+/// <summary>
+/// Which checks `doctor` runs: the installation and the host always; with a configuration also every
+/// camera, door, card reader and the uplink broker.
+/// </summary>
 public static class DoctorChecks
 {
     public static IReadOnlyList<IDoctorCheck> For(EdgeGateSettings? settings, string? onnxRuntimeLibrary, string? modelsDirectory)
@@ -19,6 +22,14 @@ public static class DoctorChecks
                 modelsDirectory ?? NullIfEmpty(settings?.Models.Directory)),
             new HostChecks(gateway, TimeProvider.System),
         };
+        if (settings is not null)
+        {
+            // Each bounded to a few seconds per device, so doctor ends quickly even with nothing plugged in.
+            checks.Add(new CameraChecks(settings.Cameras));
+            checks.Add(new DoorChecks(settings.Doors));
+            checks.Add(new ReaderChecks(settings.Readers));
+            checks.Add(new UplinkChecks(settings));
+        }
         return checks;
     }
 

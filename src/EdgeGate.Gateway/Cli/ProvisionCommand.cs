@@ -1,0 +1,94 @@
+using System.CommandLine;
+using System.Globalization;
+using EdgeGate.Gateway.Provisioning;
+
+namespace EdgeGate.Gateway.Cli;
+
+/// <summary>
+/// <c>edgegate provision</c>: the installer gives the box its identity and its platform connection.
+/// Bad input is refused (exit 2) before anything is written.
+/// </summary>
+internal static class ProvisionCommand
+{
+    public static Command Create()
+    {
+        var site = new Option<string>("--site") { Description = "Site (compound) id, as the platform knows it (required)" };
+        var gateway = new Option<string>("--gateway") { Description = "This gateway's id within the site (required)" };
+        var broker = new Option<string>("--broker") { Description = $"Platform MQTT broker: host[:port] (default port {DeviceProvisioning.DefaultBrokerPort}; required)" };
+        var ca = new Option<FileInfo>("--ca") { Description = $"PEM file of the CA that signed the broker's certificate (copied next to the configuration as {DeviceProvisioning.CaFileName}; required)" };
+        var username = new Option<string?>("--username") { Description = "Broker user name of this device" };
+        var passwordFile = new Option<FileInfo?>("--password-file") { Description = "File holding the broker password on one line (stored 0600 in the credentials directory)" };
+        var config = CliEnvironment.ConfigOption();
+        config.Description += "; created when absent, other sections kept when present";
+        var credentials = new Option<DirectoryInfo?>("--credentials-dir") { Description = "Credentials directory (0700) for the password (default: the configuration's Gateway:CredentialsDirectory)" };
+        var command = new Command("provision", "Write this gateway's identity, broker, CA and credentials into its configuration")
+        {
+            site, gateway, broker, ca, username, passwordFile, config, credentials,
+        };
+        command.SetAction(parseResult =>
+        {
+            var output = CliEnvironment.Output(parseResult);
+            var error = CliEnvironment.Error(parseResult);
+            // Checked here rather than by the parser, so a missing option is a usage error (exit 2) like any other.
+            var missing = new Option[] { site, gateway, broker, ca }.Where(option => parseResult.GetResult(option) is null).Select(option => option.Name).ToList();
+            if (missing.Count > 0)
+            {
+                error.WriteLine($"error: nothing was changed: {string.Join(", ", missing)} {(missing.Count == 1 ? "is" : "are")} required");
+                return ExitCodes.Usage;
+            }
+            var request = new ProvisionRequest(
+                parseResult.GetValue(site)!,
+                parseResult.GetValue(gateway)!,
+                parseResult.GetValue(broker)!,
+                parseResult.GetValue(ca)!.FullName,
+                NullIfEmpty(parseResult.GetValue(username)),
+                parseResult.GetValue(passwordFile)?.FullName,
+                CliEnvironment.ConfigPath(parseResult, config),
+                parseResult.GetValue(credentials)?.FullName);
+
+            ProvisioningPlan plan;
+            try
+            {
+                plan = DeviceProvisioning.Prepare(request);
+            }
+            catch (ProvisioningException exception)
+            {
+                error.WriteLine("error: nothing was changed:");
+                foreach (var problem in exception.Problems)
+                {
+                    error.WriteLine($"  {problem}");
+                }
+                return ExitCodes.Usage;
+            }
+
+            try
+            {
+                DeviceProvisioning.Apply(plan);
+            }
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            {
+                error.WriteLine($"error: cannot write the provisioning files: {exception.Message}");
+                return ExitCodes.Unavailable;
+            }
+
+            var uplink = plan.Settings.Uplink;
+            var password = request.PasswordFile is not null
+                ? $"stored in {plan.PasswordPath}"
+                : File.Exists(plan.PasswordPath) ? $"unchanged in {plan.PasswordPath}" : "none";
+            output.WriteLine($"provisioned gateway {plan.Settings.Gateway.GatewayId} of site {plan.Settings.Gateway.SiteId}");
+            CliEnvironment.WriteFields(output,
+            [
+                ("configuration", $"{plan.ConfigPath} ({(plan.ConfigExists ? "updated" : "created")})"),
+                ("broker", string.Create(CultureInfo.InvariantCulture, $"{(uplink.Host.Contains(':', StringComparison.Ordinal) ? $"[{uplink.Host}]" : uplink.Host)}:{uplink.Port} (TLS)")),
+                ("CA certificate", plan.CaPath),
+                ("user", uplink.Username.Length > 0 ? uplink.Username : "none"),
+                ("password", uplink.Username.Length > 0 ? password : "none"),
+            ]);
+            output.WriteLine($"check the connection with: edgegate doctor --config {plan.ConfigPath}");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static string? NullIfEmpty(string? value) => string.IsNullOrWhiteSpace(value) ? null : value;
+}

@@ -1,0 +1,421 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Security.Cryptography;
+using System.Security.Cryptography.X509Certificates;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Uplink;
+using Microsoft.Extensions.Configuration;
+
+namespace EdgeGate.Gateway.Provisioning;
+
+/// <summary>What <c>edgegate provision</c> was asked to write.</summary>
+/// <param name="Broker"><c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>.</param>
+/// <param name="CredentialsDirectory">Where the password goes; null = the configuration's Gateway:CredentialsDirectory.</param>
+public sealed record ProvisionRequest(
+    string SiteId,
+    string GatewayId,
+    string Broker,
+    string CaFile,
+    string? Username,
+    string? PasswordFile,
+    string ConfigPath,
+    string? CredentialsDirectory);
+
+/// <summary>The input cannot be used; nothing was changed. Each problem names the option or key it is about.</summary>
+public sealed class ProvisioningException(IReadOnlyList<string> problems)
+    : Exception("cannot provision:\n  " + string.Join("\n  ", problems))
+{
+    public IReadOnlyList<string> Problems { get; } = problems;
+}
+
+/// <summary>Everything checked and ready to write: the new configuration text and the files that go with it.</summary>
+public sealed class ProvisioningPlan
+{
+    internal ProvisioningPlan(
+        EdgeGateSettings settings,
+        string configPath,
+        bool configExists,
+        string configText,
+        string caPath,
+        byte[] caCertificate,
+        string credentialsDirectory,
+        string? password)
+    {
+        Settings = settings;
+        ConfigPath = configPath;
+        ConfigExists = configExists;
+        ConfigText = configText;
+        CaPath = caPath;
+        CaCertificate = caCertificate;
+        CredentialsDirectory = credentialsDirectory;
+        Password = password;
+    }
+
+    /// <summary>The configuration as it will be, validated.</summary>
+    public EdgeGateSettings Settings { get; }
+
+    public string ConfigPath { get; }
+
+    /// <summary>True when an existing configuration is updated (its other sections are kept).</summary>
+    public bool ConfigExists { get; }
+
+    internal string ConfigText { get; }
+
+    /// <summary>Where the platform's CA certificate is copied: next to the configuration.</summary>
+    public string CaPath { get; }
+
+    internal byte[] CaCertificate { get; }
+
+    public string CredentialsDirectory { get; }
+
+    /// <summary>The password file the uplink reads (<see cref="UplinkConnection.PasswordFileName"/>).</summary>
+    public string PasswordPath => Path.Combine(CredentialsDirectory, UplinkConnection.PasswordFileName);
+
+    /// <summary>The new password, or null when the stored one (if any) stays.</summary>
+    internal string? Password { get; }
+}
+
+/// <summary>
+/// Gives a gateway its identity and its platform connection: site and gateway id, broker, CA and
+/// per-device credentials, in the JSON configuration (other sections are kept), the CA file next
+/// to it and the password in the credentials directory, where the uplink reads it.
+/// <see cref="Prepare"/> checks everything and changes nothing; <see cref="Apply"/> writes each file
+/// atomically (a power cut leaves the old file or the new one, never half of one), the
+/// configuration last.
+/// </summary>
+public static class DeviceProvisioning
+{
+    /// <summary>File name of the platform CA, next to the configuration.</summary>
+    public const string CaFileName = "platform-ca.pem";
+
+    /// <summary>The MQTT over TLS port, used when the broker is given without one.</summary>
+    public const int DefaultBrokerPort = 8883;
+
+    private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
+    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+    private const UnixFileMode PublicFile = PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
+
+    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+
+    /// <summary>Checks the request against the files it names and computes the new configuration.</summary>
+    /// <exception cref="ProvisioningException">Anything is wrong; every problem is listed.</exception>
+    public static ProvisioningPlan Prepare(ProvisionRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        var problems = new List<string>();
+        var configPath = Path.GetFullPath(request.ConfigPath);
+
+        if (!TryParseBroker(request.Broker, out var host, out var port, out var brokerProblem))
+        {
+            problems.Add($"--broker: {brokerProblem}");
+        }
+        var caCertificate = ReadCaCertificate(request.CaFile, problems);
+        var password = ReadPassword(request, problems);
+        var configuration = ReadConfiguration(configPath, problems);
+        if (problems.Count > 0)
+        {
+            throw new ProvisioningException(problems);
+        }
+
+        var caPath = Path.Combine(Path.GetDirectoryName(configPath)!, CaFileName);
+        var gateway = Section(configuration!, GatewayOptions.SectionName);
+        Set(gateway, nameof(GatewayOptions.SiteId), request.SiteId);
+        Set(gateway, nameof(GatewayOptions.GatewayId), request.GatewayId);
+        if (request.CredentialsDirectory is { } credentials)
+        {
+            Set(gateway, nameof(GatewayOptions.CredentialsDirectory), Path.GetFullPath(credentials));
+        }
+        var uplink = Section(configuration!, UplinkOptions.SectionName);
+        Set(uplink, nameof(UplinkOptions.Enabled), true);
+        Set(uplink, nameof(UplinkOptions.Host), host);
+        Set(uplink, nameof(UplinkOptions.Port), port);
+        Set(uplink, nameof(UplinkOptions.CaFile), caPath);
+        // Every run states the whole identity: without --username the broker is reached without one.
+        Set(uplink, nameof(UplinkOptions.Username), request.Username ?? "");
+
+        var configText = configuration!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        EdgeGateSettings settings;
+        try
+        {
+            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(configText));
+            settings = EdgeGateSettings.FromConfiguration(new ConfigurationBuilder().AddJsonStream(stream).Build());
+        }
+        catch (ConfigurationException exception)
+        {
+            throw new ProvisioningException([$"the configuration {configPath} would not be valid:", .. exception.Errors.Select(error => "  " + error)]);
+        }
+
+        var credentialsDirectory = Path.GetFullPath(settings.Gateway.CredentialsDirectory);
+        if (File.Exists(credentialsDirectory))
+        {
+            throw new ProvisioningException([$"the credentials directory {credentialsDirectory} is a file"]);
+        }
+        return new ProvisioningPlan(settings, configPath, File.Exists(configPath), configText, caPath, caCertificate!, credentialsDirectory, password);
+    }
+
+    /// <summary>Writes the CA, the password (when given) and the configuration, in that order.</summary>
+    /// <exception cref="IOException">A file cannot be written (the message names it).</exception>
+    /// <exception cref="UnauthorizedAccessException">No permission to write a file.</exception>
+    public static void Apply(ProvisioningPlan plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var configDirectory = Path.GetDirectoryName(plan.ConfigPath)!;
+        Directory.CreateDirectory(configDirectory);
+
+        WriteAtomically(plan.CaPath, plan.CaCertificate, PublicFile, ownerReference: null);
+
+        if (plan.Password is { } password)
+        {
+            if (!Directory.Exists(plan.CredentialsDirectory))
+            {
+                Directory.CreateDirectory(plan.CredentialsDirectory, PrivateDirectory);
+            }
+            // Secrets only in a folder nobody else can list.
+            File.SetUnixFileMode(plan.CredentialsDirectory, PrivateDirectory);
+            var bytes = Encoding.UTF8.GetBytes(password + "\n");
+            try
+            {
+                // The file belongs to whoever owns the folder (install.sh gives it to the service user).
+                WriteAtomically(plan.PasswordPath, bytes, PrivateFile, ownerReference: plan.CredentialsDirectory);
+            }
+            finally
+            {
+                CryptographicOperations.ZeroMemory(bytes);
+            }
+        }
+
+        // A replaced configuration keeps its mode and owner (install.sh makes it 0640, group edgegate);
+        // a new one holds no secret and must be readable by the service.
+        var existing = File.Exists(plan.ConfigPath);
+        var mode = existing ? File.GetUnixFileMode(plan.ConfigPath) : PublicFile;
+        WriteAtomically(plan.ConfigPath, Encoding.UTF8.GetBytes(plan.ConfigText), mode, ownerReference: existing ? plan.ConfigPath : null);
+    }
+
+    /// <summary>Parses <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8883.</summary>
+    public static bool TryParseBroker(string text, out string host, out int port, out string? problem)
+    {
+        host = "";
+        port = DefaultBrokerPort;
+        problem = null;
+        text = text.Trim();
+        string? portText = null;
+        if (text.Contains("://", StringComparison.Ordinal))
+        {
+            problem = $"'{text}' is a URL; give host[:port], e.g. mqtt.example.com:8883";
+            return false;
+        }
+        if (text.StartsWith('['))
+        {
+            var end = text.IndexOf(']', StringComparison.Ordinal);
+            if (end < 0 || (end + 1 < text.Length && text[end + 1] != ':'))
+            {
+                problem = $"'{text}' is not [ipv6-address]:port";
+                return false;
+            }
+            host = text[1..end];
+            portText = end + 1 < text.Length ? text[(end + 2)..] : null;
+        }
+        else if (text.Count(character => character == ':') == 1)
+        {
+            var colon = text.IndexOf(':', StringComparison.Ordinal);
+            host = text[..colon];
+            portText = text[(colon + 1)..];
+        }
+        else
+        {
+            host = text;
+        }
+        if (host.Length == 0 || Uri.CheckHostName(host) == UriHostNameType.Unknown)
+        {
+            problem = $"'{host}' is not a host name or IP address";
+            return false;
+        }
+        if (portText is not null
+            && (!int.TryParse(portText, NumberStyles.None, CultureInfo.InvariantCulture, out port) || port is < 1 or > 65535))
+        {
+            problem = $"'{portText}' is not a port (1-65535)";
+            return false;
+        }
+        return true;
+    }
+
+    private static byte[]? ReadCaCertificate(string path, List<string> problems)
+    {
+        if (!File.Exists(path))
+        {
+            problems.Add($"--ca: {path} does not exist");
+            return null;
+        }
+        try
+        {
+            var bytes = File.ReadAllBytes(path);
+            var certificates = new X509Certificate2Collection();
+            certificates.ImportFromPem(Encoding.ASCII.GetString(bytes));
+            if (certificates.Count == 0)
+            {
+                problems.Add($"--ca: {path} holds no PEM certificate (-----BEGIN CERTIFICATE-----)");
+                return null;
+            }
+            foreach (var certificate in certificates)
+            {
+                certificate.Dispose();
+            }
+            return bytes;
+        }
+        catch (CryptographicException exception)
+        {
+            problems.Add($"--ca: {path} is not a readable PEM certificate: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"--ca: cannot read {path}: {exception.Message}");
+        }
+        return null;
+    }
+
+    private static string? ReadPassword(ProvisionRequest request, List<string> problems)
+    {
+        if (request.PasswordFile is not { } path)
+        {
+            return null;
+        }
+        if (string.IsNullOrEmpty(request.Username))
+        {
+            problems.Add("--password-file: needs --username (the broker checks a password together with a user name)");
+        }
+        if (!File.Exists(path))
+        {
+            problems.Add($"--password-file: {path} does not exist");
+            return null;
+        }
+        try
+        {
+            var password = File.ReadAllText(path).TrimEnd('\r', '\n');
+            if (password.Length == 0)
+            {
+                problems.Add($"--password-file: {path} is empty");
+                return null;
+            }
+            if (password.Contains('\n', StringComparison.Ordinal) || password.Contains('\r', StringComparison.Ordinal))
+            {
+                problems.Add($"--password-file: {path} must hold the password on one line");
+                return null;
+            }
+            return password;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"--password-file: cannot read {path}: {exception.Message}");
+            return null;
+        }
+    }
+
+    /// <summary>The existing configuration (an empty one when there is none), or null with a problem.</summary>
+    private static JsonObject? ReadConfiguration(string path, List<string> problems)
+    {
+        if (Directory.Exists(path))
+        {
+            problems.Add($"--config: {path} is a folder");
+            return null;
+        }
+        if (!File.Exists(path))
+        {
+            return [];
+        }
+        try
+        {
+            if (JsonNode.Parse(File.ReadAllText(path), documentOptions: ReadOptions) is JsonObject configuration)
+            {
+                return configuration;
+            }
+            problems.Add($"--config: {path} does not hold a JSON object");
+        }
+        catch (JsonException exception)
+        {
+            problems.Add($"--config: {path} is not valid JSON: {exception.Message}");
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            problems.Add($"--config: cannot read {path}: {exception.Message}");
+        }
+        return null;
+    }
+
+    /// <summary>The section of that name (keys are case-insensitive, as the configuration reads them), created if absent.</summary>
+    private static JsonObject Section(JsonObject configuration, string name)
+    {
+        var key = configuration.Select(pair => pair.Key).FirstOrDefault(existing => string.Equals(existing, name, StringComparison.OrdinalIgnoreCase));
+        if (key is not null && configuration[key] is JsonObject section)
+        {
+            return section;
+        }
+        if (key is not null)
+        {
+            configuration.Remove(key);
+        }
+        section = [];
+        configuration[name] = section;
+        return section;
+    }
+
+    private static void Set(JsonObject section, string name, JsonNode value)
+    {
+        var key = section.Select(pair => pair.Key).FirstOrDefault(existing => string.Equals(existing, name, StringComparison.OrdinalIgnoreCase));
+        section[key ?? name] = value;
+    }
+
+    /// <summary>
+    /// Writes a temporary file beside <paramref name="path"/>, flushes it to disk, gives it its mode
+    /// (and, when run as root, the owner of <paramref name="ownerReference"/>), then renames it over.
+    /// </summary>
+    private static void WriteAtomically(string path, byte[] content, UnixFileMode mode, string? ownerReference)
+    {
+        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
+        try
+        {
+            var options = new FileStreamOptions
+            {
+                Mode = FileMode.CreateNew,
+                Access = FileAccess.Write,
+                Share = FileShare.None,
+                UnixCreateMode = PrivateFile,
+            };
+            using (var stream = new FileStream(temporary, options))
+            {
+                stream.Write(content);
+                stream.Flush(flushToDisk: true);
+            }
+            File.SetUnixFileMode(temporary, mode);
+            if (ownerReference is not null && Environment.IsPrivilegedProcess)
+            {
+                CopyOwner(ownerReference, temporary);
+            }
+            File.Move(temporary, path, overwrite: true);
+        }
+        finally
+        {
+            if (File.Exists(temporary))
+            {
+                File.Delete(temporary);
+            }
+        }
+    }
+
+    /// <summary>chown --reference: .NET has no call for a file's owner.</summary>
+    private static void CopyOwner(string reference, string path)
+    {
+        var startInfo = new ProcessStartInfo("chown") { RedirectStandardError = true, UseShellExecute = false };
+        startInfo.ArgumentList.Add($"--reference={reference}");
+        startInfo.ArgumentList.Add("--");
+        startInfo.ArgumentList.Add(path);
+        using var process = Process.Start(startInfo) ?? throw new IOException("cannot start chown");
+        var error = process.StandardError.ReadToEnd();
+        if (!process.WaitForExit(10_000) || process.ExitCode != 0)
+        {
+            throw new IOException($"cannot give {path} the owner of {reference}: {error.Trim()}");
+        }
+    }
+}

@@ -1,0 +1,146 @@
+using System.Reflection;
+using System.Text.Json.Nodes;
+using EdgeGate.TestSupport;
+using Xunit.Abstractions;
+
+namespace EdgeGate.Gateway.Tests.Doctor;
+
+/// <summary>
+/// deploy/install.sh into a staging root (--destdir), as an unprivileged user, with apt, systemctl
+/// and the user tools replaced by traps that record any call; then the installed program's own
+/// doctor checks the installed tree.
+/// </summary>
+public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
+{
+    private const UnixFileMode Everyone = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute
+        | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute;
+
+    private static readonly TimeSpan InstallBound = TimeSpan.FromSeconds(60);
+    private static readonly TimeSpan DoctorBound = TimeSpan.FromSeconds(45);
+
+    /// <summary>Commands a staging install must never run.</summary>
+    private static readonly string[] Forbidden = ["apt-get", "dpkg-query", "useradd", "chown", "chgrp", "systemctl", "sudo"];
+
+    private readonly string directory = CreateWorldReadableDirectory();
+
+    [Fact]
+    public async Task Install_into_a_destdir_needs_no_root_and_the_installed_doctor_passes()
+    {
+        var package = PublishedProgramFolder();
+        var root = Path.Combine(directory, "root");
+        Directory.CreateDirectory(root);
+        // The unprivileged installer must be able to write into its staging root.
+        File.SetUnixFileMode(root, Everyone | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        var calls = Path.Combine(directory, "forbidden-calls.log");
+        var traps = CreateTraps(calls);
+        var config = Path.Combine(directory, "site.json");
+        File.WriteAllText(config, Configuration(root).ToJsonString());
+        File.SetUnixFileMode(config, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead | UnixFileMode.OtherRead);
+
+        var script = Path.Combine(RepositoryPaths.Root, "deploy", "install.sh");
+        string[] install = ["bash", script, "--package", package, "--config", config, "--destdir", root];
+        // As root, drop to nobody: the staging install must work without privileges.
+        string[] command = Environment.IsPrivilegedProcess
+            ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", .. install]
+            : install;
+        var installed = await GatewayProcess.RunProgramAsync(command[0], directory, InstallBound,
+            new Dictionary<string, string?> { ["PATH"] = $"{traps}:{Environment.GetEnvironmentVariable("PATH")}" },
+            command[1..]);
+        output.WriteLine($"$ {string.Join(' ', command)} -> {installed.ExitCode}\n{installed.Output}");
+
+        Assert.True(installed.ExitCode == 0, installed.Output);
+        Assert.False(File.Exists(calls), File.Exists(calls) ? "install.sh --destdir ran: " + File.ReadAllText(calls) : "");
+        Assert.Contains($"install.sh: installed into {root}", installed.Output, StringComparison.Ordinal);
+
+        var program = Path.Combine(root, "opt", "edgegate", "edgegate");
+        Assert.True(File.Exists(program), "no program in opt/edgegate");
+        Assert.True(File.GetUnixFileMode(program).HasFlag(UnixFileMode.UserExecute), "the program is not executable");
+        Assert.True(File.Exists(Path.Combine(root, "opt", "edgegate", "libonnxruntime.so.1")));
+        Assert.True(File.Exists(Path.Combine(root, "opt", "edgegate", "models", "manifest.json")));
+        var installedConfig = Path.Combine(root, "etc", "edgegate", "edgegate.json");
+        Assert.Equal(File.ReadAllText(config), File.ReadAllText(installedConfig));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.GroupRead, File.GetUnixFileMode(installedConfig));
+        var credentials = Path.Combine(root, "etc", "edgegate", "credentials");
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(credentials));
+        Assert.True(Directory.Exists(Path.Combine(root, "var", "lib", "edgegate")));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "edgegate.service")),
+            File.ReadAllText(Path.Combine(root, "etc", "systemd", "system", "edgegate.service")));
+        Assert.True(File.Exists(Path.Combine(root, "etc", "udev", "rules.d", "99-edgegate-serial.rules.example")));
+
+        // The installed program, not the test build: its libraries and models must be found next to it.
+        var doctor = await GatewayProcess.RunProgramAsync(program, directory, DoctorBound,
+            new Dictionary<string, string?>
+            {
+                ["EDGEGATE_ORT_LIB"] = null,
+                ["EDGEGATE_MODELS"] = null,
+                ["EDGEGATE_CONFIG"] = null,
+                ["CREDENTIALS_DIRECTORY"] = null,
+            },
+            "doctor", "--config", installedConfig);
+        output.WriteLine($"$ {program} doctor --config {installedConfig} -> {doctor.ExitCode}\n{doctor.Output}");
+
+        var opt = Path.Combine(root, "opt", "edgegate");
+        Assert.True(doctor.ExitCode == 0, doctor.Output);
+        Assert.Contains($"[ OK ] configuration: {installedConfig} is valid", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[ OK ] ONNX Runtime: version 1.30.0 loaded from {Path.Combine(opt, "libonnxruntime.so.1")}", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] model embedding: fr_feature.onnx present, checksum matches the manifest", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[ OK ] OpenCV shim: ABI", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"from {Path.Combine(opt, "libedgegate_cv.so")}", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[ OK ] data folder: {Path.Combine(root, "var", "lib", "edgegate")} is writable", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[ OK ] credentials folder: {credentials} is private (0700)", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] door gate: log door, no hardware", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains("doctor: all checks passed", doctor.Output, StringComparison.Ordinal);
+    }
+
+    public void Dispose() => Directory.Delete(directory, recursive: true);
+
+    /// <summary>The gateway as built for this test run (what ./build.sh publish packs): the program, ONNX Runtime, the shim and the models.</summary>
+    private static string PublishedProgramFolder()
+    {
+        var configuration = typeof(InstallScriptTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+        var folder = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "bin", configuration, "net10.0");
+        Assert.True(File.Exists(Path.Combine(folder, "edgegate")), $"the gateway is not built in {folder}");
+        return folder;
+    }
+
+    /// <summary>A configuration for the staging root: paths inside it, one log door, no camera, no uplink.</summary>
+    private static JsonObject Configuration(string root) => new()
+    {
+        ["Gateway"] = new JsonObject
+        {
+            ["SiteId"] = "staging-site",
+            ["GatewayId"] = "staging-gate",
+            ["DataDirectory"] = Path.Combine(root, "var", "lib", "edgegate"),
+            ["CredentialsDirectory"] = Path.Combine(root, "etc", "edgegate", "credentials"),
+            ["LogDirectory"] = Path.Combine(root, "var", "log", "edgegate"),
+        },
+        ["Api"] = new JsonObject { ["Enabled"] = false },
+        ["Doors"] = new JsonArray { new JsonObject { ["Name"] = "gate", ["Kind"] = "Log" } },
+    };
+
+    /// <summary>A folder of scripts named like the forbidden commands: each records its call and fails.</summary>
+    private string CreateTraps(string calls)
+    {
+        var traps = Path.Combine(directory, "traps");
+        Directory.CreateDirectory(traps);
+        File.SetUnixFileMode(traps, Everyone);
+        // The log sits in a folder everyone may write, so an unprivileged caller can record too.
+        File.SetUnixFileMode(directory, Everyone | UnixFileMode.GroupWrite | UnixFileMode.OtherWrite);
+        foreach (var name in Forbidden)
+        {
+            var path = Path.Combine(traps, name);
+            File.WriteAllText(path, $"#!/bin/sh\necho \"{name} $*\" >> '{calls}'\nexit 1\n");
+            File.SetUnixFileMode(path, Everyone);
+        }
+        return traps;
+    }
+
+    private static string CreateWorldReadableDirectory()
+    {
+        var path = Path.Combine(Path.GetTempPath(), $"edgegate-install-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(path);
+        File.SetUnixFileMode(path, Everyone);
+        return path;
+    }
+}
