@@ -4,7 +4,7 @@ namespace EdgeGate.Gateway.Doctor;
 
 /// <summary>
 /// Which checks `doctor` runs: the installation and the host always; with a configuration also every
-/// camera, door, card reader and the uplink broker.
+/// camera, door, card reader, the uplink broker and the lock broker.
 /// </summary>
 public static class DoctorChecks
 {
@@ -28,7 +28,7 @@ public static class DoctorChecks
             checks.Add(new CameraChecks(settings.Cameras));
             checks.Add(new DoorChecks(settings.Doors));
             checks.Add(new ReaderChecks(settings.Readers));
-            checks.Add(new UplinkChecks(settings));
+            checks.Add(new BrokerChecks(settings));
         }
         return checks;
     }

@@ -26,8 +26,8 @@ public sealed class DoorChecks(IReadOnlyList<DoorOptions> doors) : IDoctorCheck
                 DoorKind.Log => DoctorFinding.Ok(subject, "log door, no hardware"),
                 DoorKind.ModbusRtu when door.ModbusRtu is { } modbus => await CheckModbusAsync(subject, $"{key}:ModbusRtu", modbus, cancellationToken).ConfigureAwait(false),
                 DoorKind.Lcus when door.Lcus is { } lcus => CheckLcus(subject, $"{key}:Lcus", door.Name, lcus),
-                DoorKind.Mqtt => DoctorFinding.Warning(subject, $"MQTT lock '{door.Mqtt?.Topic}' not checked: this build has no settings for the lock broker",
-                    $"check the lock from its own app or broker, and watch the gateway log for door {door.Name} once it runs"),
+                // Reaching the lock broker is the broker check's; the lock itself answers only to a command.
+                DoorKind.Mqtt when door.Mqtt is { } mqtt => DoctorFinding.Ok(subject, $"MQTT lock {mqtt.Flavor} '{mqtt.Topic}' on the lock broker (see the lock broker line)"),
                 _ => DoctorFinding.Failure(subject, $"Kind {door.Kind} has no {door.Kind} section", $"add {key}:{door.Kind}"),
             };
         }

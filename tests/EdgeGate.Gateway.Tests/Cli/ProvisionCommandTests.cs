@@ -60,7 +60,7 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
         // The uplink reads the password the way the gateway does, and the broker takes it over TLS.
         Assert.Equal("pw-from-platform", UplinkConnection.CreateOptions(settings.Uplink, settings.Gateway, GatewayDatabase.CredentialsDirectory(settings)).Password);
         var findings = new List<DoctorFinding>();
-        await foreach (var finding in new UplinkChecks(settings).RunAsync(CancellationToken.None))
+        await foreach (var finding in new BrokerChecks(settings).RunAsync(CancellationToken.None))
         {
             findings.Add(finding);
         }

@@ -184,7 +184,7 @@ public sealed class EdgeGateSettingsTests
         var directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(directory, LockBrokerOptions.PasswordFileName), "z2m-s3cret\n");
+            EdgeGate.Storage.Privacy.CredentialFile.WriteText(directory, LockBrokerOptions.PasswordFileName, "z2m-s3cret", overwrite: true);
 
             var options = EdgeGate.Gateway.Access.LockBrokerConnection.CreateOptions(settings, directory);
 

@@ -99,6 +99,8 @@ public sealed partial class DoctorDeviceTests(ITestOutputHelper output) : IDispo
             },
             readerPort: Path.Combine(missing, "ttyUSB2"),
             uplink: new JsonObject { ["Enabled"] = true, ["Host"] = "127.0.0.1", ["Port"] = closedPort });
+        var closedLockPort = PeerProcess.FreeTcpPort();
+        configuration["LockBroker"] = new JsonObject { ["Host"] = "127.0.0.1", ["Port"] = closedLockPort };
         var config = Path.Combine(directory, "nothing.json");
         File.WriteAllText(config, configuration.ToJsonString());
 
@@ -111,7 +113,9 @@ public sealed partial class DoctorDeviceTests(ITestOutputHelper output) : IDispo
         Assert.Contains($"[FAIL] door turnstile: no such serial device {Path.Combine(missing, "ttyUSB0")}", result.Output, StringComparison.Ordinal);
         Assert.Contains("what to do: plug in the adapter and look for it with: ls -l /dev/serial/by-id/; then set Doors:0:ModbusRtu:Port", result.Output, StringComparison.Ordinal);
         Assert.Contains($"[FAIL] door side-door: no such serial device {Path.Combine(missing, "ttyUSB1")}", result.Output, StringComparison.Ordinal);
-        Assert.Contains("[WARN] door lobby: MQTT lock 'home/lobby/lock' not checked", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] door lobby: MQTT lock HomeAssistant 'home/lobby/lock' on the lock broker", result.Output, StringComparison.Ordinal);
+        Assert.Contains($"[FAIL] lock broker: cannot connect to 127.0.0.1:{closedLockPort} (plain TCP)", result.Output, StringComparison.Ordinal);
+        Assert.Contains("what to do: check LockBroker:Host and LockBroker:Port", result.Output, StringComparison.Ordinal);
         Assert.Contains($"[FAIL] reader entry-reader: no such serial device {Path.Combine(missing, "ttyUSB2")}", result.Output, StringComparison.Ordinal);
         Assert.Contains($"[FAIL] uplink broker: cannot connect to 127.0.0.1:{closedPort} (plain TCP)", result.Output, StringComparison.Ordinal);
         Assert.Contains("Connection refused", result.Output, StringComparison.Ordinal);

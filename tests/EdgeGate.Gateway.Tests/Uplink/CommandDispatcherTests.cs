@@ -80,7 +80,7 @@ public sealed class UplinkOptionsValidationTests
         var directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
         try
         {
-            File.WriteAllText(Path.Combine(directory, UplinkConnection.PasswordFileName), "s3cret\n");
+            EdgeGate.Storage.Privacy.CredentialFile.WriteText(directory, UplinkConnection.PasswordFileName, "s3cret", overwrite: true);
             var options = UplinkConnection.CreateOptions(
                 new EdgeGate.Gateway.Configuration.UplinkOptions { Host = "broker.example", Port = 8883, CaFile = "/etc/ca.pem", Username = "gw-7" },
                 new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = "site", GatewayId = "gw-7" },
