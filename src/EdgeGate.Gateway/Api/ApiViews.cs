@@ -131,5 +131,8 @@ public sealed record DeregisterRequest(string? Confirm);
 /// <summary>Body of <c>POST cards/{uid}/renew</c>: the last day of validity, <c>yyyy-MM-dd</c>.</summary>
 public sealed record RenewCardRequest(string? Until);
 
+/// <summary>Body of <c>POST persons/{id}/renew</c>: the last day of the stay, <c>yyyy-MM-dd</c>.</summary>
+public sealed record RenewPersonRequest(string? Until);
+
 /// <summary>Body of <c>POST doors/{name}/unlock</c>.</summary>
 public sealed record UnlockRequest(string? Reason, bool? Confirm, string? Operator);

@@ -1,4 +1,3 @@
-using System.Globalization;
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
@@ -13,9 +12,6 @@ namespace EdgeGate.Gateway.Api;
 /// <summary><c>cards</c>: list, renew (new last day of validity), revoke.</summary>
 internal static class CardEndpoints
 {
-    /// <summary>A renewal further ahead than this is taken for a typing mistake.</summary>
-    private static readonly TimeSpan MaximumRenewal = TimeSpan.FromDays(366 * 10);
-
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("cards", ListAsync);
@@ -64,19 +60,11 @@ internal static class CardEndpoints
         {
             return error;
         }
-        if (!DateOnly.TryParseExact(body!.Until, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var day))
-        {
-            return ApiResults.BadRequest($"'until' must be the last day of validity as yyyy-MM-dd (got '{body.Until}')");
-        }
-        var until = context.EndOfDay(day);
         var now = timeProvider.GetUtcNow();
-        if (until < now)
+        var (day, until, invalid) = RenewalDay.Read(body!.Until, context, now);
+        if (invalid is not null)
         {
-            return ApiResults.BadRequest($"{day:yyyy-MM-dd} is in the past; a renewal must end today or later");
-        }
-        if (until - now > MaximumRenewal)
-        {
-            return ApiResults.BadRequest($"{day:yyyy-MM-dd} is more than ten years ahead");
+            return invalid;
         }
         var result = await database.Cards.RenewAsync(uid, until, cancellationToken).ConfigureAwait(false);
         if (result.Status == CardWriteStatus.Applied && result.Card is not null)

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using EdgeGate.Core.Access;
 
 namespace EdgeGate.Gateway.Api;
@@ -62,6 +61,9 @@ public interface ICameraStatus
     /// <summary>Every configured camera, by name.</summary>
     IReadOnlyList<CameraHealthView> Snapshot();
 
-    /// <summary>The latest frame of <paramref name="cameraName"/> as JPEG; false for an unknown camera or before the first frame.</summary>
-    bool TryGetLatestJpeg(string cameraName, [NotNullWhen(true)] out byte[]? jpeg);
+    /// <summary>
+    /// A recent frame of <paramref name="cameraName"/> as JPEG; null for an unknown camera or one that
+    /// delivers no frames. May wait briefly for a frame (frames are kept only while someone asks).
+    /// </summary>
+    Task<byte[]?> GetLatestJpegAsync(string cameraName, CancellationToken cancellationToken);
 }

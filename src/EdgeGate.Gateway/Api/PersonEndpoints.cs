@@ -9,13 +9,14 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Api;
 
-/// <summary><c>persons</c>: list and search, details with cards, suspend, reinstate, deregister (move-out).</summary>
+/// <summary><c>persons</c>: list and search, details with cards, renew the stay, suspend, reinstate, deregister (move-out).</summary>
 internal static class PersonEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("persons", ListAsync);
         api.MapGet("persons/{id}", GetAsync);
+        api.MapPost("persons/{id}/renew", RenewAsync);
         api.MapPost("persons/{id}/suspend", SuspendAsync);
         api.MapPost("persons/{id}/reinstate", ReinstateAsync);
         api.MapPost("persons/{id}/deregister", DeregisterAsync);
@@ -68,6 +69,50 @@ internal static class PersonEndpoints
         return TypedResults.Json(
             new PersonDetailView(PersonView.From(person), cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray()),
             AdminApiJson.Options);
+    }
+
+    /// <summary>
+    /// Sets the last day of a resident's stay (their validity): "renew at the property office". The
+    /// status is kept (a suspended person stays suspended); a deregistered record cannot change.
+    /// </summary>
+    private static async Task<IResult> RenewAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] AdminApiContext context,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<RenewPersonRequest>(request, cancellationToken).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        var (day, until, invalid) = RenewalDay.Read(body!.Until, context, timeProvider.GetUtcNow());
+        if (invalid is not null)
+        {
+            return invalid;
+        }
+        if (await database.Persons.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } person)
+        {
+            return UnknownPerson(id);
+        }
+        if (person.Status == PersonStatus.Deregistered)
+        {
+            return StatusChange(new PersonWriteResult(PersonWriteStatus.Deregistered, person), id, "renewed", logger);
+        }
+        if (person.ValidFrom is { } from && until < from)
+        {
+            return ApiResults.BadRequest($"{day:yyyy-MM-dd} is before the start of {person.DisplayName}'s validity");
+        }
+        // Only if nobody changed the record since it was read: the rest of it is written back as read.
+        var result = await database.Persons.UpdateAsync(person with { ValidUntil = until }, person.Version, cancellationToken).ConfigureAwait(false);
+        if (result.Status == PersonWriteStatus.VersionConflict)
+        {
+            return ApiResults.Conflict($"person '{id}' was changed at the same time; load it again and renew once more");
+        }
+        return StatusChange(result, id, $"renewed until {day:yyyy-MM-dd}", logger);
     }
 
     private static async Task<IResult> SuspendAsync(

@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Runtime.CompilerServices;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
@@ -92,8 +91,8 @@ public sealed class RemoteUnlockBridge(AccessAttemptQueue queue, DecisionFeed fe
     }
 }
 
-/// <summary>Camera health as the console shows it.</summary>
-public sealed class CameraStatusAdapter(CameraHealthRegistry registry) : ICameraStatus
+/// <summary>Camera health and snapshots as the console shows them.</summary>
+public sealed class CameraStatusAdapter(CameraHealthRegistry registry, CameraSnapshots snapshots) : ICameraStatus
 {
     public IReadOnlyList<CameraHealthView> Snapshot() =>
         registry.Snapshot().Select(health => new CameraHealthView(
@@ -108,10 +107,6 @@ public sealed class CameraStatusAdapter(CameraHealthRegistry registry) : ICamera
             health.LastError,
             health.LastErrorAt)).ToList();
 
-    /// <summary>Live snapshots are not kept yet (encoding frames costs CPU the recognition needs).</summary>
-    public bool TryGetLatestJpeg(string cameraName, [NotNullWhen(true)] out byte[]? jpeg)
-    {
-        jpeg = null;
-        return false;
-    }
+    public Task<byte[]?> GetLatestJpegAsync(string cameraName, CancellationToken cancellationToken) =>
+        snapshots.GetLatestJpegAsync(cameraName, cancellationToken);
 }

@@ -17,7 +17,7 @@ public static class LiveGateRegistration
 {
     /// <summary>
     /// Adds cameras → frame hand-off → recognition → <see cref="RecognitionOutputs"/> (read by the
-    /// decision stage), plus <see cref="CameraHealthRegistry"/>. A <see cref="FaceGallery"/>,
+    /// decision stage), plus <see cref="CameraHealthRegistry"/> and <see cref="CameraSnapshots"/>. A <see cref="FaceGallery"/>,
     /// <see cref="IFaceAnalyser"/> or <see cref="IFaceIdentifier"/> registered before is used as is;
     /// otherwise an empty gallery and the face pipeline from <c>Models</c> are registered.
     /// </summary>
@@ -31,6 +31,7 @@ public static class LiveGateRegistration
         services.TryAddSingleton(recognition);
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
+        services.TryAddSingleton(provider => new CameraSnapshots(settings.Cameras.Select(camera => camera.Name), provider.GetRequiredService<TimeProvider>()));
         services.TryAddSingleton(new FrameHandOff(Math.Max(1, settings.Cameras.Count) * recognition.FrameQueuePerCamera));
         services.TryAddSingleton(_ => CreateGallery(recognition));
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
@@ -52,7 +53,8 @@ public static class LiveGateRegistration
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RecognitionService>>(),
             provider.GetService<LoopHeartbeats>(),
-            provider.GetRequiredService<StrangerSnapshotHolder>().Store));
+            provider.GetRequiredService<StrangerSnapshotHolder>().Store,
+            provider.GetRequiredService<CameraSnapshots>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
         foreach (var camera in settings.Cameras)
         {

@@ -83,7 +83,8 @@ public sealed class RecognitionStatistics
 /// The recognition loop: takes the newest frames from the capture hand-off, runs the face pipeline,
 /// tracks and votes (<see cref="RecognitionEngine"/>), and writes candidates and stranger sightings
 /// to <see cref="RecognitionOutputs"/>, which never drop. A failing frame is logged and skipped
-/// with a short, growing pause; the loop goes on.
+/// with a short, growing pause; the loop goes on. Each analysed frame is offered to
+/// <see cref="CameraSnapshots"/> (copied only while the console looks) before its buffer goes back.
 /// </summary>
 public sealed partial class RecognitionService(
     FrameHandOff handOff,
@@ -94,7 +95,8 @@ public sealed partial class RecognitionService(
     TimeProvider timeProvider,
     ILogger<RecognitionService> logger,
     LoopHeartbeats? heartbeats = null,
-    StrangerSnapshotStore? snapshotStore = null) : BackgroundService
+    StrangerSnapshotStore? snapshotStore = null,
+    CameraSnapshots? cameraSnapshots = null) : BackgroundService
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
@@ -138,7 +140,14 @@ public sealed partial class RecognitionService(
                 finally
                 {
                     frame.Camera.CountAnalysed();
-                    frame.Release();
+                    try
+                    {
+                        cameraSnapshots?.Offer(frame.CameraName, frame.Buffer.AsReadOnlySpan());
+                    }
+                    finally
+                    {
+                        frame.Release();
+                    }
                 }
                 await PublishAsync(stoppingToken).ConfigureAwait(false);
             }

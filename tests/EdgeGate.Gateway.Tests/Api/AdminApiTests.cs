@@ -79,6 +79,7 @@ public sealed class AdminApiTests : IAsyncLifetime
     [InlineData("GET", "/api/v1/cameras")]
     [InlineData("GET", "/api/v1/doors")]
     [InlineData("POST", "/api/v1/persons/p-alice/deregister")]
+    [InlineData("POST", "/api/v1/persons/p-alice/renew")]
     [InlineData("POST", "/api/v1/cards/CARD-B1/revoke")]
     [InlineData("POST", "/api/v1/doors/main-gate/unlock")]
     [InlineData("GET", "/api/v1/no-such-endpoint")]
@@ -99,6 +100,7 @@ public sealed class AdminApiTests : IAsyncLifetime
         }
         // Nothing changed behind the refused requests.
         Assert.Equal(PersonStatus.Active, (await host.Database.Persons.GetAsync("p-alice"))!.Status);
+        Assert.Null((await host.Database.Persons.GetAsync("p-alice"))!.ValidUntil);
         Assert.Equal(CardStatus.Active, (await host.Database.Cards.GetByUidAsync("CARD-B1"))!.Status);
         Assert.Empty(host.Unlock.Requests);
     }
@@ -237,6 +239,53 @@ public sealed class AdminApiTests : IAsyncLifetime
         var error = await ErrorOf(await client.PostAsJsonAsync("/api/v1/cards/CARD-B1/renew", new { until = "2026-12-31" }), HttpStatusCode.Conflict);
         Assert.Contains("issue it again", error.Detail);
         await ErrorOf(await client.PostAsync("/api/v1/cards/NO-CARD/revoke", null), HttpStatusCode.NotFound);
+    }
+
+    [Fact]
+    public async Task Renewing_a_stay_sets_the_person_s_last_day_in_the_site_time_zone_and_keeps_the_rest()
+    {
+        var before = (await host.Database.Persons.GetAsync("p-alice"))!;
+        Assert.Equal(PersonWriteStatus.Applied, (await host.Database.Persons.UpdateAsync(before with { ValidFrom = Now.AddDays(-100), ValidUntil = Now.AddDays(-1) })).Status);
+        await JsonOf(await client.PostAsync("/api/v1/persons/p-alice/suspend", null));
+
+        var renewed = await JsonOf(await client.PostAsJsonAsync("/api/v1/persons/p-alice/renew", new { until = "2026-12-31" }));
+        Assert.Equal("Suspended", renewed.GetProperty("status").GetString());
+        var stored = (await host.Database.Persons.GetAsync("p-alice"))!;
+        // The end of 31 December in Asia/Shanghai (UTC+8) is 15:59:59.999 UTC that day.
+        Assert.Equal(new DateTimeOffset(2026, 12, 31, 15, 59, 59, 999, TimeSpan.Zero), stored.ValidUntil);
+        Assert.Equal(new DateTimeOffset(2026, 12, 31, 15, 59, 59, 999, TimeSpan.Zero), renewed.GetProperty("validUntil").GetDateTimeOffset());
+        Assert.Equal(PersonStatus.Suspended, stored.Status);
+        Assert.Equal("Alice Example", stored.DisplayName);
+        Assert.Equal("A-101", stored.Unit);
+        Assert.Equal(Now.AddDays(-100), stored.ValidFrom);
+        Assert.True(stored.Version > before.Version);
+        // The card is the card's own matter.
+        Assert.True((await host.Database.Cards.GetByUidAsync("CARD-A1"))!.IsExpired(Now));
+    }
+
+    [Theory]
+    [InlineData("{\"until\": \"31.12.2026\"}")]
+    [InlineData("{\"until\": \"2026-06-14\"}")]
+    [InlineData("{\"until\": \"2040-01-01\"}")]
+    [InlineData("{}")]
+    public async Task A_bad_stay_renewal_date_is_400_and_changes_nothing(string body)
+    {
+        var before = await host.Database.Persons.GetAsync("p-bob");
+        await ErrorOf(await client.PostAsync("/api/v1/persons/p-bob/renew", new StringContent(body, Encoding.UTF8, "application/json")), HttpStatusCode.BadRequest);
+        Assert.Equal(before, await host.Database.Persons.GetAsync("p-bob"));
+    }
+
+    [Fact]
+    public async Task A_stay_cannot_end_before_it_starts_nor_be_renewed_for_an_unknown_or_deregistered_person()
+    {
+        var carol = (await host.Database.Persons.GetAsync("p-carol"))!;
+        Assert.Equal(PersonWriteStatus.Applied, (await host.Database.Persons.UpdateAsync(carol with { ValidFrom = Now.AddDays(30) })).Status);
+        Assert.Contains("before the start", (await ErrorOf(await client.PostAsJsonAsync("/api/v1/persons/p-carol/renew", new { until = "2026-06-20" }), HttpStatusCode.BadRequest)).Detail);
+        Assert.Null((await host.Database.Persons.GetAsync("p-carol"))!.ValidUntil);
+
+        await ErrorOf(await client.PostAsJsonAsync("/api/v1/persons/p-nobody/renew", new { until = "2026-12-31" }), HttpStatusCode.NotFound);
+        await JsonOf(await client.PostAsJsonAsync("/api/v1/persons/p-bob/deregister", new { confirm = "p-bob" }));
+        await ErrorOf(await client.PostAsJsonAsync("/api/v1/persons/p-bob/renew", new { until = "2026-12-31" }), HttpStatusCode.Conflict);
     }
 
     [Fact]

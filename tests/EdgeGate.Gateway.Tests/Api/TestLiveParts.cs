@@ -1,4 +1,3 @@
-using System.Diagnostics.CodeAnalysis;
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
 using EdgeGate.Gateway.Api;
@@ -118,12 +117,11 @@ public sealed class TestCameraStatus : ICameraStatus
         }
     }
 
-    public bool TryGetLatestJpeg(string cameraName, [NotNullWhen(true)] out byte[]? jpeg)
+    public Task<byte[]?> GetLatestJpegAsync(string cameraName, CancellationToken cancellationToken)
     {
         lock (gate)
         {
-            jpeg = cameras.TryGetValue(cameraName, out var camera) ? camera.Jpeg : null;
-            return jpeg is not null;
+            return Task.FromResult(cameras.TryGetValue(cameraName, out var camera) ? camera.Jpeg : null);
         }
     }
 }

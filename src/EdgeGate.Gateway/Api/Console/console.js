@@ -365,7 +365,13 @@ async function showPerson(personId) {
     row.classList.toggle('selected', row.dataset.personId === personId);
   }
   $('person-detail').hidden = false;
-  $('person-detail-title').textContent = `Cards of ${detail.person.displayName} (${detail.person.id})`;
+  $('person-detail-title').textContent = `Stay and cards of ${detail.person.displayName} (${detail.person.id})`;
+  const until = detail.person.validUntil;
+  const ended = until && new Date(until) < new Date();
+  $('person-valid-until').textContent = until ? `Stay valid until ${when(until)}${ended ? ' (ended)' : ''}` : 'Stay has no end date';
+  $('person-valid-until').className = ended ? 'expired' : '';
+  $('person-renew-form').hidden = detail.person.status === 'Deregistered';
+  $('person-renew-date').value = '';
   const body = $('cards-table').tBodies[0];
   body.replaceChildren(...detail.cards.map((card) => cardRow(card, detail.person)));
   $('cards-empty').hidden = detail.cards.length > 0;
@@ -397,6 +403,24 @@ async function renewCard(card, until, person) {
     notify(`Could not renew card ${card.uid}: ${failure.message}`, 'bad');
   }
   await showPerson(person.id);
+}
+
+async function renewPerson() {
+  const personId = state.selectedPerson;
+  const until = $('person-renew-date').value;
+  if (!personId) return;
+  if (!until) {
+    notify('Pick the new last day of the stay first.', 'bad');
+    return;
+  }
+  try {
+    const renewed = await api(`/persons/${encodeURIComponent(personId)}/renew`, { method: 'POST', body: { until } });
+    notify(`Stay of ${renewed.displayName} renewed: valid through ${until}.`, 'good');
+  } catch (failure) {
+    notify(`Could not renew the stay of ${personId}: ${failure.message}`, 'bad');
+  }
+  await searchPersons();
+  await showPerson(personId);
 }
 
 async function revokeCard(card, person) {
@@ -512,6 +536,7 @@ document.addEventListener('DOMContentLoaded', () => {
   });
   $('sign-out').addEventListener('click', () => signOut(''));
   $('person-search-form').addEventListener('submit', (event) => { event.preventDefault(); searchPersons(); });
+  $('person-renew-form').addEventListener('submit', (event) => { event.preventDefault(); renewPerson(); });
   $('events-form').addEventListener('submit', (event) => { event.preventDefault(); searchEvents(); });
   $('unlock-form').addEventListener('submit', (event) => { event.preventDefault(); askUnlock(); });
   $('unlock-cancel').addEventListener('click', () => $('unlock-dialog').close());

@@ -95,7 +95,9 @@ public sealed class PlatformSimulator : IAsyncDisposable
     public async Task StartAsync(CancellationToken cancellationToken)
     {
         client.ConnectionStateChanged += OnConnectionStateChanged;
-        foreach (var topic in new[] { topics.Events, topics.Alerts, topics.State, topics.CommandResult, topics.GalleryRequest })
+        // Alerts before events: a gateway that publishes while these subscriptions are being made
+        // must not appear to have sent its routine events ahead of its alerts.
+        foreach (var topic in new[] { topics.Alerts, topics.Events, topics.State, topics.CommandResult, topics.GalleryRequest })
         {
             await client.SubscribeAsync(topic, MqttQualityOfService.AtLeastOnce, cancellationToken).ConfigureAwait(false);
         }
