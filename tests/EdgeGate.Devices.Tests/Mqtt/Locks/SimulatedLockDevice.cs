@@ -59,6 +59,15 @@ internal sealed class SimulatedLockDevice : IAsyncDisposable
         return device;
     }
 
+    /// <summary>Forgets the bolt changes so far (after a warm-up command).</summary>
+    public void ClearStates()
+    {
+        lock (changes)
+        {
+            changes.Clear();
+        }
+    }
+
     public IReadOnlyList<ObservedDoorState> States()
     {
         lock (changes)
