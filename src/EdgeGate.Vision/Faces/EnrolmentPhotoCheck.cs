@@ -21,27 +21,55 @@ public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate g
 {
     public FaceQualityGate Gate => gate;
 
-    /// <summary>Checks an encoded photo (JPEG, PNG); undecodable bytes give <see cref="FaceQualityVerdict.UnreadableImage"/>.</summary>
+    /// <summary>
+    /// Large JPEGs are decoded at a reduced size whose longer side is still at least this many
+    /// pixels: decoding a 14 MP phone photo in full takes longer than the whole face pipeline.
+    /// </summary>
+    public const int ReducedDecodeLongSide = 1024;
+
+    /// <summary>
+    /// Checks an encoded photo (JPEG, PNG); undecodable bytes give <see cref="FaceQualityVerdict.UnreadableImage"/>.
+    /// A large JPEG is checked at a reduced size first; a photo refused there is checked again in full,
+    /// so reducing never refuses a photo the full size accepts (a small face in a wide shot).
+    /// </summary>
     public EnrolmentPhotoResult Check(ReadOnlySpan<byte> encodedPhoto)
     {
         // A missing shim is broken infrastructure, not a bad photo: let that exception through.
         OpenCvLibrary.EnsureLoaded();
-        BgrImage image;
+        var reduced = Decode(encodedPhoto, ReducedDecodeLongSide, out var unreadable);
+        if (reduced is null)
+        {
+            return unreadable!;
+        }
+        using (reduced)
+        {
+            var result = Check(reduced.AsReadOnlySpan());
+            var wasReduced = JpegHeader.TryReadSize(encodedPhoto, out var width, out var height)
+                && Math.Max(reduced.Width, reduced.Height) < Math.Max(width, height);
+            if (result.IsAccepted || !wasReduced)
+            {
+                return result;
+            }
+        }
+        using var full = Decode(encodedPhoto, 0, out unreadable);
+        return full is null ? unreadable! : Check(full.AsReadOnlySpan());
+    }
+
+    private BgrImage? Decode(ReadOnlySpan<byte> encodedPhoto, int minimumLongSide, out EnrolmentPhotoResult? unreadable)
+    {
+        unreadable = null;
         try
         {
-            image = BgrImage.Decode(encodedPhoto);
+            return BgrImage.Decode(encodedPhoto, minimumLongSide);
         }
         catch (OpenCvException exception)
         {
-            return new EnrolmentPhotoResult(
+            unreadable = new EnrolmentPhotoResult(
                 FaceQualityVerdict.UnreadableImage,
                 $"{new FaceQualityDecision(FaceQualityVerdict.UnreadableImage, -1).Describe(gate.Thresholds)} ({exception.Message})",
                 null,
                 0);
-        }
-        using (image)
-        {
-            return Check(image.AsReadOnlySpan());
+            return null;
         }
     }
 

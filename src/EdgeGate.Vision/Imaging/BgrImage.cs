@@ -42,9 +42,27 @@ public sealed class BgrImage : IDisposable
     }
 
     /// <summary>Decodes JPEG or PNG bytes (anything OpenCV reads) to BGR; undecodable data is an <see cref="OpenCvException"/>.</summary>
-    public static BgrImage Decode(ReadOnlySpan<byte> encoded)
+    public static BgrImage Decode(ReadOnlySpan<byte> encoded) => Decode(encoded, 0);
+
+    /// <summary>
+    /// Decodes like <see cref="Decode(ReadOnlySpan{byte})"/>, but a JPEG whose longer side is at least
+    /// twice <paramref name="minimumLongSide"/> is decoded at 1/2, 1/4 or 1/8 of its size, as small as
+    /// keeps the longer side at least <paramref name="minimumLongSide"/> (0: always full size). A 14 MP
+    /// phone photo then decodes in a fraction of the time, with faces still hundreds of pixels wide.
+    /// </summary>
+    public static BgrImage Decode(ReadOnlySpan<byte> encoded, int minimumLongSide)
     {
-        using var decoded = NativeMethods.DecodeImage(encoded, out var width, out var height);
+        ArgumentOutOfRangeException.ThrowIfNegative(minimumLongSide);
+        var reduction = 1;
+        if (minimumLongSide > 0 && JpegHeader.TryReadSize(encoded, out var encodedWidth, out var encodedHeight))
+        {
+            var longSide = Math.Max(encodedWidth, encodedHeight);
+            while (reduction < 8 && longSide / (reduction * 2) >= minimumLongSide)
+            {
+                reduction *= 2;
+            }
+        }
+        using var decoded = NativeMethods.DecodeImage(encoded, reduction, out var width, out var height);
         var image = new BgrImage(width, height);
         try
         {

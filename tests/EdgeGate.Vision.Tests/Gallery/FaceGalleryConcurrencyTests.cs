@@ -45,7 +45,9 @@ public sealed class FaceGalleryConcurrencyTests
         var searches = 0L;
         var updates = 0L;
 
-        var writer = Task.Run(() =>
+        // Dedicated threads: on two cores the readers' parallel searches would otherwise keep the
+        // thread pool busy and the writer could wait for a pool thread the whole run.
+        var writer = Task.Factory.StartNew(() =>
         {
             var writerData = new SyntheticEmbeddings(dimension, seed: 99);
             var churn = new List<long>();
@@ -78,9 +80,9 @@ public sealed class FaceGalleryConcurrencyTests
 
                 Interlocked.Increment(ref updates);
             }
-        });
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
 
-        var readers = Enumerable.Range(0, 2).Select(reader => Task.Run(() =>
+        var readers = Enumerable.Range(0, 2).Select(reader => Task.Factory.StartNew(() =>
         {
             var readerData = new SyntheticEmbeddings(dimension, seed: 200 + reader);
             while (!stop.IsCancellationRequested)
@@ -100,7 +102,7 @@ public sealed class FaceGalleryConcurrencyTests
 
                 Interlocked.Increment(ref searches);
             }
-        })).ToArray();
+        }, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default)).ToArray();
 
         var all = Task.WhenAll(readers.Append(writer));
         await all.WaitAsync(TimeSpan.FromSeconds(30));

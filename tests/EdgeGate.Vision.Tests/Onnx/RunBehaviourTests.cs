@@ -160,12 +160,27 @@ public sealed class RunBehaviourTests
         var expected = binding.Output("output").Span.ToArray();
 
         OperationCanceledException? terminatedByOrt = null;
-        for (var attempt = 0; attempt < 20 && terminatedByOrt is null; attempt++)
+        for (var attempt = 0; attempt < 40 && terminatedByOrt is null; attempt++)
         {
+            // A run takes a few milliseconds on an idle box, less than a timer's resolution: another
+            // thread spins for a fraction of a millisecond after the run begins, then cancels.
             using var cancellation = new CancellationTokenSource();
-            cancellation.CancelAfter(TimeSpan.FromMilliseconds(1));
+            using var starting = new ManualResetEventSlim();
+            var delay = TimeSpan.FromMilliseconds(0.25 + (attempt % 8 * 0.25));
+            var canceller = new Thread(() =>
+            {
+                starting.Wait();
+                var spin = System.Diagnostics.Stopwatch.StartNew();
+                while (spin.Elapsed < delay)
+                {
+                    Thread.SpinWait(20);
+                }
+                cancellation.Cancel();
+            });
+            canceller.Start();
             try
             {
+                starting.Set();
                 session.Run(binding, cancellation.Token);
             }
             catch (OperationCanceledException exception) when (exception.InnerException is OnnxRuntimeException)
@@ -174,7 +189,11 @@ public sealed class RunBehaviourTests
             }
             catch (OperationCanceledException)
             {
-                // The timer fired before the run began.
+                // The cancellation came before the run began.
+            }
+            finally
+            {
+                canceller.Join();
             }
         }
 

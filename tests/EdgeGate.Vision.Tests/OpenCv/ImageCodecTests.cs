@@ -42,6 +42,50 @@ public sealed class ImageCodecTests
         Assert.True(maximumDifference <= 16, $"max difference {maximumDifference}");
     }
 
+    [Theory]
+    [InlineData(640, 480, 0, 640, 480)]
+    [InlineData(640, 480, 200, 320, 240)]
+    [InlineData(1600, 2400, 300, 200, 300)]
+    [InlineData(4096, 512, 100, 512, 64)]
+    [InlineData(640, 480, 400, 640, 480)]
+    public void A_large_jpeg_is_decoded_reduced_but_never_below_the_asked_long_side(int width, int height, int minimumLongSide, int expectedWidth, int expectedHeight)
+    {
+        using var original = BgrImage.Create(width, height);
+        for (var y = 0; y < height; y++)
+        {
+            for (var x = 0; x < width; x++)
+            {
+                var offset = (y * original.Stride) + (x * 3);
+                original.Pixels[offset] = (byte)(x / 8 % 2 * 200);
+                original.Pixels[offset + 1] = 90;
+                original.Pixels[offset + 2] = (byte)(y / 8 % 2 * 200);
+            }
+        }
+        var jpeg = original.EncodeJpeg(quality: 90);
+
+        Assert.True(JpegHeader.TryReadSize(jpeg, out var headerWidth, out var headerHeight));
+        Assert.Equal((width, height), (headerWidth, headerHeight));
+        using var decoded = BgrImage.Decode(jpeg, minimumLongSide);
+
+        Assert.Equal((expectedWidth, expectedHeight), (decoded.Width, decoded.Height));
+        // Still the same picture: green stays near 90 (the stripes are in red and blue; JPEG blurs colours a little).
+        var middle = (decoded.Height / 2 * decoded.Stride) + (decoded.Width / 2 * 3);
+        Assert.InRange(decoded.Pixels[middle + 1], 50, 130);
+    }
+
+    [Fact]
+    public void The_jpeg_header_reader_refuses_what_is_not_a_jpeg_frame()
+    {
+        using var image = BgrImage.Create(8, 8);
+        Assert.False(JpegHeader.TryReadSize(image.EncodePng(), out _, out _));
+        Assert.False(JpegHeader.TryReadSize([], out _, out _));
+        Assert.False(JpegHeader.TryReadSize([0xFF, 0xD8, 0xFF, 0xD9], out _, out _));
+        var jpeg = image.EncodeJpeg(quality: 90);
+        Assert.False(JpegHeader.TryReadSize(jpeg.AsSpan(0, 40), out _, out _));
+        Assert.True(JpegHeader.TryReadSize(jpeg, out var width, out var height));
+        Assert.Equal((8, 8), (width, height));
+    }
+
     [Fact]
     public void Lower_jpeg_quality_gives_fewer_bytes()
     {

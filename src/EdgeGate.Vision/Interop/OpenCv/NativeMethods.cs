@@ -13,7 +13,7 @@ namespace EdgeGate.Vision.Interop.OpenCv;
 internal static partial class NativeMethods
 {
     /// <summary>Must equal EGCV_ABI_VERSION in include/edgegate_cv.h.</summary>
-    internal const int ExpectedAbiVersion = 2;
+    internal const int ExpectedAbiVersion = 3;
 
     internal const string LibraryFileName = "libedgegate_cv.so";
 
@@ -113,10 +113,11 @@ internal static partial class NativeMethods
 
     // ---- images ----
 
-    internal static SafeImageHandle DecodeImage(ReadOnlySpan<byte> data, out int width, out int height)
+    /// <param name="reduction">1, 2, 4 or 8: the image is decoded at that fraction of its size.</param>
+    internal static SafeImageHandle DecodeImage(ReadOnlySpan<byte> data, int reduction, out int width, out int height)
     {
         EnsureLoaded();
-        var status = egcv_image_decode(data, data.Length, out var image, out width, out height, out _);
+        var status = egcv_image_decode_reduced(data, data.Length, reduction, out var image, out width, out height, out _);
         if (status != (int)OpenCvStatus.Ok)
         {
             image.Dispose();
@@ -252,8 +253,8 @@ internal static partial class NativeMethods
     private static partial void egcv_free(IntPtr pointer);
 
     [LibraryImport(LibraryName)]
-    private static partial int egcv_image_decode(
-        ReadOnlySpan<byte> data, long length, out SafeImageHandle image, out int width, out int height, out int stride);
+    private static partial int egcv_image_decode_reduced(
+        ReadOnlySpan<byte> data, long length, int reduction, out SafeImageHandle image, out int width, out int height, out int stride);
 
     [LibraryImport(LibraryName)]
     private static partial int egcv_image_copy_to(

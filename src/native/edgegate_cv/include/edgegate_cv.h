@@ -20,7 +20,7 @@ extern "C" {
 #define EGCV_API __attribute__((visibility("default")))
 
 /* Bumped on every incompatible change; the managed side checks it once at start. */
-#define EGCV_ABI_VERSION 2
+#define EGCV_ABI_VERSION 3
 
 typedef int32_t egcv_status;
 enum {
@@ -78,6 +78,11 @@ EGCV_API void egcv_free(void* pointer);
  * egcv_image_copy_to and release the handle. Undecodable data is EGCV_ERROR with a message. */
 EGCV_API egcv_status egcv_image_decode(const uint8_t* data, int64_t length, egcv_image** image,
                                        int32_t* width, int32_t* height, int32_t* stride);
+/* As egcv_image_decode, at 1/reduction of the size (1, 2, 4 or 8). JPEG decodes at that scale
+ * directly (DCT scaling), several times faster than decoding in full and resizing. */
+EGCV_API egcv_status egcv_image_decode_reduced(const uint8_t* data, int64_t length, int32_t reduction,
+                                               egcv_image** image, int32_t* width, int32_t* height,
+                                               int32_t* stride);
 /* Copies the decoded BGR pixels into a caller buffer with its own stride (>= width * 3). */
 EGCV_API egcv_status egcv_image_copy_to(const egcv_image* image, uint8_t* destination,
                                         int64_t destination_length, int32_t destination_stride);

@@ -219,9 +219,22 @@ void egcv_free(void* pointer) { std::free(pointer); }
 
 egcv_status egcv_image_decode(const uint8_t* data, int64_t length, egcv_image** image, int32_t* width,
                               int32_t* height, int32_t* stride) {
+    return egcv_image_decode_reduced(data, length, 1, image, width, height, stride);
+}
+
+egcv_status egcv_image_decode_reduced(const uint8_t* data, int64_t length, int32_t reduction, egcv_image** image,
+                                      int32_t* width, int32_t* height, int32_t* stride) {
     return checked(__func__, [&]() -> egcv_status {
         if (image == nullptr || width == nullptr || height == nullptr || stride == nullptr) {
             throw invalid_argument("null output pointer");
+        }
+        int flags;
+        switch (reduction) {
+            case 1: flags = cv::IMREAD_COLOR; break;
+            case 2: flags = cv::IMREAD_REDUCED_COLOR_2; break;
+            case 4: flags = cv::IMREAD_REDUCED_COLOR_4; break;
+            case 8: flags = cv::IMREAD_REDUCED_COLOR_8; break;
+            default: throw invalid_argument("reduction must be 1, 2, 4 or 8");
         }
         *image = nullptr;
         if (data == nullptr || length <= 0) {
@@ -231,7 +244,7 @@ egcv_status egcv_image_decode(const uint8_t* data, int64_t length, egcv_image** 
             throw invalid_argument("image data larger than 2 GiB");
         }
         const cv::Mat encoded(1, static_cast<int>(length), CV_8UC1, const_cast<uint8_t*>(data));
-        cv::Mat decoded = cv::imdecode(encoded, cv::IMREAD_COLOR);
+        cv::Mat decoded = cv::imdecode(encoded, flags);
         if (decoded.empty()) {
             return fail(EGCV_ERROR, std::string("could not decode ") + std::to_string(length) +
                                         " bytes as an image (not JPEG/PNG, or damaged)");
