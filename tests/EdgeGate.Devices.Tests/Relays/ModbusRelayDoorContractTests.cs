@@ -27,6 +27,12 @@ public sealed class ModbusRelayDoorContractTests : DoorDriverContractTests
         return new ModbusRelayDoor(client, new ModbusRelayDoorOptions { SlaveId = 1, RelayCoil = 0, DoorSensorInput = 0, ExitButtonInput = 1 });
     }
 
+    /// <summary>
+    /// The coil times are stamped by the Python slave when it gets round to each frame, so its own
+    /// scheduling on a busy two-core box adds to the measured pulse; two RTU round trips sit in it too.
+    /// </summary>
+    protected override TimeSpan PulseTolerance => TimeSpan.FromMilliseconds(300);
+
     protected override async Task<IReadOnlyList<ObservedDoorState>> WaitForStatesAsync(int count, TimeSpan timeout)
     {
         var events = await slave.WaitForEventsAsync(e => e.Count(x => x.Kind == "coil") >= count, timeout);
