@@ -503,7 +503,9 @@ public sealed class MosquittoClient : IMqttClient
         try
         {
             connection.Session.RequestDisconnect();
-            await Task.Run(connection.Session.StopLoop).WaitAsync(options.StopTimeout, timeProvider).ConfigureAwait(false);
+            // Joining libmosquitto's network thread blocks: on its own thread, not one the pool needs for timers.
+            var stopping = Task.Factory.StartNew(connection.Session.StopLoop, CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+            await stopping.WaitAsync(options.StopTimeout, timeProvider).ConfigureAwait(false);
             connection.Session.Dispose();
         }
         catch (TimeoutException)

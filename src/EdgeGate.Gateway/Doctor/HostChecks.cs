@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Doctor;
 
@@ -58,9 +59,7 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
     private DoctorFinding CheckCredentialsDirectory()
     {
         const string subject = "credentials folder";
-        var directory = Environment.GetEnvironmentVariable("CREDENTIALS_DIRECTORY") is { Length: > 0 } systemd
-            ? systemd
-            : gateway.CredentialsDirectory;
+        var directory = TemplateKeyStore.CredentialsDirectoryFromEnvironment() ?? gateway.CredentialsDirectory;
         if (!Directory.Exists(directory))
         {
             return DoctorFinding.Warning(subject, $"{directory} does not exist yet; it is created (0700) on first run");
