@@ -122,9 +122,9 @@ internal static class BenchEnrolCommand
                 Directory.Delete(directory, recursive: true);
             }
         }
-        foreach (var photo in photos)
+        foreach (var photo in contents)
         {
-            using var image = Vision.Imaging.BgrImage.Load(photo.FullPath);
+            using var image = Vision.Imaging.BgrImage.Decode(photo.Content);
             pixels += image.Width * (double)image.Height / 1e6;
         }
         check.Sort();

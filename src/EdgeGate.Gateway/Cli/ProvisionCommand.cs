@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Gateway.Provisioning;
+using EdgeGate.Storage;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -65,7 +66,7 @@ internal static class ProvisionCommand
             {
                 DeviceProvisioning.Apply(plan);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CredentialFileException)
             {
                 error.WriteLine($"error: cannot write the provisioning files: {exception.Message}");
                 return ExitCodes.Unavailable;

@@ -7,6 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Uplink;
+using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeGate.Gateway.Provisioning;
@@ -159,6 +160,7 @@ public static class DeviceProvisioning
     /// <summary>Writes the CA, the password (when given) and the configuration, in that order.</summary>
     /// <exception cref="IOException">A file cannot be written (the message names it).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write a file.</exception>
+    /// <exception cref="EdgeGate.Storage.CredentialFileException">The password file cannot be written.</exception>
     public static void Apply(ProvisioningPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -175,15 +177,12 @@ public static class DeviceProvisioning
             }
             // Secrets only in a folder nobody else can list.
             File.SetUnixFileMode(plan.CredentialsDirectory, PrivateDirectory);
-            var bytes = Encoding.UTF8.GetBytes(password + "\n");
-            try
+            // Written the way the uplink reads it (0600, atomically), then given to whoever owns the
+            // folder: install.sh gives that to the service user.
+            CredentialFile.WriteText(plan.CredentialsDirectory, UplinkConnection.PasswordFileName, password, overwrite: true);
+            if (Environment.IsPrivilegedProcess)
             {
-                // The file belongs to whoever owns the folder (install.sh gives it to the service user).
-                WriteAtomically(plan.PasswordPath, bytes, PrivateFile, ownerReference: plan.CredentialsDirectory);
-            }
-            finally
-            {
-                CryptographicOperations.ZeroMemory(bytes);
+                CopyOwner(plan.CredentialsDirectory, plan.PasswordPath);
             }
         }
 

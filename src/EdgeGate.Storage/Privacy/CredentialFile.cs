@@ -59,7 +59,15 @@ public static class CredentialFile
         {
             return false;
         }
-        return WriteAtomically(path, System.Text.Encoding.UTF8.GetBytes(text + "\n"), overwrite);
+        var content = System.Text.Encoding.UTF8.GetBytes(text + "\n");
+        try
+        {
+            return WriteAtomically(path, content, overwrite);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
     }
 
     private static void CreateDirectory(string directory)
