@@ -29,6 +29,18 @@ public static class FaceGeometry
     }
 
     /// <summary>
+    /// The square box of a detection before clipping: the landmark crop. Equal to
+    /// <see cref="SquareBox"/> when the face lies inside the frame; for a face cut by the frame
+    /// edge it reaches past the edge, so the landmark model sees the face square and centred.
+    /// </summary>
+    public static PixelRectangle UnclippedSquareBox(FaceBox box)
+    {
+        var side = Math.Max(1, (int)box.Height);
+        var centreX = (box.X1 + box.X2) / 2f;
+        return new PixelRectangle((int)MathF.Floor(centreX - (side / 2f)), (int)MathF.Floor(box.Y1), side, side);
+    }
+
+    /// <summary>
     /// Moves <paramref name="rectangle"/> back inside the frame without changing its size (sizes
     /// larger than the frame are reduced to the frame). Crops never pad.
     /// </summary>

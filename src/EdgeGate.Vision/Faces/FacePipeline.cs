@@ -155,7 +155,7 @@ public sealed class FacePipeline : IDisposable
             face.EmbeddingModelId = embedder.ModelId;
 
             var stageStart = Stopwatch.GetTimestamp();
-            landmarks.Detect(frame, square, face.LandmarkBuffer);
+            landmarks.Detect(frame, FaceGeometry.UnclippedSquareBox(detection.Box), face.LandmarkBuffer);
             face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
             var stageEnd = Stopwatch.GetTimestamp();
             landmarkTicks += stageEnd - stageStart;

@@ -18,6 +18,19 @@ public readonly record struct SimilarityTransform(double A, double B, double Tra
     public Vector2 Apply(Vector2 point) =>
         new((float)((A * point.X) - (B * point.Y) + TranslateX), (float)((B * point.X) + (A * point.Y) + TranslateY));
 
+    /// <summary>The transform that undoes this one (scale 1/s, rotation −θ).</summary>
+    public SimilarityTransform Invert()
+    {
+        var squaredScale = (A * A) + (B * B);
+        if (squaredScale == 0)
+        {
+            throw new InvalidOperationException("a transform of scale 0 has no inverse");
+        }
+        var a = A / squaredScale;
+        var b = -B / squaredScale;
+        return new SimilarityTransform(a, b, -((a * TranslateX) - (b * TranslateY)), -((b * TranslateX) + (a * TranslateY)));
+    }
+
     /// <summary>The 2×3 matrix row by row: [A, −B, Tx, B, A, Ty].</summary>
     public (double M11, double M12, double M13, double M21, double M22, double M23) ToMatrix() =>
         (A, -B, TranslateX, B, A, TranslateY);

@@ -25,6 +25,16 @@ public sealed class SimilarityTransformTests
     }
 
     [Fact]
+    public void Inverse_undoes_the_transform()
+    {
+        var known = SimilarityTransform.Create(scale: 0.61, rotationRadians: -0.27, translateX: -31.5, translateY: 17.25);
+        var inverse = known.Invert();
+
+        Assert.Equal(1 / known.Scale, inverse.Scale, 9);
+        Assert.All(Points, point => Assert.True(Vector2.Distance(point, inverse.Apply(known.Apply(point))) < 1e-3f, $"{point}"));
+    }
+
+    [Fact]
     public void Least_squares_fit_with_noise_matches_the_closed_form_residual_minimum()
     {
         var known = SimilarityTransform.Create(1.3, 0.4, 5, -7);
