@@ -36,12 +36,17 @@ install_apt_packages() {
   for p in "${apt_packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
   done
-  # Node.js may come from elsewhere (e.g. NodeSource): only ask Debian for it when npm is absent.
-  command -v npm >/dev/null || missing+=(nodejs npm)
+  # Node.js may come from elsewhere (e.g. NodeSource): only ask Debian for it when node or npm is absent.
+  command -v node >/dev/null && command -v npm >/dev/null || missing+=(nodejs npm)
   [ ${#missing[@]} -eq 0 ] && return 0
-  say "installing Debian packages: ${missing[*]}"
   local sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  if [ "$(id -u)" -ne 0 ]; then
+    # A minimal Debian has no sudo: say so instead of failing later as if apt were broken.
+    command -v sudo >/dev/null \
+      || die "these Debian packages are missing: ${missing[*]}; run ./build.sh as root (or install sudo) so that it can apt-get install them"
+    sudo="sudo"
+  fi
+  say "installing Debian packages: ${missing[*]}"
   $sudo apt-get update -q || die "apt-get update failed: check the Debian package sources in /etc/apt"
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q --no-install-recommends "${missing[@]}" \
     || die "apt-get install failed for: ${missing[*]}"

