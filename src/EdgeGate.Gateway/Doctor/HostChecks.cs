@@ -24,11 +24,15 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
         const string subject = "data folder";
         try
         {
-            Directory.CreateDirectory(gateway.DataDirectory);
-            var probe = Path.Combine(gateway.DataDirectory, $".doctor-{Environment.ProcessId}");
+            // A self-check leaves nothing behind: a missing folder is not created, its nearest
+            // existing parent must let the gateway create it on first run.
+            var existing = NearestExistingDirectory(gateway.DataDirectory);
+            var probe = Path.Combine(existing, $".doctor-{Environment.ProcessId}");
             File.WriteAllText(probe, "ok");
             File.Delete(probe);
-            return DoctorFinding.Ok(subject, $"{gateway.DataDirectory} is writable");
+            return existing == gateway.DataDirectory
+                ? DoctorFinding.Ok(subject, $"{gateway.DataDirectory} is writable")
+                : DoctorFinding.Warning(subject, $"{gateway.DataDirectory} does not exist yet; it is created in {existing} on first run");
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
@@ -37,12 +41,23 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
         }
     }
 
+    /// <summary>The folder itself when it exists, else its closest existing parent.</summary>
+    private static string NearestExistingDirectory(string path)
+    {
+        var existing = path;
+        while (!Directory.Exists(existing))
+        {
+            existing = Path.GetDirectoryName(Path.GetFullPath(existing)) ?? "/";
+        }
+        return existing;
+    }
+
     private DoctorFinding CheckDiskSpace()
     {
         const string subject = "disk space";
         try
         {
-            var drive = new DriveInfo(Path.GetFullPath(gateway.DataDirectory));
+            var drive = new DriveInfo(NearestExistingDirectory(gateway.DataDirectory));
             var free = drive.AvailableFreeSpace;
             var text = $"{free / (1024 * 1024)} MiB free on {drive.Name}";
             return free >= MinimumFreeBytes
