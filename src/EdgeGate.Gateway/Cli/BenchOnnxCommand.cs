@@ -13,7 +13,7 @@ internal static class BenchOnnxCommand
     {
         var model = new Option<string>("--model")
         {
-            Description = "detect, landmarks, embedding, liveness, or the path of an .onnx file",
+            Description = "detect, landmarks, embedding, liveness, a model file of the manifest (fr_detect, fr_feature, ...), or the path of an .onnx file",
             DefaultValueFactory = _ => "embedding",
         };
         var threads = new Option<int>("--threads")

@@ -43,8 +43,9 @@ public sealed record OnnxBenchmarkResult(
 public static class OnnxBenchmark
 {
     /// <summary>
-    /// A model key of the manifest (detect, landmarks, embedding, liveness) becomes the path of
-    /// that model; anything else is taken as a file path.
+    /// A model key of the manifest (detect, landmarks, embedding, liveness) or the name of a model
+    /// file in it, with or without ".onnx" (fr_detect, fr_feature.onnx), becomes the path of that
+    /// model; anything else is taken as a file path.
     /// </summary>
     public static string ResolveModelPath(string modelOrPath, string? modelsDirectory = null)
     {
@@ -53,12 +54,35 @@ public static class OnnxBenchmark
         {
             return ModelCatalog.Locate(modelsDirectory).GetModelPath(modelOrPath.ToLowerInvariant());
         }
-        if (!File.Exists(modelOrPath))
+        if (File.Exists(modelOrPath))
         {
-            throw new FileNotFoundException(
-                $"'{modelOrPath}' is neither a model name ({string.Join(", ", ModelNames.All)}) nor an existing file", modelOrPath);
+            return Path.GetFullPath(modelOrPath);
         }
-        return Path.GetFullPath(modelOrPath);
+        ModelCatalog? catalog = null;
+        try
+        {
+            catalog = ModelCatalog.Locate(modelsDirectory);
+        }
+        catch (DirectoryNotFoundException)
+        {
+            // No manifest to look the name up in: the message below says what was expected.
+        }
+        if (catalog is not null)
+        {
+            foreach (var (key, model) in catalog.Manifest.Models)
+            {
+                if (string.Equals(model.File, modelOrPath, StringComparison.OrdinalIgnoreCase)
+                    || string.Equals(Path.GetFileNameWithoutExtension(model.File), modelOrPath, StringComparison.OrdinalIgnoreCase))
+                {
+                    return catalog.GetModelPath(key);
+                }
+            }
+        }
+        var fileNames = catalog is null
+            ? string.Empty
+            : $", a model file of the manifest ({string.Join(", ", catalog.Manifest.Models.Values.Select(model => Path.GetFileNameWithoutExtension(model.File)))})";
+        throw new FileNotFoundException(
+            $"'{modelOrPath}' is not a model name ({string.Join(", ", ModelNames.All)}){fileNames} or an existing file", modelOrPath);
     }
 
     public static OnnxBenchmarkResult Run(OnnxBenchmarkSettings settings, OnnxRuntime? runtime = null, CancellationToken cancellationToken = default)

@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
@@ -323,6 +325,99 @@ public sealed class MosquittoClientTests
                 changes.Select(change => change.State));
             Assert.Equal("The connection was lost.", changes[2].Reason);
         }
+    }
+
+    [Fact]
+    public async Task NetworkThreadEndedByAProtocolError_IsRecreatedAndConnectsOnceARealBrokerAnswers()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        broker.Kill();
+        // An impostor on the broker's port answers every CONNECT with a PINGREQ, which a client must
+        // never receive: libmosquitto reports MOSQ_ERR_PROTOCOL and its network thread ends for good.
+        using var impostor = new TcpListener(IPAddress.Loopback, broker.Port);
+        impostor.Start();
+        using var stopImpostor = new CancellationTokenSource();
+        var accepted = 0;
+        var impostorTask = Task.Run(async () =>
+        {
+            try
+            {
+                while (true)
+                {
+                    using var socket = await impostor.AcceptSocketAsync(stopImpostor.Token);
+                    Interlocked.Increment(ref accepted);
+                    await using var stream = new NetworkStream(socket);
+                    await ReadPacketAsync(stream, stopImpostor.Token); // CONNECT
+                    await stream.WriteAsync(new byte[] { 0xC0, 0x00 }, stopImpostor.Token);
+                    // The client closes the connection after the protocol error: read until it does.
+                    var rest = new byte[16];
+                    while (await stream.ReadAsync(rest, stopImpostor.Token) > 0)
+                    {
+                    }
+                }
+            }
+            catch (Exception exception) when (exception is OperationCanceledException or IOException or SocketException)
+            {
+                // Stopped, or the client went away mid-packet.
+            }
+        });
+        var plain = PlainOptions(broker, "recreate");
+        await using var client = new MosquittoClient(new MqttClientOptions
+        {
+            Host = plain.Host,
+            Port = plain.Port,
+            ClientId = plain.ClientId,
+            ConnectTimeout = TimeSpan.FromSeconds(30),
+            OperationTimeout = plain.OperationTimeout,
+            ReconnectDelayInitial = plain.ReconnectDelayInitial,
+            ReconnectDelayMaximum = plain.ReconnectDelayMaximum,
+            StallTimeout = plain.StallTimeout,
+            WatchdogInterval = plain.WatchdogInterval,
+        });
+        using var connectLimit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        var connecting = client.ConnectAsync(connectLimit.Token);
+
+        // The library itself never retries after a protocol error: a second connection, and the
+        // supervisor's "connection failed" after it, mean the supervisor saw the network thread gone
+        // and made a new native client (twice).
+        var deadline = DateTime.UtcNow + WaitLimit;
+        while (!(Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith("connection failed:", StringComparison.Ordinal) == true)
+            && DateTime.UtcNow < deadline)
+        {
+            await Task.Delay(10);
+        }
+        Assert.True(Volatile.Read(ref accepted) >= 2, $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
+        Assert.StartsWith("connection failed:", client.LastError, StringComparison.Ordinal);
+        Assert.False(connecting.IsCompleted);
+        Assert.Equal(MqttConnectionState.Connecting, client.State);
+
+        await stopImpostor.CancelAsync();
+        impostor.Stop();
+        await impostorTask.WaitAsync(WaitLimit);
+        await broker.RestartAsync();
+
+        await connecting;
+        Assert.True(client.IsConnected);
+        await client.SubscribeAsync("recreated/#", MqttQualityOfService.AtLeastOnce, Bounded());
+        await client.PublishAsync("recreated/ok", "1"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+        Assert.Equal("1"u8.ToArray(), (await ReceiveOnAsync(client, "recreated/ok")).Payload.ToArray());
+    }
+
+    private static async Task ReadPacketAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var header = new byte[1];
+        await stream.ReadExactlyAsync(header, cancellationToken);
+        var length = 0;
+        var shift = 0;
+        var digit = new byte[1];
+        do
+        {
+            await stream.ReadExactlyAsync(digit, cancellationToken);
+            length |= (digit[0] & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((digit[0] & 0x80) != 0);
+        await stream.ReadExactlyAsync(new byte[length], cancellationToken);
     }
 
     [Fact]

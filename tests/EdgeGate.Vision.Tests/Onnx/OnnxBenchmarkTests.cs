@@ -34,8 +34,13 @@ public sealed class OnnxBenchmarkTests
     public void Model_names_resolve_through_the_catalog_and_unknown_names_are_refused()
     {
         Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding), OnnxBenchmark.ResolveModelPath("Embedding"));
+        // The model files' own names, as the manifest gives them, work too.
+        Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding), OnnxBenchmark.ResolveModelPath("fr_feature"));
+        Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Detect), OnnxBenchmark.ResolveModelPath("FR_DETECT.onnx"));
         var error = Assert.Throws<FileNotFoundException>(() => OnnxBenchmark.ResolveModelPath("pose"));
         Assert.Contains("detect, landmarks, embedding, liveness", error.Message);
+        Assert.Contains("fr_feature", error.Message);
+        Assert.Contains("fr_detect", error.Message);
     }
 
     [Fact]

@@ -6,7 +6,7 @@
 //   NODE_PATH="$dir/node_modules" node tests/EdgeGate.Vision.Tests/Onnx/Reference/make-reference.js
 //
 // Input: element i (row-major) = Math.fround(Math.sin(i * 0.001) * 0.9), the same formula as
-// ReferenceInput.Create in the C# tests. Outputs are raw float32 little-endian files, one per output,
+// ReferenceData.Create in the C# tests. Outputs are raw float32 little-endian files, one per output,
 // named <model>.<output>.f32. One intra-op thread, all graph optimisations.
 'use strict';
 const fs = require('fs');

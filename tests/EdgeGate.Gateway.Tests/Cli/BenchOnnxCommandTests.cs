@@ -1,0 +1,53 @@
+using System.CommandLine;
+using System.Text.Json;
+using EdgeGate.Gateway.Cli;
+
+namespace EdgeGate.Gateway.Tests.Cli;
+
+/// <summary><c>edgegate bench onnx</c> run in-process, as the program runs it, on the real models (a few runs only).</summary>
+public sealed class BenchOnnxCommandTests
+{
+    [Theory]
+    [InlineData("fr_detect", "fr_detect.onnx", 2)]
+    [InlineData("embedding", "fr_feature.onnx", 1)]
+    public async Task Json_output_reports_median_p90_and_bytes_allocated_per_run(string model, string file, int threads)
+    {
+        var (exitCode, output, error) = await RunAsync("--model", model, "--threads", $"{threads}", "--runs", "5", "--warmup", "2", "--json");
+
+        Assert.True(exitCode == 0, error);
+        using var json = JsonDocument.Parse(output);
+        var root = json.RootElement;
+        Assert.Equal(file, Path.GetFileName(root.GetProperty("model").GetString()));
+        Assert.Equal("1.30.0", root.GetProperty("onnxruntime").GetString());
+        Assert.Equal(threads, root.GetProperty("threads").GetInt32());
+        Assert.Equal(5, root.GetProperty("runs").GetInt32());
+        var median = root.GetProperty("medianMs").GetDouble();
+        var p90 = root.GetProperty("p90Ms").GetDouble();
+        Assert.True(median > 0 && median <= p90 && p90 <= root.GetProperty("maxMs").GetDouble(), output);
+        Assert.Equal(0, root.GetProperty("bytesAllocatedPerRun").GetDouble());
+    }
+
+    [Fact]
+    public async Task Text_output_names_the_figures_and_an_unknown_model_is_a_clear_error()
+    {
+        var text = await RunAsync("--model", "fr_landmark", "--runs", "3", "--warmup", "1");
+        Assert.Equal(0, text.ExitCode);
+        Assert.Contains("median", text.Output, StringComparison.Ordinal);
+        Assert.Contains("p90", text.Output, StringComparison.Ordinal);
+        Assert.Contains("bytes per run", text.Output, StringComparison.Ordinal);
+
+        var unknown = await RunAsync("--model", "fr_pose", "--runs", "3");
+        Assert.Equal(1, unknown.ExitCode);
+        Assert.Contains("'fr_pose' is not a model name", unknown.Error, StringComparison.Ordinal);
+        Assert.Equal(string.Empty, unknown.Output);
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
+    {
+        var root = new RootCommand { new Command("bench") { BenchOnnxCommand.Create() } };
+        var output = new StringWriter();
+        var error = new StringWriter();
+        var exitCode = await root.Parse(["bench", "onnx", .. arguments]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
+        return (exitCode, output.ToString(), error.ToString());
+    }
+}
