@@ -56,9 +56,11 @@ public sealed unsafe class PinnedTensor : IDisposable
         {
             if (dimension < 0)
             {
-                throw new ArgumentException($"tensor '{name}' needs a fixed shape; got {ShapeText.Format(shape.ToArray())}");
+                throw new ArgumentException($"tensor '{name}' needs a fixed shape without negative dimensions; got {ShapeText.Format(shape.ToArray())}");
             }
-            count *= dimension;
+            // Both factors are at most Array.MaxLength, so the product cannot overflow and wrap
+            // to a small count that a short buffer would match.
+            count = dimension > Array.MaxLength ? long.MaxValue : count * dimension;
             if (count > Array.MaxLength)
             {
                 throw new ArgumentException($"tensor '{name}' with shape {ShapeText.Format(shape.ToArray())} is too large");
