@@ -117,56 +117,127 @@ public sealed class InferenceSessionTests
         Embedding_output_equals_the_onnxruntime_node_reference();
     }
 
+    [Theory]
+    [InlineData("unknown name", OnnxRuntimeErrorCode.InvalidArgument, "Invalid input name: image")]
+    [InlineData("extra input", OnnxRuntimeErrorCode.InvalidArgument, "Invalid input name: extra")]
+    // ORT 1.30 finds a missing input only when the first kernel reads it, hence Fail rather than
+    // InvalidArgument (onnxruntime pull request 32177 proposes checking it up front).
+    [InlineData("missing input", OnnxRuntimeErrorCode.Fail, "Missing Input: input")]
+    [InlineData("wrong rank", OnnxRuntimeErrorCode.InvalidArgument, "Invalid rank for input: input Got: 3 Expected: 4")]
+    [InlineData("wrong dimension", OnnxRuntimeErrorCode.InvalidArgument, "Got invalid dimensions for input: input for the following indices\n index: 2 Got: 56 Expected: 112\n index: 3 Got: 224 Expected: 112")]
+    public void A_wrong_input_name_or_shape_is_ORTs_error_and_the_session_keeps_working(string mistake, OnnxRuntimeErrorCode errorCode, string ortMessage)
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        var data = ReferenceData.Create(3 * 112 * 112);
+        var inputs = new Dictionary<string, (float[] Data, long[] Shape)>();
+        switch (mistake)
+        {
+            case "unknown name":
+                inputs["image"] = (data, [1, 3, 112, 112]);
+                break;
+            case "extra input":
+                inputs["input"] = (data, [1, 3, 112, 112]);
+                inputs["extra"] = ([1f], [1]);
+                break;
+            case "missing input":
+                break;
+            case "wrong rank":
+                inputs["input"] = (data, [3, 112, 112]);
+                break;
+            case "wrong dimension":
+                inputs["input"] = (data, [1, 3, 56, 224]);
+                break;
+        }
+
+        var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(inputs));
+        Assert.Equal(errorCode, error.ErrorCode);
+        Assert.Contains(ortMessage, error.NativeMessage);
+        Assert.Contains(error.NativeMessage, error.Message);
+
+        AssertEmbeddingMatchesTheReference(session);
+    }
+
     [Fact]
-    public void Wrong_input_name_shape_or_count_is_rejected_clearly_and_the_session_keeps_working()
+    public void Inputs_ORT_would_read_past_are_refused_before_ORT_is_called()
     {
         using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
         var data = ReferenceData.Create(3 * 112 * 112);
 
-        var wrongName = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
-        {
-            ["image"] = (data, [1, 3, 112, 112]),
-        }));
-        Assert.Contains("'image' is not an input", wrongName.Message);
-        Assert.Contains("input", wrongName.Message);
+        ArgumentException Refused(string name, float[] values, long[] shape) =>
+            Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)> { [name] = (values, shape) }));
 
-        var wrongShape = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
-        {
-            ["input"] = (data, [1, 3, 112, 111]),
-        }));
-        Assert.Contains("[1,3,112,112]", wrongShape.Message);
-        Assert.Contains("[1,3,112,111]", wrongShape.Message);
+        Assert.Contains("100 values were given", Refused("input", data[..100], [1, 3, 112, 112]).Message);
+        Assert.Contains("37633 values were given", Refused("input", [.. data, 0f], [1, 3, 112, 112]).Message);
+        Assert.Contains("[1,-3,112,112]", Refused("input", data, [1, -3, 112, 112]).Message);
+        // 4 * 2^62 wraps to 0 in 64 bits: an empty array must not pass for it.
+        Assert.Contains("too large", Refused("input", [], [4, 1L << 62]).Message);
+        Assert.Contains("needs both data and shape", Refused("input", null!, [1, 3, 112, 112]).Message);
+        Assert.Contains("needs both data and shape", Refused("input", data, null!).Message);
+        Assert.Contains("NUL", Refused("input\0ignored", data, [1, 3, 112, 112]).Message);
 
-        var wrongLength = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
-        {
-            ["input"] = (data[..100], [1, 3, 112, 112]),
-        }));
-        Assert.Contains("100 values", wrongLength.Message);
-
-        var missing = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>()));
-        Assert.Contains("'input' is missing", missing.Message);
-
-        var wrongBindingShape = Assert.Throws<ArgumentException>(() => session.CreateBinding(new Dictionary<string, long[]> { ["input"] = [1, 3, 64, 64] }));
-        Assert.Contains("[1,3,64,64]", wrongBindingShape.Message);
-
-        var outputs = session.Run(new Dictionary<string, (float[] Data, long[] Shape)> { ["input"] = (data, [1, 3, 112, 112]) });
-        var difference = ReferenceData.MaxAbsoluteDifference(outputs["output"].Data, ReferenceData.ReadOutput("fr_feature", "output"));
-        Assert.True(difference <= ReferenceData.Tolerance, $"max abs difference {difference}");
+        AssertEmbeddingMatchesTheReference(session);
     }
 
     [Fact]
-    public void Wrong_element_type_is_rejected_before_ORT_sees_it()
+    public void A_float32_tensor_for_an_int64_input_is_ORTs_error_and_the_session_keeps_working()
+    {
+        using var session = new InferenceSession(TinyOnnxModels.AddInt64Offset());
+        Assert.Equal(["x"], session.InputNames);
+        var defaultOffset = new Dictionary<string, (float[] Data, long[] Shape)> { ["x"] = ([1f, 2f], [2]) };
+        Assert.Equal([11f, 22f], session.Run(defaultOffset)["y"].Data);
+
+        var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
+        {
+            ["x"] = ([1f, 2f], [2]),
+            ["offset"] = ([5f, 6f], [2]),
+        }));
+        Assert.Equal(OnnxRuntimeErrorCode.InvalidArgument, error.ErrorCode);
+        Assert.Contains("Unexpected input data type. Actual: (tensor(float)) , expected: (tensor(int64))", error.NativeMessage);
+
+        Assert.Equal([11f, 22f], session.Run(defaultOffset)["y"].Data);
+    }
+
+    [Fact]
+    public void A_binding_holds_float32_only_so_a_model_with_an_int64_input_gets_none()
     {
         using var session = new InferenceSession(TinyOnnxModels.IdentityInt64());
         Assert.Equal(TensorElementType.Int64, session.InputMetadata["x"].ElementType);
         Assert.Equal([2L], session.InputMetadata["x"].Shape);
 
-        var error = Assert.Throws<ArgumentException>(() => session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
-        {
-            ["x"] = ([1f, 2f], [2]),
-        }));
+        var error = Assert.Throws<ArgumentException>(() => session.CreateBinding());
         Assert.Contains("'x' takes Int64 tensors", error.Message);
-        Assert.Throws<ArgumentException>(() => session.CreateBinding());
+    }
+
+    [Fact]
+    public void A_binding_shape_the_model_does_not_accept_fails_in_ORT_and_the_session_keeps_working()
+    {
+        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        var cases = new (string Name, long[] Shape, string OrtMessage)[]
+        {
+            ("input", [1, 3, 64, 64], "Got invalid dimensions for input: input for the following indices\n index: 2 Got: 64 Expected: 112\n index: 3 Got: 64 Expected: 112"),
+            ("input", [3, 112, 112], "Invalid rank for input: input Got: 3 Expected: 4"),
+            ("output", [1, 256], "Got invalid dimensions for output: output for the following indices\n index: 1 Got: 256 Expected: 512"),
+        };
+        foreach (var (name, shape, ortMessage) in cases)
+        {
+            using var wrong = session.CreateBinding(new Dictionary<string, long[]> { [name] = shape });
+            Assert.Equal(shape, name == "input" ? wrong.Input(name).Shape : wrong.Output(name).Shape);
+            ReferenceData.Fill(wrong.Input("input").Span);
+
+            var error = Assert.Throws<OnnxRuntimeException>(() => session.Run(wrong));
+            Assert.Equal(OnnxRuntimeErrorCode.InvalidArgument, error.ErrorCode);
+            Assert.Contains(ortMessage, error.NativeMessage);
+
+            using var right = session.CreateBinding();
+            ReferenceData.Fill(right.Input("input").Span);
+            session.Run(right);
+            var difference = ReferenceData.MaxAbsoluteDifference(right.Output("output").Span, ReferenceData.ReadOutput("fr_feature", "output"));
+            Assert.True(difference <= ReferenceData.Tolerance, $"max abs difference {difference}");
+        }
+
+        // Shapes that cannot be allocated, and names the model does not have, are still refused here.
+        Assert.Contains("[1,3,-1,112]", Assert.Throws<ArgumentException>(() => session.CreateBinding(new Dictionary<string, long[]> { ["input"] = [1, 3, -1, 112] })).Message);
+        Assert.Contains("'image' is neither an input nor an output", Assert.Throws<ArgumentException>(() => session.CreateBinding(new Dictionary<string, long[]> { ["image"] = [1, 3, 112, 112] })).Message);
     }
 
     [Fact]
@@ -211,5 +282,16 @@ public sealed class InferenceSessionTests
         using var second = session.CreateBinding();
         session.Dispose();
         Assert.Throws<ObjectDisposedException>(() => session.Run(second));
+    }
+
+    /// <summary>A correct dictionary run on the embedding model gives the onnxruntime-node reference.</summary>
+    private static void AssertEmbeddingMatchesTheReference(InferenceSession session)
+    {
+        var outputs = session.Run(new Dictionary<string, (float[] Data, long[] Shape)>
+        {
+            ["input"] = (ReferenceData.Create(3 * 112 * 112), [1, 3, 112, 112]),
+        });
+        var difference = ReferenceData.MaxAbsoluteDifference(outputs["output"].Data, ReferenceData.ReadOutput("fr_feature", "output"));
+        Assert.True(difference <= ReferenceData.Tolerance, $"max abs difference {difference}");
     }
 }

@@ -3,8 +3,8 @@ using System.Text;
 namespace EdgeGate.Vision.Tests.Onnx;
 
 /// <summary>
-/// Minimal ONNX models written as protobuf bytes, for cases the face models cannot show: a
-/// non-float input, and open dimensions that let ORT itself reject a run.
+/// Minimal ONNX models written as protobuf bytes (field numbers from onnx.proto), for cases the face
+/// models cannot show: non-float inputs, and open dimensions that let ORT itself reject a run.
 /// </summary>
 internal static class TinyOnnxModels
 {
@@ -18,6 +18,20 @@ internal static class TinyOnnxModels
             [Node("Identity", ["x"], ["y"])],
             [ValueInfo("x", ElementInt64, [2])],
             [ValueInfo("y", ElementInt64, [2])]));
+
+    /// <summary>
+    /// y = Add(x, Cast(offset, to float)) with x float [2] and offset int64 [2], an initializer holding
+    /// [10, 20] that is also a graph input, so a caller may override it. The model runs on x alone
+    /// (y = x + [10, 20]); feeding offset as float32 lets ORT check the element type. ORT lists
+    /// overridable initializers apart from the inputs: <c>InputNames</c> shows only x.
+    /// </summary>
+    public static byte[] AddInt64Offset() =>
+        Model(Graph(
+            "offset",
+            [Node("Cast", ["offset"], ["offset_float"], IntAttribute("to", ElementFloat)), Node("Add", ["x", "offset_float"], ["y"])],
+            [ValueInfo("x", ElementFloat, [2]), ValueInfo("offset", ElementInt64, [2])],
+            [ValueInfo("y", ElementFloat, [2])],
+            [Int64Tensor("offset", [10, 20])]));
 
     /// <summary>c = Add(a, b) with a float [N], b float [M]: ORT fails at run time when N and M cannot broadcast.</summary>
     public static byte[] AddOpenDimensions() =>
@@ -36,7 +50,7 @@ internal static class TinyOnnxModels
         return model.ToArray();
     }
 
-    private static byte[] Graph(string name, byte[][] nodes, byte[][] inputs, byte[][] outputs)
+    private static byte[] Graph(string name, byte[][] nodes, byte[][] inputs, byte[][] outputs, byte[][]? initializers = null)
     {
         var graph = new ProtobufWriter();
         foreach (var node in nodes)
@@ -44,6 +58,10 @@ internal static class TinyOnnxModels
             graph.Message(1, node);
         }
         graph.String(2, name);
+        foreach (var initializer in initializers ?? [])
+        {
+            graph.Message(5, initializer);
+        }
         foreach (var input in inputs)
         {
             graph.Message(11, input);
@@ -55,7 +73,7 @@ internal static class TinyOnnxModels
         return graph.ToArray();
     }
 
-    private static byte[] Node(string operatorType, string[] inputs, string[] outputs)
+    private static byte[] Node(string operatorType, string[] inputs, string[] outputs, params byte[][] attributes)
     {
         var node = new ProtobufWriter();
         foreach (var input in inputs)
@@ -66,7 +84,27 @@ internal static class TinyOnnxModels
         {
             node.String(2, output);
         }
-        return node.String(4, operatorType).ToArray();
+        node.String(4, operatorType);
+        foreach (var attribute in attributes)
+        {
+            node.Message(5, attribute);
+        }
+        return node.ToArray();
+    }
+
+    /// <summary>AttributeProto: name, i, type = INT (2).</summary>
+    private static byte[] IntAttribute(string name, long value) =>
+        new ProtobufWriter().String(1, name).Varint(3, (ulong)value).Varint(20, 2).ToArray();
+
+    /// <summary>TensorProto: dims, data_type = INT64, int64_data (unpacked), name.</summary>
+    private static byte[] Int64Tensor(string name, long[] values)
+    {
+        var tensor = new ProtobufWriter().Varint(1, (ulong)values.Length).Varint(2, ElementInt64);
+        foreach (var value in values)
+        {
+            tensor.Varint(7, (ulong)value);
+        }
+        return tensor.String(8, name).ToArray();
     }
 
     private static byte[] ValueInfo(string name, int elementType, object[] dimensions)

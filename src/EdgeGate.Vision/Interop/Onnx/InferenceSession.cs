@@ -6,9 +6,10 @@ namespace EdgeGate.Vision.Interop.Onnx;
 /// A loaded model. Inputs and outputs are addressed by name. <see cref="Run(TensorBinding)"/> with
 /// a binding made once by <see cref="CreateBinding"/> is the allocation-free path; the dictionary
 /// overload copies and is for tools and tests. Runs are thread-safe as long as each concurrent
-/// caller uses its own binding. Inputs are checked (names, element types, shapes) before ORT sees
-/// them; errors ORT reports itself arrive as <see cref="OnnxRuntimeException"/> and leave the
-/// session usable.
+/// caller uses its own binding. Input names, shapes and element types are ORT's to judge: a wrong
+/// one arrives as an <see cref="OnnxRuntimeException"/> with ORT's message and leaves the session
+/// usable. Only what ORT cannot check is refused here with an <see cref="ArgumentException"/>:
+/// a buffer that does not hold exactly the values its shape describes.
 /// </summary>
 public sealed unsafe class InferenceSession : IDisposable
 {
@@ -89,9 +90,15 @@ public sealed unsafe class InferenceSession : IDisposable
     public IReadOnlyDictionary<string, NodeMetadata> OutputMetadata => outputMetadata;
 
     /// <summary>
-    /// Creates pinned tensors for every input and output. Shapes come from the model; a model with
-    /// open dimensions needs them in <paramref name="shapes"/> (by input or output name).
+    /// Creates pinned float32 tensors for every input and output. Shapes come from the model; a model
+    /// with open dimensions needs them in <paramref name="shapes"/> (by input or output name). A given
+    /// shape is only checked for being allocatable: one the model does not accept makes
+    /// <see cref="Run(TensorBinding)"/> fail with ORT's message.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// A key of <paramref name="shapes"/> names no input or output, a shape is missing, negative or too
+    /// large, or the model has a tensor that is not float32 (the binding holds float32 only).
+    /// </exception>
     public TensorBinding CreateBinding(IReadOnlyDictionary<string, long[]>? shapes = null)
     {
         ObjectDisposedException.ThrowIf(handle.IsClosed, this);
@@ -150,7 +157,7 @@ public sealed unsafe class InferenceSession : IDisposable
         try
         {
             var cancellation = cancellationToken.CanBeCanceled ? binding.Cancellation : null;
-            RunCore(binding.InputValues, binding.OutputValues, cancellation, cancellationToken);
+            RunCore(handle.InputNames, binding.InputValues, handle.InputCount, binding.OutputValues, cancellation, cancellationToken);
         }
         finally
         {
@@ -160,31 +167,44 @@ public sealed unsafe class InferenceSession : IDisposable
 
     /// <summary>
     /// Runs the model on float32 inputs given by name and returns every output by name, copied into
-    /// new arrays. Every input must be given, with the shape the model expects.
+    /// new arrays. The names and tensors go to ORT as given, so an unknown or missing input, a wrong
+    /// shape or an input the model does not take as float32 is ORT's <see cref="OnnxRuntimeException"/>.
     /// </summary>
+    /// <exception cref="ArgumentException">
+    /// An input lacks data or shape, its shape has a negative dimension, or its data length is not the
+    /// product of its shape (ORT would read past the array); or a name holds a NUL character (ORT
+    /// would read a shorter name).
+    /// </exception>
     public IReadOnlyDictionary<string, FloatTensor> Run(
         IReadOnlyDictionary<string, (float[] Data, long[] Shape)> inputs,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(inputs);
         ObjectDisposedException.ThrowIf(handle.IsClosed, this);
-        ValidateInputs(inputs);
+        // Enumerated once: ORT gets the inputs in the caller's order.
+        var given = inputs.ToArray();
+        foreach (var (name, (data, shape)) in given)
+        {
+            CheckInputBuffer(name, data, shape);
+        }
         foreach (var name in outputNames)
         {
             RequireFloat(outputMetadata[name], "output");
         }
         cancellationToken.ThrowIfCancellationRequested();
 
-        var pins = new GCHandle[inputNames.Length];
-        var inputValues = new OrtValueHandle?[inputNames.Length];
-        var inputPointers = new nint[inputNames.Length];
+        var pins = new GCHandle[given.Length];
+        var nativeNames = new nint[given.Length];
+        var inputValues = new OrtValueHandle?[given.Length];
+        var inputPointers = new nint[given.Length];
         var outputPointers = new nint[outputNames.Length];
         RunCancellation? cancellation = null;
         try
         {
-            for (var index = 0; index < inputNames.Length; index++)
+            for (var index = 0; index < given.Length; index++)
             {
-                var (data, shape) = inputs[inputNames[index]];
+                var (name, (data, shape)) = given[index];
+                nativeNames[index] = Marshal.StringToCoTaskMemUTF8(name);
                 pins[index] = GCHandle.Alloc(data, GCHandleType.Pinned);
                 inputValues[index] = NativeMethods.CreateTensor(
                     runtime.CpuMemoryInfo, (void*)pins[index].AddrOfPinnedObject(), (long)data.Length * sizeof(float), shape, TensorElementType.Float);
@@ -195,10 +215,11 @@ public sealed unsafe class InferenceSession : IDisposable
                 cancellation = new RunCancellation(NativeMethods.CreateRunOptions());
             }
 
+            fixed (nint* inputNamePointer = nativeNames)
             fixed (nint* inputValuePointer = inputPointers)
             fixed (nint* outputValuePointer = outputPointers)
             {
-                RunCore(inputValuePointer, outputValuePointer, cancellation, cancellationToken);
+                RunCore(inputNamePointer, inputValuePointer, given.Length, outputValuePointer, cancellation, cancellationToken);
             }
 
             var results = new Dictionary<string, FloatTensor>(outputNames.Length, StringComparer.Ordinal);
@@ -235,6 +256,10 @@ public sealed unsafe class InferenceSession : IDisposable
                     pin.Free();
                 }
             }
+            foreach (var name in nativeNames)
+            {
+                Marshal.FreeCoTaskMem(name);
+            }
             cancellation?.Dispose();
         }
     }
@@ -243,7 +268,12 @@ public sealed unsafe class InferenceSession : IDisposable
 
     public override string ToString() => $"InferenceSession({ModelDescription})";
 
-    private void RunCore(nint* inputValues, nint* outputValues, RunCancellation? cancellation, CancellationToken cancellationToken)
+    /// <summary>
+    /// OrtApi Run with the given input names and values; outputs are always the model's, in its order.
+    /// <paramref name="inputNames"/> may be the session's own names: they live as long as the handle,
+    /// which the reference taken here keeps open.
+    /// </summary>
+    private void RunCore(nint* inputNames, nint* inputValues, int inputCount, nint* outputValues, RunCancellation? cancellation, CancellationToken cancellationToken)
     {
         var added = false;
         handle.DangerousAddRef(ref added);
@@ -253,13 +283,13 @@ public sealed unsafe class InferenceSession : IDisposable
             nint status;
             if (cancellation is null)
             {
-                status = NativeMethods.Run(session, 0, handle.InputNames, inputValues, handle.InputCount, handle.OutputNames, handle.OutputCount, outputValues);
+                status = NativeMethods.Run(session, 0, inputNames, inputValues, inputCount, handle.OutputNames, handle.OutputCount, outputValues);
             }
             else
             {
                 using (cancellation.Register(cancellationToken))
                 {
-                    status = NativeMethods.Run(session, cancellation.Handle, handle.InputNames, inputValues, handle.InputCount, handle.OutputNames, handle.OutputCount, outputValues);
+                    status = NativeMethods.Run(session, cancellation.Handle, inputNames, inputValues, inputCount, handle.OutputNames, handle.OutputCount, outputValues);
                 }
                 if (cancellation.ResetAfterRun() && status != 0)
                 {
@@ -300,7 +330,9 @@ public sealed unsafe class InferenceSession : IDisposable
         long[] shape;
         if (shapes is not null && shapes.TryGetValue(metadata.Name, out var given))
         {
-            RequireShape(metadata, role, given);
+            // Only checked for being allocatable (PinnedTensor): whether the model accepts it is
+            // ORT's to say when the binding runs.
+            ArgumentNullException.ThrowIfNull(given, $"{nameof(shapes)}[{metadata.Name}]");
             shape = (long[])given.Clone();
         }
         else if (metadata.HasFixedShape)
@@ -314,33 +346,21 @@ public sealed unsafe class InferenceSession : IDisposable
         return new PinnedTensor(runtime, metadata.Name, shape);
     }
 
-    private void ValidateInputs(IReadOnlyDictionary<string, (float[] Data, long[] Shape)> inputs)
+    /// <summary>The checks ORT cannot make: it trusts that a buffer holds the values its shape describes.</summary>
+    private static void CheckInputBuffer(string name, float[]? data, long[]? shape)
     {
-        foreach (var name in inputs.Keys)
+        if (data is null || shape is null)
         {
-            if (!inputMetadata.ContainsKey(name))
-            {
-                throw new ArgumentException($"'{name}' is not an input of this model; inputs: {string.Join(", ", inputNames)}", nameof(inputs));
-            }
+            throw new ArgumentException($"input '{name}' needs both data and shape", "inputs");
         }
-        foreach (var name in inputNames)
+        if (name.Contains('\0', StringComparison.Ordinal))
         {
-            if (!inputs.TryGetValue(name, out var input))
-            {
-                throw new ArgumentException($"input '{name}' is missing; the model needs: {string.Join(", ", inputNames)}", nameof(inputs));
-            }
-            var metadata = inputMetadata[name];
-            RequireFloat(metadata, "input");
-            if (input.Data is null || input.Shape is null)
-            {
-                throw new ArgumentException($"input '{name}' needs both data and shape", nameof(inputs));
-            }
-            RequireShape(metadata, "input", input.Shape);
-            var expected = PinnedTensor.ElementCount(input.Shape, name);
-            if (input.Data.Length != expected)
-            {
-                throw new ArgumentException($"input '{name}' has shape {ShapeText.Format(input.Shape)} ({expected} values) but {input.Data.Length} values were given", nameof(inputs));
-            }
+            throw new ArgumentException($"input name '{name.Replace("\0", "\\0", StringComparison.Ordinal)}' holds a NUL character, which would cut it short in native code", "inputs");
+        }
+        var expected = PinnedTensor.ElementCount(shape, name);
+        if (data.Length != expected)
+        {
+            throw new ArgumentException($"input '{name}' has shape {ShapeText.Format(shape)} ({expected} values) but {data.Length} values were given", "inputs");
         }
     }
 
@@ -350,20 +370,6 @@ public sealed unsafe class InferenceSession : IDisposable
         {
             var kind = metadata.ValueType == OnnxValueType.Tensor ? $"{metadata.ElementType} tensors" : $"a {metadata.ValueType} value";
             throw new ArgumentException($"{role} '{metadata.Name}' takes {kind}; this binding handles float32 tensors only");
-        }
-    }
-
-    private static void RequireShape(NodeMetadata metadata, string role, IReadOnlyList<long> shape)
-    {
-        var matches = shape.Count == metadata.Shape.Count;
-        for (var axis = 0; matches && axis < shape.Count; axis++)
-        {
-            var expected = metadata.Shape[axis];
-            matches = shape[axis] >= 0 && (expected < 0 || expected == shape[axis]);
-        }
-        if (!matches)
-        {
-            throw new ArgumentException($"{role} '{metadata.Name}' expects shape {ShapeText.Format(metadata.Shape)} (-1 = any); got {ShapeText.Format(shape)}");
         }
     }
 
