@@ -5,6 +5,7 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Logging;
+using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Core.Access;
@@ -47,6 +48,8 @@ public static class GatewayHost
         services.AddSingleton<LoopHeartbeats>();
         services.AddHostedService<WatchdogService>();
         services.AddGatewayDatabase(settings);
+        // Before the cameras and locks: it starts before them and stops after them.
+        services.AddDeviceAlerts();
         configure?.Invoke(services);
         services.AddLiveGate(settings);
         services.AddAccessControl(settings);
