@@ -1,4 +1,6 @@
+using System.Text.Json;
 using EdgeGate.Gateway.Uplink;
+using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
@@ -81,6 +83,44 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
 
         Assert.Equal(seqs, bed.Platform.Events().Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Full_storage_is_reported_in_the_state_without_waiting_for_the_state_interval()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker, maximumDatabaseBytes: 512 * 1024);
+        await WaitUntilAsync(() => Task.FromResult(bed.Platform.LastState?.Contains("\"refusedWrites\":0", StringComparison.Ordinal) == true), "the first state message");
+
+        // Rows the uplink never removes, so delivering and compacting the journal cannot make room.
+        var refusals = 0;
+        foreach (var size in new[] { 16 * 1024, 1024, 64 })
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                try
+                {
+                    await bed.Database.SyncCursors.SetAsync($"filler-{size}-{i}", new string('x', size));
+                }
+                catch (StorageFullException)
+                {
+                    refusals++;
+                    break;
+                }
+            }
+        }
+        Assert.Equal(3, refusals);
+
+        JsonElement storage = default;
+        await WaitUntilAsync(() =>
+        {
+            using var state = JsonDocument.Parse(bed.Platform.LastState!);
+            storage = state.RootElement.GetProperty("storage").Clone();
+            return Task.FromResult(storage.GetProperty("refusedWrites").GetInt64() >= 1);
+        }, "a state message with the refused writes, well before the 60 s state interval");
+        output.WriteLine(bed.Platform.LastState);
+        Assert.Equal(JsonValueKind.String, storage.GetProperty("lastRefusedAt").ValueKind);
+        Assert.True(bed.GatewayClient.IsConnected);
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
