@@ -26,7 +26,7 @@ public static class AccessControlRegistration
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(AccessConfiguration.ToAccessSettings(settings));
+        services.AddSingleton(new AccessSettingsSource(AccessConfiguration.ToAccessSettings(settings)));
         services.AddSingleton(new AccessDoors(settings.Doors));
         services.AddSingleton(new DoorRequestQueues(settings.Doors));
         services.AddSingleton<AccessHistory>();

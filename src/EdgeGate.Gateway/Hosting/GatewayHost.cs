@@ -25,7 +25,8 @@ namespace EdgeGate.Gateway.Hosting;
 /// </summary>
 public static class GatewayHost
 {
-    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information)
+    /// <param name="configurationPath">The file <paramref name="settings"/> came from: the platform's config_reload reads it again (none: config_reload is unavailable).</param>
+    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information, string? configurationPath = null)
     {
         Directory.CreateDirectory(settings.Gateway.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -66,6 +67,10 @@ public static class GatewayHost
         services.AddSingleton<RemoteUnlockBridge>();
         services.AddSingleton<IRemoteUnlock>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
         services.AddSingleton<ICameraStatus, CameraStatusAdapter>();
+        if (configurationPath is not null)
+        {
+            services.AddConfigurationReload(configurationPath, settings);
+        }
         services.AddUplink(settings, GatewayDatabase.CredentialsDirectory(settings));
         if (settings.Api.Enabled)
         {
