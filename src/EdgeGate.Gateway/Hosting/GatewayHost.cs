@@ -62,6 +62,7 @@ public static class GatewayHost
             stranger => AccessAttempt.ForFace(stranger.ToCredential(), stranger.DoorName, stranger.FrameArrivedAt, stranger.TrackId));
         var embedding = ModelCatalog.Locate(NullIfEmpty(settings.Models.Directory)).Get(ModelNames.Embedding);
         services.AddGallerySync(settings, embedding.ModelId ?? embedding.File);
+        services.AddSingleton<PhotoEnrolment>();
         services.AddSingleton<DecisionFeedAdapter>();
         services.AddSingleton<IDecisionFeed>(provider => provider.GetRequiredService<DecisionFeedAdapter>());
         services.AddSingleton<RemoteUnlockBridge>();
