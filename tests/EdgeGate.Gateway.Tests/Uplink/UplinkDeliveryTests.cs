@@ -86,6 +86,33 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public async Task Events_aged_out_while_offline_are_reported_and_the_ack_moves_past_them()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker, journalCap: 2000, connectGateway: false);
+        // Offline far beyond the cap: the oldest routine events make room, alerts stay.
+        await bed.JournalAsync(5000, everyNthAlert: 100);
+        var lastSeq = (await bed.Database.Journal.GetStatusAsync()).LastSeq;
+        var alerts = await bed.Database.Journal.ReadFromAsync(0, 10_000, JournalLane.Alert);
+
+        await bed.StartUplinkAsync();
+        await bed.Platform.WaitForAckAsync(lastSeq, DeliveryLimit);
+
+        var received = bed.Platform.Events();
+        var losses = received.Where(e => e.Type == EventJournal.EventsDroppedType)
+            .Select(e => JsonSerializer.Deserialize<EventsDroppedPayload>(e.DataJson!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .ToList();
+        output.WriteLine($"{lastSeq} seqs, {received.Count} received, {losses.Count} loss reports for {losses.Sum(l => l.Count)} events");
+        Assert.NotEmpty(losses);
+        Assert.Equal(50, received.Count(e => e.Type == "watchlist_match"));
+        Assert.Equal(alerts.Select(a => a.Seq), received.Where(e => e.Lane == "alert").Select(e => e.Seq));
+        var seen = received.Select(e => e.Seq).ToHashSet();
+        var missing = Enumerable.Range(1, (int)lastSeq).Select(i => (long)i).Where(seq => !seen.Contains(seq)).ToList();
+        Assert.All(missing, seq => Assert.Contains(losses, loss => loss.FirstSeq <= seq && seq <= loss.LastSeq));
+        Assert.Equal(losses.Sum(loss => loss.Count), missing.Count);
+    }
+
+    [Fact]
     public async Task Full_storage_is_reported_in_the_state_without_waiting_for_the_state_interval()
     {
         using var broker = await MosquittoBroker.StartAsync();
