@@ -25,6 +25,8 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     private readonly string readConnectionString;
     private readonly StorageOptions options;
     private readonly BlobCipher cipher;
+    private long refusedWrites;
+    private long lastRefusedAtTicks;
     private bool disposed;
 
     private EdgeGateDatabase(StorageOptions options, SqliteConnection writer, string readConnectionString, TemplateKey templateKey, TimeProvider timeProvider)
@@ -60,6 +62,19 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     public CommandLog Commands { get; }
 
     public SyncCursorStore SyncCursors { get; }
+
+    /// <summary>
+    /// Writes refused for lack of space (full disk or the configured size limit) since the database
+    /// was opened, and when the last one was: while this grows, nothing new is being recorded.
+    /// </summary>
+    public StorageFullness Fullness
+    {
+        get
+        {
+            var ticks = Interlocked.Read(ref lastRefusedAtTicks);
+            return new StorageFullness(Interlocked.Read(ref refusedWrites), ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero));
+        }
+    }
 
     /// <summary>
     /// Opens (creating if needed) the database, applies pending migrations and checks that
@@ -177,6 +192,8 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             }
             catch (SqliteException exception) when (exception.SqliteErrorCode == SqliteFull)
             {
+                Interlocked.Exchange(ref lastRefusedAtTicks, TimeProvider.GetUtcNow().UtcTicks);
+                Interlocked.Increment(ref refusedWrites);
                 throw new StorageFullException(
                     $"the database {options.DatabasePath} is full (disk or configured size limit); the write was not recorded",
                     exception);
@@ -310,3 +327,6 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         }
     }
 }
+
+/// <summary>Writes refused for lack of space so far, and when the last one was (null: none).</summary>
+public sealed record StorageFullness(long RefusedWrites, DateTimeOffset? LastRefusedAt);

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Services;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -15,21 +16,23 @@ public static class AccessControlRegistration
     /// reads and remote unlocks go in), <see cref="DecisionFeed"/>, <see cref="AccessHistory"/>, the
     /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
     /// and the hosted services: <see cref="DecisionService"/>, <see cref="LockBrokerService"/> with its
-    /// <see cref="LockBrokerConnection"/> when a door has Kind Mqtt, one <see cref="DoorService"/> per door
-    /// and one <see cref="CardReaderService"/> per reader. Needs an <see cref="EdgeGateDatabase"/> and a
-    /// <see cref="TimeProvider"/> registered (TimeProvider.System is added when none is).
+    /// <see cref="LockBrokerConnection"/> when a door has Kind Mqtt, one <see cref="DoorService"/> per door,
+    /// one <see cref="CardReaderService"/> per reader and <see cref="DeviceAlertService"/> (jammed locks).
+    /// Needs an <see cref="EdgeGateDatabase"/> and a <see cref="TimeProvider"/> registered
+    /// (TimeProvider.System is added when none is).
     /// </summary>
     public static IServiceCollection AddAccessControl(this IServiceCollection services, EdgeGateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton(AccessConfiguration.ToAccessSettings(settings));
+        services.AddSingleton(new AccessSettingsSource(AccessConfiguration.ToAccessSettings(settings)));
         services.AddSingleton(new AccessDoors(settings.Doors));
         services.AddSingleton(new DoorRequestQueues(settings.Doors));
         services.AddSingleton<AccessHistory>();
         services.AddSingleton<AccessAttemptQueue>();
         services.AddSingleton<DecisionFeed>();
+        services.AddDeviceAlerts();
         if (settings.Doors.Any(door => door.Kind == DoorKind.Mqtt))
         {
             // One client for every MQTT lock; its service is registered before the doors so it stops after them.

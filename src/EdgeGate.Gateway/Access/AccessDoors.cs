@@ -3,23 +3,22 @@ using EdgeGate.Gateway.Configuration;
 
 namespace EdgeGate.Gateway.Access;
 
-/// <summary>The configured doors as the policy sees them, with each door's pulse length.</summary>
+/// <summary>
+/// The configured doors as the policy sees them, with each door's pulse length. A configuration reload
+/// may replace their rules (schedule, direction, passback group, pulse length) but not the set of doors.
+/// </summary>
 public sealed class AccessDoors
 {
-    private readonly Dictionary<string, (Door Door, TimeSpan PulseLength)> doors = new(StringComparer.OrdinalIgnoreCase);
+    private Dictionary<string, (Door Door, TimeSpan PulseLength)> doors;
 
     public AccessDoors(IEnumerable<DoorOptions> doorOptions)
     {
-        ArgumentNullException.ThrowIfNull(doorOptions);
-        foreach (var options in doorOptions)
-        {
-            doors.Add(options.Name, (AccessConfiguration.ToDoor(options), options.PulseLength));
-        }
+        doors = Build(doorOptions);
     }
 
     public bool TryGet(string doorName, out Door door, out TimeSpan pulseLength)
     {
-        if (doors.TryGetValue(doorName, out var entry))
+        if (Volatile.Read(ref doors).TryGetValue(doorName, out var entry))
         {
             (door, pulseLength) = entry;
             return true;
@@ -27,5 +26,28 @@ public sealed class AccessDoors
         door = null!;
         pulseLength = default;
         return false;
+    }
+
+    /// <summary>Takes new rules for the same doors (a door added or removed needs a restart: its driver and service start with the gateway).</summary>
+    public void Replace(IEnumerable<DoorOptions> doorOptions)
+    {
+        var next = Build(doorOptions);
+        var current = Volatile.Read(ref doors);
+        if (next.Count != current.Count || next.Keys.Any(name => !current.ContainsKey(name)))
+        {
+            throw new InvalidOperationException("a reload cannot add or remove doors; restart the gateway");
+        }
+        Volatile.Write(ref doors, next);
+    }
+
+    private static Dictionary<string, (Door Door, TimeSpan PulseLength)> Build(IEnumerable<DoorOptions> doorOptions)
+    {
+        ArgumentNullException.ThrowIfNull(doorOptions);
+        var built = new Dictionary<string, (Door Door, TimeSpan PulseLength)>(StringComparer.OrdinalIgnoreCase);
+        foreach (var options in doorOptions)
+        {
+            built.Add(options.Name, (AccessConfiguration.ToDoor(options), options.PulseLength));
+        }
+        return built;
     }
 }

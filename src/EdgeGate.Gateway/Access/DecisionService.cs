@@ -22,7 +22,7 @@ public sealed partial class DecisionService(
     AccessAttemptQueue attempts,
     EdgeGateDatabase database,
     AccessHistory history,
-    AccessSettings settings,
+    AccessSettingsSource settings,
     AccessDoors doors,
     DoorRequestQueues doorRequests,
     DecisionFeed feed,
@@ -81,7 +81,7 @@ public sealed partial class DecisionService(
         var decision = AccessPolicy.Decide(
             new AccessRequest { Credential = attempt.Credential, Door = door, At = attempt.At, Person = person, Card = card, Side = attempt.Side },
             history,
-            settings);
+            settings.Current);
 
         if (!decision.ShouldJournal)
         {

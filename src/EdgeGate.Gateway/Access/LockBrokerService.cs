@@ -1,5 +1,6 @@
 using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt.Locks;
+using EdgeGate.Gateway.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
@@ -8,7 +9,8 @@ namespace EdgeGate.Gateway.Access;
 /// <summary>
 /// The lock broker loop: subscribes the state topics of every MQTT lock in <see cref="DoorDrivers"/>
 /// (the client renews them on every connection), connects the shared <see cref="LockBrokerConnection"/>
-/// and feeds the locks their state messages. The client reconnects by itself with capped backoff
+/// and feeds the locks their state messages (a jammed lock is journaled as an alert by the
+/// <see cref="DeviceAlertService"/>). The client reconnects by itself with capped backoff
 /// after a lost connection; a broker that refuses the gateway (credentials, authorisation) is tried
 /// again after a growing delay. While the broker is down one warning says so and door commands end
 /// with a transport error naming it; nothing here stops the gateway.
@@ -17,7 +19,8 @@ public sealed partial class LockBrokerService(
     LockBrokerConnection connection,
     DoorDrivers drivers,
     TimeProvider timeProvider,
-    ILogger<LockBrokerService> logger) : BackgroundService
+    ILogger<LockBrokerService> logger,
+    DeviceAlertService? alerts = null) : BackgroundService
 {
     /// <summary>How long the first connection is awaited before the broker is reported not reachable (the client keeps trying).</summary>
     public static readonly TimeSpan ConnectWait = TimeSpan.FromSeconds(5);
@@ -163,6 +166,7 @@ public sealed partial class LockBrokerService(
 
     private void OnLockStateChanged(string door, MqttLockStateChangedEventArgs change)
     {
+        alerts?.OnLockStateChanged(door, change);
         if (change.State == MqttLockState.Jammed)
         {
             LogJammed(logger, door, change.RawPayload);

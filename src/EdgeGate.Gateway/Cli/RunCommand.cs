@@ -30,7 +30,7 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync(exception.Message);
                 return 2;
             }
-            await using var app = GatewayHost.Build(settings);
+            await using var app = GatewayHost.Build(settings, configurationPath: file.FullName);
             await app.RunAsync();
             return 0;
         });

@@ -44,7 +44,7 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
 
     /// <summary>
     /// Model id of the face templates this gateway matches with; enrolment with ready templates must
-    /// carry the same id. Empty = templates are refused (photo enrolment only).
+    /// carry the same id. Empty = the gallery's model (the embedding model in models/manifest.json).
     /// </summary>
     public string TemplateModelId { get; set; } = "";
 

@@ -5,6 +5,7 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Logging;
+using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Core.Access;
@@ -24,7 +25,8 @@ namespace EdgeGate.Gateway.Hosting;
 /// </summary>
 public static class GatewayHost
 {
-    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information)
+    /// <param name="configurationPath">The file <paramref name="settings"/> came from: the platform's config_reload reads it again (none: config_reload is unavailable).</param>
+    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information, string? configurationPath = null)
     {
         Directory.CreateDirectory(settings.Gateway.DataDirectory);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
@@ -47,6 +49,8 @@ public static class GatewayHost
         services.AddSingleton<LoopHeartbeats>();
         services.AddHostedService<WatchdogService>();
         services.AddGatewayDatabase(settings);
+        // Before the cameras and locks: it starts before them and stops after them.
+        services.AddDeviceAlerts();
         configure?.Invoke(services);
         services.AddLiveGate(settings);
         services.AddAccessControl(settings);
@@ -58,11 +62,16 @@ public static class GatewayHost
             stranger => AccessAttempt.ForFace(stranger.ToCredential(), stranger.DoorName, stranger.FrameArrivedAt, stranger.TrackId));
         var embedding = ModelCatalog.Locate(NullIfEmpty(settings.Models.Directory)).Get(ModelNames.Embedding);
         services.AddGallerySync(settings, embedding.ModelId ?? embedding.File);
+        services.AddSingleton<PhotoEnrolment>();
         services.AddSingleton<DecisionFeedAdapter>();
         services.AddSingleton<IDecisionFeed>(provider => provider.GetRequiredService<DecisionFeedAdapter>());
         services.AddSingleton<RemoteUnlockBridge>();
         services.AddSingleton<IRemoteUnlock>(provider => provider.GetRequiredService<RemoteUnlockBridge>());
         services.AddSingleton<ICameraStatus, CameraStatusAdapter>();
+        if (configurationPath is not null)
+        {
+            services.AddConfigurationReload(configurationPath, settings);
+        }
         services.AddUplink(settings, GatewayDatabase.CredentialsDirectory(settings));
         if (settings.Api.Enabled)
         {

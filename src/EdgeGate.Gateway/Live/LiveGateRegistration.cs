@@ -66,7 +66,8 @@ public static class LiveGateRegistration
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<CameraCaptureService>>(),
                 provider.GetService<LoopHeartbeats>(),
-                provider.GetService<FrameSourceOpener>()));
+                provider.GetService<FrameSourceOpener>(),
+                provider.GetService<DeviceAlertService>()));
         }
         return services;
     }

@@ -8,7 +8,8 @@ namespace EdgeGate.Gateway.Services;
 
 /// <summary>
 /// Hosts one camera's capture (its own thread, see <see cref="CameraCapture"/>): starts it, logs its
-/// state changes (URLs without passwords, repeated failures at a bounded rate), beats the watchdog
+/// state changes (URLs without passwords, repeated failures at a bounded rate), hands them to the
+/// <see cref="DeviceAlertService"/> (camera down / restored in the journal), beats the watchdog
 /// while the capture thread makes progress, and stops it on shutdown.
 /// </summary>
 public sealed partial class CameraCaptureService : BackgroundService
@@ -19,6 +20,7 @@ public sealed partial class CameraCaptureService : BackgroundService
     private readonly CameraCapture capture;
     private readonly TimeProvider timeProvider;
     private readonly LoopHeartbeats? heartbeats;
+    private readonly DeviceAlertService? alerts;
     private readonly ILogger<CameraCaptureService> logger;
     private readonly string loopName;
 
@@ -29,12 +31,14 @@ public sealed partial class CameraCaptureService : BackgroundService
         TimeProvider timeProvider,
         ILogger<CameraCaptureService> logger,
         LoopHeartbeats? heartbeats = null,
-        FrameSourceOpener? opener = null)
+        FrameSourceOpener? opener = null,
+        DeviceAlertService? alerts = null)
     {
         ArgumentNullException.ThrowIfNull(registry);
         this.timeProvider = timeProvider;
         this.logger = logger;
         this.heartbeats = heartbeats;
+        this.alerts = alerts;
         capture = new CameraCapture(settings, handOff, timeProvider, opener, OnStateChanged);
         registry.Register(capture);
         loopName = $"capture:{settings.Name}";
@@ -104,6 +108,7 @@ public sealed partial class CameraCaptureService : BackgroundService
 
     private void OnStateChanged(CameraStateChange change)
     {
+        alerts?.OnCameraStateChanged(change);
         switch (change.Current)
         {
             case CameraState.Connecting:

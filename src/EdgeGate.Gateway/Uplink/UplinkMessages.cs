@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Globalization;
 using System.Text.Json;
+using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 
 namespace EdgeGate.Gateway.Uplink;
@@ -84,7 +85,7 @@ public static class UplinkMessages
         }
     }
 
-    public static byte[] OnlineState(UplinkTopics topics, DateTimeOffset at, JournalStatus journal, UplinkCounters counters) => Write(writer =>
+    public static byte[] OnlineState(UplinkTopics topics, DateTimeOffset at, JournalStatus journal, UplinkCounters counters, StorageFullness storage) => Write(writer =>
     {
         writer.WriteNumber("v", SchemaVersion);
         writer.WriteString("site", topics.SiteId);
@@ -102,6 +103,17 @@ public static class UplinkMessages
         writer.WriteNumber("published", counters.Published);
         writer.WriteNumber("rewinds", counters.Rewinds);
         writer.WriteNumber("connections", counters.Connections);
+        writer.WriteEndObject();
+        writer.WriteStartObject("storage");
+        writer.WriteNumber("refusedWrites", storage.RefusedWrites);
+        if (storage.LastRefusedAt is { } lastRefusedAt)
+        {
+            writer.WriteString("lastRefusedAt", Timestamp(lastRefusedAt));
+        }
+        else
+        {
+            writer.WriteNull("lastRefusedAt");
+        }
         writer.WriteEndObject();
     });
 

@@ -16,8 +16,9 @@ public static class UplinkServiceCollectionExtensions
     /// <summary>
     /// Registers the uplink (when <c>Uplink:Enabled</c>): <see cref="UplinkService"/> as a hosted service,
     /// the command dispatcher and one handler per command. Needs <see cref="EdgeGateDatabase"/> and
-    /// <see cref="TimeProvider"/> registered; <see cref="EnrolmentService"/> (photo enrolment),
-    /// <see cref="IRemoteUnlock"/> and <see cref="IConfigurationReloader"/> are used when registered.
+    /// <see cref="TimeProvider"/> registered; <see cref="PhotoEnrolment"/> (photo enrolment, loaded on first use),
+    /// <see cref="GallerySynchroniser"/> (whose model ready templates must be of when <c>Uplink:TemplateModelId</c>
+    /// is empty), <see cref="IRemoteUnlock"/> and <see cref="IConfigurationReloader"/> are used when registered.
     /// </summary>
     public static IServiceCollection AddUplink(this IServiceCollection services, EdgeGateSettings settings, string? credentialsDirectory = null)
     {
@@ -29,13 +30,13 @@ public static class UplinkServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new UplinkTopics(settings.Gateway.SiteId, settings.Gateway.GatewayId));
         services.AddSingleton(UplinkSessionOptions.From(settings.Uplink));
-        // Ready templates must be of the model the gate matches with: the configured id, else the enrolment service's.
+        // Ready templates must be of the model the gate matches with: the configured id, else the gallery's.
         services.AddSingleton(provider => new TemplateSettings(
-            settings.Uplink.TemplateModelId.Length > 0 ? settings.Uplink.TemplateModelId : provider.GetService<EnrolmentService>()?.ModelId ?? "",
+            settings.Uplink.TemplateModelId.Length > 0 ? settings.Uplink.TemplateModelId : provider.GetService<GallerySynchroniser>()?.ModelId ?? "",
             settings.Uplink.TemplateLength));
         services.AddSingleton<IPlatformCommandHandler>(provider => new EnrolCommandHandler(
             provider.GetRequiredService<EdgeGateDatabase>(), provider.GetRequiredService<TemplateSettings>(),
-            provider.GetRequiredService<TimeProvider>(), provider.GetService<EnrolmentService>()));
+            provider.GetRequiredService<TimeProvider>(), () => provider.GetService<PhotoEnrolment>()?.Service));
         services.AddSingleton<IPlatformCommandHandler>(provider => new UpdatePersonCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new DeregisterCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardIssueCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));

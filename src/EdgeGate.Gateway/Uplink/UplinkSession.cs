@@ -26,6 +26,9 @@ public sealed partial class UplinkSession
     /// <summary>The sync cursor holding the last applied platform person-list version.</summary>
     public const string GalleryVersionCursor = "platform.gallery.version";
 
+    /// <summary>A state message about refused writes (full storage) is sent at most this often, ahead of the regular ones.</summary>
+    public static readonly TimeSpan StorageReportInterval = TimeSpan.FromSeconds(5);
+
     private readonly IMqttClient client;
     private readonly EdgeGateDatabase database;
     private readonly EventJournal journal;
@@ -46,6 +49,8 @@ public sealed partial class UplinkSession
     private long ackedSeq;
     private long commandsAnswered;
     private long commandsRefusedBusy;
+    private long reportedRefusedWrites;
+    private DateTimeOffset lastStateAt = DateTimeOffset.MinValue;
 
     public UplinkSession(
         IMqttClient client,
@@ -362,6 +367,10 @@ public sealed partial class UplinkSession
                     await PublishStateAsync(cancellationToken).ConfigureAwait(false);
                     nextStateAt = timeProvider.GetUtcNow() + options.StateInterval;
                 }
+                else
+                {
+                    await ReportRefusedWritesAsync(cancellationToken).ConfigureAwait(false);
+                }
                 if (sent == 0)
                 {
                     if (previousBatch is not null)
@@ -383,6 +392,15 @@ public sealed partial class UplinkSession
             catch (StorageException exception)
             {
                 LogStorageFailed(logger, exception);
+                // A full disk also refuses the ack cursor's writes: say so to the platform all the same.
+                try
+                {
+                    await ReportRefusedWritesAsync(cancellationToken).ConfigureAwait(false);
+                }
+                catch (Exception reportFailure) when (reportFailure is MqttException or StorageException)
+                {
+                    LogPublishFailed(logger, reportFailure.Message);
+                }
                 await WaitAsync(TimeSpan.FromSeconds(1), cancellationToken).ConfigureAwait(false);
             }
         }
@@ -422,8 +440,23 @@ public sealed partial class UplinkSession
     private async Task PublishStateAsync(CancellationToken cancellationToken)
     {
         var status = await journal.GetStatusAsync(cancellationToken).ConfigureAwait(false);
-        var payload = UplinkMessages.OnlineState(topics, timeProvider.GetUtcNow(), status, Counters);
+        var fullness = database.Fullness;
+        var payload = UplinkMessages.OnlineState(topics, timeProvider.GetUtcNow(), status, Counters, fullness);
         await client.PublishAsync(topics.State, payload, MqttQualityOfService.AtLeastOnce, retain: true, cancellationToken).ConfigureAwait(false);
+        reportedRefusedWrites = fullness.RefusedWrites;
+        lastStateAt = timeProvider.GetUtcNow();
+    }
+
+    /// <summary>Publishes the state early when writes were refused for lack of space since the last one.</summary>
+    private async Task ReportRefusedWritesAsync(CancellationToken cancellationToken)
+    {
+        if (client.IsConnected
+            && database.Fullness.RefusedWrites != reportedRefusedWrites
+            && timeProvider.GetUtcNow() - lastStateAt >= StorageReportInterval)
+        {
+            LogStorageFull(logger, database.Fullness.RefusedWrites);
+            await PublishStateAsync(cancellationToken).ConfigureAwait(false);
+        }
     }
 
     private async Task RequestGalleryChangesAsync(CancellationToken cancellationToken)
@@ -484,4 +517,7 @@ public sealed partial class UplinkSession
 
     [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "Command {Command} could not be recorded or answered; a resend is answered later")]
     private static partial void LogCommandStorageFailed(ILogger logger, Exception exception, string command);
+
+    [LoggerMessage(EventId = 8008, Level = LogLevel.Critical, Message = "Storage full: {RefusedWrites} write(s) refused so far; events are not being recorded. Reporting it to the platform in the state message")]
+    private static partial void LogStorageFull(ILogger logger, long refusedWrites);
 }

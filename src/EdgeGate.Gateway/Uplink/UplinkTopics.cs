@@ -28,7 +28,7 @@ public sealed class UplinkTopics
     /// <summary>Routine journal events (gateway → platform, QoS 1).</summary>
     public string Events => Root + "events";
 
-    /// <summary>Alerts: watch list, forced door, lock failure, camera down, lost events (gateway → platform, QoS 1, sent first).</summary>
+    /// <summary>Alerts: watch list, door faults and jammed locks, camera down, lost events (gateway → platform, QoS 1, sent first).</summary>
     public string Alerts => Root + "alerts";
 
     /// <summary>Retained online/offline state with journal counters; the broker publishes "offline" as the last will.</summary>

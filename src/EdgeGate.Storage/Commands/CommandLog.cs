@@ -7,8 +7,8 @@ public enum CommandBeginStatus
     /// <summary>Already applied: answer with <see cref="CommandBeginResult.ResultJson"/>, do not run again.</summary>
     Completed,
     /// <summary>
-    /// Seen before but never completed (the gateway stopped while applying it). Commands are written
-    /// so that running them again is safe; run it and complete it.
+    /// Seen before but never completed (the gateway stopped while applying it). It may have been
+    /// applied in part or in full: do not run it again; complete it with an answer that says so.
     /// </summary>
     Incomplete,
 }

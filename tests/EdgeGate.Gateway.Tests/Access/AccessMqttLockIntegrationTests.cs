@@ -5,6 +5,7 @@ using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
 using EdgeGate.Core.Messaging;
 using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Tests.Live;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
@@ -99,6 +100,57 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
         Assert.Equal("done", payload.RootElement.GetProperty("outcome").GetString());
         Assert.Contains(host.DriverCalls, call => call.Door == "lobby");
         Assert.True(Logged(3601, $"{MosquittoBroker.Host}:{broker.Port}"), "no 'lock broker connected' log line");
+    }
+
+    [Fact]
+    public async Task A_lock_reporting_jammed_on_its_own_is_journaled_as_an_alert_and_its_recovery_as_an_event()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var peer = await LockPeer.StartZigbee2MqttAsync(broker, DeviceName);
+        await using var host = await StartGatewayAsync(broker, Zigbee2MqttLock());
+        await WaitForStateAsync(LockBrokerClient(host), MqttConnectionState.Connected, "gateway");
+
+        // Nobody asked for anything: the bolt did not close (someone forced it, or it is blocked).
+        var jammed = await ReportUntilJournaledAsync(host, peer, """{"lock_state":"not_fully_locked","state":"UNLOCK"}""", DeviceAlertService.LockJammedType);
+        var recovered = await ReportUntilJournaledAsync(host, peer, """{"lock_state":"locked","state":"LOCK"}""", DeviceAlertService.LockRecoveredType);
+
+        output.WriteLine($"{jammed.Seq} {jammed.Lane} {jammed.PayloadJson}; {recovered.Seq} {recovered.Lane} {recovered.PayloadJson}");
+        Assert.Equal(JournalLane.Alert, jammed.Lane);
+        using (var payload = JsonDocument.Parse(jammed.PayloadJson))
+        {
+            Assert.Equal(("lobby", "jammed"), (payload.RootElement.GetProperty("door").GetString(), payload.RootElement.GetProperty("state").GetString()));
+            Assert.Contains("not_fully_locked", payload.RootElement.GetProperty("reported").GetString(), StringComparison.Ordinal);
+        }
+        Assert.Equal(JournalLane.Event, recovered.Lane);
+        using (var payload = JsonDocument.Parse(recovered.PayloadJson))
+        {
+            Assert.Equal(("locked", "jammed"), (payload.RootElement.GetProperty("state").GetString(), payload.RootElement.GetProperty("previousState").GetString()));
+        }
+        // A repeated report of the same state is not a new alert.
+        Assert.Single(await host.JournalAsync(), entry => entry.Type == DeviceAlertService.LockJammedType);
+        Assert.True(Logged(3606, "lobby"), "no 'lock reports JAMMED' log line");
+    }
+
+    /// <summary>Publishes a lock report until its journal row appears (the gateway's subscription may still be on its way).</summary>
+    private static async Task<JournalEntry> ReportUntilJournaledAsync(AccessTestHost host, LockPeer peer, string report, string type)
+    {
+        var deadline = DateTime.UtcNow + Wait;
+        while (true)
+        {
+            using (var limit = new CancellationTokenSource(Wait))
+            {
+                await peer.Client.PublishAsync($"zigbee2mqtt/{DeviceName}", System.Text.Encoding.UTF8.GetBytes(report), MqttQualityOfService.AtLeastOnce, retain: false, limit.Token);
+            }
+            for (var poll = 0; poll < 10; poll++)
+            {
+                await Task.Delay(50);
+                if ((await host.JournalAsync()).FirstOrDefault(entry => entry.Type == type) is { } entry)
+                {
+                    return entry;
+                }
+            }
+            Assert.True(DateTime.UtcNow < deadline, $"no {type} row in the journal within {Wait}");
+        }
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Core.Doors;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using Microsoft.Extensions.DependencyInjection;
@@ -52,7 +53,8 @@ internal sealed class AccessTestHost : IAsyncDisposable
     public List<(string Door, IReadOnlyList<JournalEntry> JournalAtThatMoment)> DriverCalls { get; } = [];
 
     /// <summary>Writes <paramref name="configure"/>'s configuration and starts the services (set <paramref name="startServices"/> false to drive them by hand).</summary>
-    public static async Task<AccessTestHost> StartAsync(Action<JsonObject> configure, bool startServices = true, Action<IServiceCollection>? register = null)
+    /// <param name="reloadable">Registers the configuration reloader over the file, as <c>edgegate run</c> does.</param>
+    public static async Task<AccessTestHost> StartAsync(Action<JsonObject> configure, bool startServices = true, Action<IServiceCollection>? register = null, bool reloadable = false)
     {
         var directory = Path.Combine(Path.GetTempPath(), $"edgegate-access-{Guid.NewGuid():N}");
         System.IO.Directory.CreateDirectory(directory);
@@ -80,6 +82,10 @@ internal sealed class AccessTestHost : IAsyncDisposable
         services.AddLogging(logging => logging.SetMinimumLevel(LogLevel.Debug));
         services.AddGatewayDatabase(settings);
         services.AddAccessControl(settings);
+        if (reloadable)
+        {
+            services.AddConfigurationReload(path, settings);
+        }
         register?.Invoke(services);
         AccessTestHost? host = null;
         services.AddSingleton(provider => new DoorDrivers(

@@ -46,6 +46,45 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task A_command_interrupted_while_being_applied_is_not_applied_again()
+    {
+        var unlock = new CountingRemoteUnlock();
+        var withDoor = new PlatformCommandDispatcher([new UnlockCommandHandler(unlock)], database, 4096, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
+        // The gateway recorded u-1 and stopped before answering it (killed mid-pulse); the platform resends it.
+        await database.Commands.TryBeginCommandAsync("u-1", "unlock");
+
+        var resent = await DispatchAsync(withDoor, "unlock", """{"v":1,"id":"u-1","door":"gate-1"}""");
+        var resentAgain = await DispatchAsync(withDoor, "unlock", """{"v":1,"id":"u-1","door":"gate-1"}""");
+        var fresh = await DispatchAsync(withDoor, "unlock", """{"v":1,"id":"u-2","door":"gate-1"}""");
+        var freshAgain = await DispatchAsync(withDoor, "unlock", """{"v":1,"id":"u-2","door":"gate-1"}""");
+
+        Assert.Equal(("interrupted", false), (resent.GetProperty("code").GetString(), resent.GetProperty("replay").GetBoolean()));
+        Assert.Contains("not applied again", resent.GetProperty("message").GetString(), StringComparison.Ordinal);
+        Assert.Equal(("interrupted", true), (resentAgain.GetProperty("code").GetString(), resentAgain.GetProperty("replay").GetBoolean()));
+        Assert.Equal((true, false), (fresh.GetProperty("ok").GetBoolean(), fresh.GetProperty("replay").GetBoolean()));
+        Assert.Equal((true, true), (freshAgain.GetProperty("ok").GetBoolean(), freshAgain.GetProperty("replay").GetBoolean()));
+        Assert.Equal(["gate-1"], unlock.Doors);
+    }
+
+    private static async Task<JsonElement> DispatchAsync(PlatformCommandDispatcher target, string name, string json)
+    {
+        var answer = await target.DispatchAsync(name, Encoding.UTF8.GetBytes(json), CancellationToken.None);
+        using var document = JsonDocument.Parse(answer);
+        return document.RootElement.Clone();
+    }
+
+    private sealed class CountingRemoteUnlock : EdgeGate.Gateway.Api.IRemoteUnlock
+    {
+        public List<string> Doors { get; } = [];
+
+        public ValueTask<EdgeGate.Gateway.Api.RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
+        {
+            Doors.Add(doorName);
+            return ValueTask.FromResult(new EdgeGate.Gateway.Api.RemoteUnlockResult(EdgeGate.Gateway.Api.RemoteUnlockStatus.Unlocked, "released"));
+        }
+    }
+
+    [Fact]
     public async Task Too_large_is_refused_unread()
     {
         var answer = await dispatcher.DispatchAsync("enrol", new byte[5000], CancellationToken.None);

@@ -1,4 +1,6 @@
+using System.Text.Json;
 using EdgeGate.Gateway.Uplink;
+using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
@@ -81,6 +83,71 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
 
         Assert.Equal(seqs, bed.Platform.Events().Select(e => e.Seq));
+    }
+
+    [Fact]
+    public async Task Events_aged_out_while_offline_are_reported_and_the_ack_moves_past_them()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker, journalCap: 2000, connectGateway: false);
+        // Offline far beyond the cap: the oldest routine events make room, alerts stay.
+        await bed.JournalAsync(5000, everyNthAlert: 100);
+        var lastSeq = (await bed.Database.Journal.GetStatusAsync()).LastSeq;
+        var alerts = await bed.Database.Journal.ReadFromAsync(0, 10_000, JournalLane.Alert);
+
+        await bed.StartUplinkAsync();
+        await bed.Platform.WaitForAckAsync(lastSeq, DeliveryLimit);
+
+        var received = bed.Platform.Events();
+        var losses = received.Where(e => e.Type == EventJournal.EventsDroppedType)
+            .Select(e => JsonSerializer.Deserialize<EventsDroppedPayload>(e.DataJson!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .ToList();
+        output.WriteLine($"{lastSeq} seqs, {received.Count} received, {losses.Count} loss reports for {losses.Sum(l => l.Count)} events");
+        Assert.NotEmpty(losses);
+        Assert.Equal(50, received.Count(e => e.Type == "watchlist_match"));
+        Assert.Equal(alerts.Select(a => a.Seq), received.Where(e => e.Lane == "alert").Select(e => e.Seq));
+        var seen = received.Select(e => e.Seq).ToHashSet();
+        var missing = Enumerable.Range(1, (int)lastSeq).Select(i => (long)i).Where(seq => !seen.Contains(seq)).ToList();
+        Assert.All(missing, seq => Assert.Contains(losses, loss => loss.FirstSeq <= seq && seq <= loss.LastSeq));
+        Assert.Equal(losses.Sum(loss => loss.Count), missing.Count);
+    }
+
+    [Fact]
+    public async Task Full_storage_is_reported_in_the_state_without_waiting_for_the_state_interval()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker, maximumDatabaseBytes: 512 * 1024);
+        await WaitUntilAsync(() => Task.FromResult(bed.Platform.LastState?.Contains("\"refusedWrites\":0", StringComparison.Ordinal) == true), "the first state message");
+
+        // Rows the uplink never removes, so delivering and compacting the journal cannot make room.
+        var refusals = 0;
+        foreach (var size in new[] { 16 * 1024, 1024, 64 })
+        {
+            for (var i = 0; i < 1000; i++)
+            {
+                try
+                {
+                    await bed.Database.SyncCursors.SetAsync($"filler-{size}-{i}", new string('x', size));
+                }
+                catch (StorageFullException)
+                {
+                    refusals++;
+                    break;
+                }
+            }
+        }
+        Assert.Equal(3, refusals);
+
+        JsonElement storage = default;
+        await WaitUntilAsync(() =>
+        {
+            using var state = JsonDocument.Parse(bed.Platform.LastState!);
+            storage = state.RootElement.GetProperty("storage").Clone();
+            return Task.FromResult(storage.GetProperty("refusedWrites").GetInt64() >= 1);
+        }, "a state message with the refused writes, well before the 60 s state interval");
+        output.WriteLine(bed.Platform.LastState);
+        Assert.Equal(JsonValueKind.String, storage.GetProperty("lastRefusedAt").ValueKind);
+        Assert.True(bed.GatewayClient.IsConnected);
     }
 
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)

@@ -65,11 +65,12 @@ internal sealed class UplinkTestBed : IAsyncDisposable
         bool tls = false,
         long journalCap = 1_000_000,
         PlatformSimulatorOptions? platformOptions = null,
-        bool connectGateway = true)
+        bool connectGateway = true,
+        long? maximumDatabaseBytes = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory("edgegate-uplink-").FullName;
         var key = new TemplateKey(Enumerable.Range(1, TemplateKey.LengthBytes).Select(i => (byte)i).ToArray());
-        var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db"), JournalMaximumRows = journalCap }, key);
+        var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db"), JournalMaximumRows = journalCap, MaximumDatabaseBytes = maximumDatabaseBytes }, key);
         var bed = new UplinkTestBed(directory, database, key);
         try
         {

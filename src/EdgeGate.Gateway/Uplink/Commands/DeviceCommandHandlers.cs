@@ -33,7 +33,10 @@ public sealed class UnlockCommandHandler(IRemoteUnlock? remoteUnlock = null) : I
     }
 }
 
-/// <summary><c>config_reload</c>: re-reads and validates the configuration file.</summary>
+/// <summary>
+/// <c>config_reload</c>: re-reads and validates the configuration file; what can change while running
+/// is applied (<c>data.applied</c>), other changed sections are named in <c>data.restartRequired</c>.
+/// </summary>
 public sealed class ConfigReloadCommandHandler(IConfigurationReloader? reloader = null) : IPlatformCommandHandler
 {
     public string Name => "config_reload";
@@ -45,16 +48,26 @@ public sealed class ConfigReloadCommandHandler(IConfigurationReloader? reloader 
         {
             return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "this gateway was not started from a configuration file");
         }
-        var problems = await reloader.ReloadAsync(cancellationToken).ConfigureAwait(false);
-        if (problems.Count == 0)
+        var result = await reloader.ReloadAsync(cancellationToken).ConfigureAwait(false);
+        if (result.Problems.Count == 0)
         {
-            return PlatformCommandResult.Success();
+            return PlatformCommandResult.Success(new JsonObject
+            {
+                ["applied"] = Array(result.Applied),
+                ["restartRequired"] = Array(result.RestartRequired),
+            });
         }
-        var list = new JsonArray();
-        foreach (var problem in problems.Take(50))
+        return PlatformCommandResult.Error(CommandErrorCodes.InvalidField,
+            $"the configuration has {result.Problems.Count} problem(s); the running one is kept", new JsonObject { ["problems"] = Array(result.Problems.Take(50)) });
+    }
+
+    private static JsonArray Array(IEnumerable<string> items)
+    {
+        var array = new JsonArray();
+        foreach (var item in items)
         {
-            list.Add(problem);
+            array.Add(item);
         }
-        return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, $"the configuration has {problems.Count} problem(s); the running one is kept", new JsonObject { ["problems"] = list });
+        return array;
     }
 }

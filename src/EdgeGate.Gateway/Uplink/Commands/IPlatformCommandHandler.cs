@@ -60,5 +60,6 @@ public static class CommandErrorCodes
     public const string Expired = "expired";
     public const string VersionGap = "version_gap";
     public const string DeviceFailed = "device_failed";
+    public const string Interrupted = "interrupted";
     public const string InternalError = "internal_error";
 }

@@ -12,10 +12,15 @@ namespace EdgeGate.Gateway.Uplink.Commands;
 /// gateway's model or photos from which the box computes them, and optional cards. Biometric data
 /// needs <c>consentAt</c>.
 /// </summary>
-public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, EnrolmentService? enrolment = null)
+public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, Func<EnrolmentService?> photoEnrolment)
     : IPlatformCommandHandler
 {
     public const int MaximumPhotos = 10;
+
+    public EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, EnrolmentService? enrolment = null)
+        : this(database, templateSettings, timeProvider, () => enrolment)
+    {
+    }
 
     public string Name => "enrol";
 
@@ -62,6 +67,8 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
         else
         {
             var photos = ReadPhotos(body);
+            // Asked only now: the face pipeline may be loaded on the first photo enrolment.
+            var enrolment = photoEnrolment();
             if (enrolment is null)
             {
                 return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "photos: this gateway has no face pipeline for enrolment; send templates");

@@ -99,7 +99,12 @@ public sealed partial class PlatformCommandDispatcher
                 return Replay(stored);
             }
 
-            var result = await RunAsync(handler, new PlatformCommand(id, name, root, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
+            // Begun before but never answered: the gateway stopped (or its storage failed) while applying
+            // it. Running it again could apply it twice (an unlock would open the door again).
+            var result = begin.Status == CommandBeginStatus.Incomplete
+                ? PlatformCommandResult.Error(CommandErrorCodes.Interrupted,
+                    $"this id was received at {UplinkMessages.Timestamp(begin.ReceivedAt)} and interrupted before it was answered; it is not applied again: check the gateway's state and send a new id if still wanted")
+                : await RunAsync(handler, new PlatformCommand(id, name, root, timeProvider.GetUtcNow()), cancellationToken).ConfigureAwait(false);
             var answer = Answer(id, name, result, replay: false);
             await commandLog.CompleteAsync(id, System.Text.Encoding.UTF8.GetString(answer), cancellationToken).ConfigureAwait(false);
             if (result.Ok)
