@@ -46,4 +46,9 @@ public sealed record AccessAttempt(
 
     public static AccessAttempt ForRemote(string operatorId, string reason, string doorName, DateTimeOffset at) =>
         new(new RemoteCredential(operatorId, reason), doorName, at, AccessAttemptSource.Remote);
+
+    /// <summary>The request-to-exit button of a door was pressed.</summary>
+    /// <param name="inputId">Which input it was read from (for the journal).</param>
+    public static AccessAttempt ForExitButton(string inputId, string doorName, DateTimeOffset at) =>
+        new(new ExitButtonCredential(inputId), doorName, at, AccessAttemptSource.ExitButton);
 }

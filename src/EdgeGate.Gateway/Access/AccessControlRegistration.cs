@@ -17,7 +17,8 @@ public static class AccessControlRegistration
     /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
     /// and the hosted services: <see cref="DecisionService"/>, <see cref="LockBrokerService"/> with its
     /// <see cref="LockBrokerConnection"/> when a door has Kind Mqtt, one <see cref="DoorService"/> per door,
-    /// one <see cref="CardReaderService"/> per reader and <see cref="DeviceAlertService"/> (jammed locks).
+    /// one <see cref="DoorInputService"/> per door with a door contact or exit button input, one
+    /// <see cref="CardReaderService"/> per reader and <see cref="DeviceAlertService"/> (jammed locks).
     /// Needs an <see cref="EdgeGateDatabase"/> and a <see cref="TimeProvider"/> registered
     /// (TimeProvider.System is added when none is).
     /// </summary>
@@ -33,6 +34,7 @@ public static class AccessControlRegistration
         services.AddSingleton<AccessAttemptQueue>();
         services.AddSingleton<DecisionFeed>();
         services.AddDeviceAlerts();
+        services.AddSingleton<DoorReleases>();
         if (settings.Doors.Any(door => door.Kind == DoorKind.Mqtt))
         {
             // One client for every MQTT lock; its service is registered before the doors so it stops after them.
@@ -55,10 +57,23 @@ public static class AccessControlRegistration
                 name,
                 provider.GetRequiredService<DoorRequestQueues>(),
                 provider.GetRequiredService<DoorDrivers>(),
+                provider.GetRequiredService<DoorReleases>(),
                 provider.GetRequiredService<EdgeGateDatabase>(),
                 provider.GetRequiredService<DecisionFeed>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<DoorService>>()));
+            if (DoorInputService.Watches(door))
+            {
+                services.AddSingleton<IHostedService>(provider => new DoorInputService(
+                    door,
+                    provider.GetRequiredService<DoorDrivers>(),
+                    provider.GetRequiredService<DoorReleases>(),
+                    provider.GetRequiredService<AccessAttemptQueue>(),
+                    provider.GetRequiredService<EdgeGateDatabase>(),
+                    provider.GetRequiredService<DecisionFeed>(),
+                    provider.GetRequiredService<TimeProvider>(),
+                    provider.GetRequiredService<ILogger<DoorInputService>>()));
+            }
         }
         foreach (var reader in settings.Readers)
         {

@@ -9,7 +9,8 @@ namespace EdgeGate.Gateway.Access;
 /// <summary>
 /// The journal records of the decision stage. Payloads are JSON with a <c>schema</c> version; the
 /// gateway-wide <c>seq</c> is the journal's. Alerts (watch list, spoof, passback violation, a door
-/// that did not respond) take the alert lane, which is uploaded first and never dropped.
+/// that did not respond, a door forced or held open) take the alert lane, which is uploaded first
+/// and never dropped.
 /// </summary>
 public static class AccessJournal
 {
@@ -17,6 +18,7 @@ public static class AccessJournal
     public const string DecisionType = "access_decision";
     public const string DoorOutcomeType = "door_outcome";
     public const string DoorFaultType = "door_fault";
+    public const string DoorAlarmType = "door_alarm";
 
     private static readonly JsonSerializerOptions Json = new()
     {
@@ -65,6 +67,9 @@ public static class AccessJournal
             case RemoteCredential remote:
                 payload = payload with { Operator = remote.OperatorId, RemoteReason = remote.Reason };
                 break;
+            case ExitButtonCredential exit:
+                payload = payload with { Input = exit.InputId };
+                break;
         }
         return new JournalDraft(LaneFor(decision), DecisionType, decision.At, JsonSerializer.Serialize(payload, Json));
     }
@@ -89,6 +94,47 @@ public static class AccessJournal
             ? new JournalDraft(JournalLane.Event, DoorOutcomeType, at, JsonSerializer.Serialize(payload, Json))
             : new JournalDraft(JournalLane.Alert, DoorFaultType, at, JsonSerializer.Serialize(payload, Json));
     }
+
+    /// <summary>
+    /// A door contact alarm raised (alert lane) or cleared when the door closed again (event lane):
+    /// <c>alarm</c> is <c>forced_open</c> or <c>held_open</c>, <c>state</c> <c>raised</c> or <c>cleared</c>.
+    /// </summary>
+    public static JournalDraft DoorAlarmDraft(string doorName, DoorInputEvent change)
+    {
+        ArgumentNullException.ThrowIfNull(doorName);
+        var payload = change switch
+        {
+            DoorInputEvent.AlarmRaised raised => new DoorAlarmPayload
+            {
+                Schema = SchemaVersion,
+                Door = doorName,
+                Alarm = AlarmName(raised.Kind),
+                State = "raised",
+                OpenedAt = raised.OpenedAt,
+                OpenForMilliseconds = (long)(raised.At - raised.OpenedAt).TotalMilliseconds,
+            },
+            DoorInputEvent.AlarmCleared cleared => new DoorAlarmPayload
+            {
+                Schema = SchemaVersion,
+                Door = doorName,
+                Alarm = AlarmName(cleared.Kind),
+                State = "cleared",
+                OpenedAt = cleared.At - cleared.OpenFor,
+                OpenForMilliseconds = (long)cleared.OpenFor.TotalMilliseconds,
+            },
+            _ => throw new ArgumentException($"{change?.GetType().Name ?? "null"} is not a door alarm change", nameof(change)),
+        };
+        var lane = change is DoorInputEvent.AlarmRaised ? JournalLane.Alert : JournalLane.Event;
+        return new JournalDraft(lane, DoorAlarmType, change.At, JsonSerializer.Serialize(payload, Json));
+    }
+
+    /// <summary>The alarm's journal name: forced_open or held_open.</summary>
+    public static string AlarmName(DoorAlarmKind kind) => kind switch
+    {
+        DoorAlarmKind.ForcedOpen => "forced_open",
+        DoorAlarmKind.HeldOpen => "held_open",
+        _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "unknown door alarm"),
+    };
 
     /// <summary>The outcome's journal name: done, no_response, rejected, transport_error, not_supported.</summary>
     public static string OutcomeName(DoorCommandOutcome outcome) => outcome switch
@@ -145,6 +191,17 @@ public static class AccessJournal
         public string? Reader { get; init; }
         public string? Operator { get; init; }
         public string? RemoteReason { get; init; }
+        public string? Input { get; init; }
+    }
+
+    private sealed record DoorAlarmPayload
+    {
+        public int Schema { get; init; }
+        public required string Door { get; init; }
+        public required string Alarm { get; init; }
+        public required string State { get; init; }
+        public DateTimeOffset OpenedAt { get; init; }
+        public long OpenForMilliseconds { get; init; }
     }
 
     private sealed record DoorOutcomePayload

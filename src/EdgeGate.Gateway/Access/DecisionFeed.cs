@@ -24,6 +24,12 @@ public sealed record DoorOperated(string DoorName, DoorRequest Command, DoorComm
     : DecisionFeedItem;
 
 /// <summary>
+/// A door contact alarm raised (<see cref="DoorInputEvent.AlarmRaised"/>) or cleared
+/// (<see cref="DoorInputEvent.AlarmCleared"/>), with the journal seq of its record.
+/// </summary>
+public sealed record DoorAlarmChanged(string DoorName, DoorInputEvent Change, long? Seq) : DecisionFeedItem;
+
+/// <summary>
 /// An in-memory broadcast of recent decisions and door outcomes. Subscribers get their own bounded
 /// channel that drops its oldest items when they fall behind: the feed is a view; the journal is
 /// the record. The last <see cref="RecentCapacity"/> items are kept for late subscribers.

@@ -99,9 +99,20 @@ public sealed partial class DoorDrivers : IDisposable
                     RelayCoil = checked((ushort)modbus.Coil),
                     Wiring = WiringFor(door.FailMode),
                     DoorSensorInput = modbus.DoorSensorInput is { } sensor ? checked((ushort)sensor) : null,
+                    DoorSensorOnMeansClosed = modbus.DoorSensorOnMeansClosed,
                     ExitButtonInput = modbus.ExitButtonInput is { } button ? checked((ushort)button) : null,
+                    DevicePulse = modbus.DevicePulse is { } devicePulse
+                        ? new ModbusDevicePulseOptions
+                        {
+                            Register = checked((ushort)devicePulse.Register),
+                            CommandBase = checked((ushort)devicePulse.CommandBase),
+                            Unit = devicePulse.Unit,
+                            MaximumUnits = devicePulse.MaximumUnits,
+                        }
+                        : null,
                 };
                 var capabilities = DoorDriverCapabilities.Pulse | DoorDriverCapabilities.Hold | DoorDriverCapabilities.ConfirmsCommands
+                    | (relayOptions.DevicePulse is null ? 0 : DoorDriverCapabilities.DeviceTimedPulse)
                     | (relayOptions.DoorSensorInput is null ? 0 : DoorDriverCapabilities.DoorSensor)
                     | (relayOptions.ExitButtonInput is null ? 0 : DoorDriverCapabilities.ExitButton);
                 return new SerialDoorDriver(modbusBus, capabilities, stream =>

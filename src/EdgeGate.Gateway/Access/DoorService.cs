@@ -9,12 +9,14 @@ namespace EdgeGate.Gateway.Access;
 /// <summary>
 /// One door's loop: carries out the commands queued for it, one at a time, through its
 /// <see cref="IDoorDriver"/>, and journals every outcome after the fact. A door that did not respond,
-/// refused, or whose line failed is journaled as a <c>door_fault</c> alert.
+/// refused, or whose line failed is journaled as a <c>door_fault</c> alert. It tells
+/// <see cref="DoorReleases"/> when the door is released, so the door contact is not taken for forced.
 /// </summary>
 public sealed partial class DoorService(
     string doorName,
     DoorRequestQueues queues,
     DoorDrivers drivers,
+    DoorReleases releases,
     EdgeGateDatabase database,
     DecisionFeed feed,
     TimeProvider timeProvider,
@@ -46,6 +48,15 @@ public sealed partial class DoorService(
     {
         ArgumentNullException.ThrowIfNull(command);
         var driver = drivers.For(doorName);
+        switch (command.Kind)
+        {
+            case DoorRequestKind.Pulse:
+                releases.PulseStarting(doorName, timeProvider.GetUtcNow() + command.Duration);
+                break;
+            case DoorRequestKind.HoldReleased:
+                releases.HeldReleased(doorName);
+                break;
+        }
         var started = Stopwatch.GetTimestamp();
         DoorCommandOutcome outcome;
         using (var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken))
@@ -70,6 +81,15 @@ public sealed partial class DoorService(
             }
         }
         var took = Stopwatch.GetElapsedTime(started);
+        switch (command.Kind)
+        {
+            case DoorRequestKind.Pulse:
+                releases.PulseEnded(doorName, timeProvider.GetUtcNow());
+                break;
+            case DoorRequestKind.Lock:
+                releases.Locked(doorName, timeProvider.GetUtcNow());
+                break;
+        }
 
         if (outcome.IsDone)
         {

@@ -46,6 +46,12 @@ public sealed class DoorOptions
     /// <summary>How long the lock stays released for one passage.</summary>
     public TimeSpan PulseLength { get; set; } = TimeSpan.FromSeconds(3);
 
+    /// <summary>
+    /// With a door contact: how long the door may stand open after it was opened (or after its
+    /// release ended, if later) before a held-open alarm.
+    /// </summary>
+    public TimeSpan HeldOpenAfter { get; set; } = TimeSpan.FromSeconds(30);
+
     /// <summary>Entry and exit doors sharing a group enforce anti-passback between them.</summary>
     public string? PassbackGroup { get; set; }
 
@@ -80,10 +86,42 @@ public sealed class ModbusRtuDoorOptions
     public int Retries { get; set; } = 2;
 
     /// <summary>Zero-based discrete input wired to the door contact, if any.</summary>
+    [Range(0, 65535)]
     public int? DoorSensorInput { get; set; }
 
     /// <summary>Zero-based discrete input wired to the exit button, if any.</summary>
+    [Range(0, 65535)]
     public int? ExitButtonInput { get; set; }
+
+    /// <summary>True when the door contact input is ON with the door closed (the usual NC reed contact).</summary>
+    public bool DoorSensorOnMeansClosed { get; set; } = true;
+
+    /// <summary>How often the door contact and exit button inputs are read.</summary>
+    public TimeSpan InputPollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>When set, the board times each pulse itself (one register write) instead of ON, wait, OFF.</summary>
+    public ModbusDevicePulseConfiguration? DevicePulse { get; set; }
+}
+
+/// <summary>
+/// A board-timed pulse: function 0x06 writes <see cref="CommandBase"/> plus the pulse length in
+/// <see cref="Unit"/>s (rounded up) to <see cref="Register"/>. Many relay boards take register =
+/// channel number and value 0x0600 + seconds ("delay" command); take the numbers from the board's manual.
+/// </summary>
+public sealed class ModbusDevicePulseConfiguration
+{
+    [Range(0, 65535)]
+    public int Register { get; set; }
+
+    [Range(0, 65535)]
+    public int CommandBase { get; set; }
+
+    /// <summary>The board's time unit.</summary>
+    public TimeSpan Unit { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>Largest unit count the board takes in one command.</summary>
+    [Range(1, 65535)]
+    public int MaximumUnits { get; set; } = 255;
 }
 
 public sealed class LcusDoorOptions

@@ -176,6 +176,34 @@ public sealed class EdgeGateSettings
                 errors.Add($"{key}:PulseLength: must be between 0 and 1 minute (got {door.PulseLength})");
             }
             ValidateKind(door, key, errors);
+            if (door.HeldOpenAfter <= TimeSpan.Zero || door.HeldOpenAfter > TimeSpan.FromHours(1))
+            {
+                errors.Add($"{key}:HeldOpenAfter: must be between 0 and 1 hour (got {door.HeldOpenAfter})");
+            }
+            if (door.ModbusRtu is { } modbus)
+            {
+                if (modbus.InputPollInterval < TimeSpan.FromMilliseconds(20) || modbus.InputPollInterval > TimeSpan.FromSeconds(5))
+                {
+                    errors.Add($"{key}:ModbusRtu:InputPollInterval: must be between 20 ms and 5 s (got {modbus.InputPollInterval})");
+                }
+                if (modbus.DoorSensorInput is { } sensor && modbus.ExitButtonInput is { } button
+                    && (sensor == button || Math.Abs(sensor - button) >= Devices.Modbus.ModbusRtuFraming.MaximumBitCount))
+                {
+                    errors.Add($"{key}:ModbusRtu:ExitButtonInput: must differ from DoorSensorInput and lie within {Devices.Modbus.ModbusRtuFraming.MaximumBitCount} inputs of it (they are read in one request)");
+                }
+                if (modbus.DevicePulse is { } devicePulse)
+                {
+                    ValidateObject(devicePulse, $"{key}:ModbusRtu:DevicePulse", errors);
+                    if (devicePulse.Unit <= TimeSpan.Zero)
+                    {
+                        errors.Add($"{key}:ModbusRtu:DevicePulse:Unit: must be positive (got {devicePulse.Unit})");
+                    }
+                    if (devicePulse.CommandBase + devicePulse.MaximumUnits > ushort.MaxValue)
+                    {
+                        errors.Add($"{key}:ModbusRtu:DevicePulse: CommandBase + MaximumUnits must fit in a register (at most 65535)");
+                    }
+                }
+            }
             if (door.Mqtt is { } mqttLock)
             {
                 if (mqttLock.ConfirmTimeout <= TimeSpan.Zero || mqttLock.ConfirmTimeout > TimeSpan.FromMinutes(1))

@@ -7,8 +7,11 @@ using EdgeGate.Core.Doors;
 using EdgeGate.Core.Persons;
 using EdgeGate.Devices.Serial;
 using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Tests.Live;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Access;
@@ -164,6 +167,81 @@ public sealed class AccessModbusIntegrationTests(ITestOutputHelper output) : IAs
         var decisions = journal.Where(entry => entry.Type == AccessJournal.DecisionType).ToList();
         Assert.Contains(decisions, entry => entry.PayloadJson.Contains("\"GRANTED_CARD\"", StringComparison.Ordinal));
         Assert.Contains(decisions, entry => entry.PayloadJson.Contains("\"DENIED_UNKNOWN\"", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Board_timed_pulse_when_configured_is_one_register_write_and_no_coil_write()
+    {
+        using var slave = await ModbusSlave.StartAsync(relayLine.PathA);
+        await using var host = await AccessTestHost.StartAsync(configuration =>
+        {
+            Configure(configuration);
+            configuration["Doors"]![0]!["PulseLength"] = "00:00:01.500";
+            configuration["Doors"]![0]!["ModbusRtu"]!["DevicePulse"] = new JsonObject
+            {
+                ["Register"] = Coil,
+                ["CommandBase"] = 0x0600,
+                ["Unit"] = "00:00:01",
+            };
+        });
+        var attempt = AccessAttempt.ForRemote("office-1", "installer check", "gate", DateTimeOffset.UtcNow);
+        var watch = Stopwatch.StartNew();
+
+        await host.Attempts.SubmitAsync(attempt);
+        var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == attempt.Id, TimeSpan.FromSeconds(10));
+
+        Assert.True(operated.Outcome.IsDone, operated.Outcome.Describe());
+        Assert.Contains("board-timed pulse", operated.Outcome.Describe(), StringComparison.Ordinal);
+        Assert.True(watch.Elapsed < TimeSpan.FromSeconds(1.5), $"the gateway waited {watch.Elapsed} for a pulse the board times");
+        var events = await slave.WaitForEventsAsync(e => e.Count >= 1, TimeSpan.FromSeconds(5));
+        // 1.5 s rounded up to whole seconds: 0x0600 + 2.
+        Assert.Equal([("register", Coil, 0x0602)], events.Select(e => (e.Kind, e.Address, e.Value)));
+        Assert.True(host.GetRequiredService<DoorDrivers>().For("gate").Capabilities.HasFlag(DoorDriverCapabilities.DeviceTimedPulse));
+    }
+
+    [Fact]
+    public async Task Wiegand_frame_with_bad_parity_is_rejected_and_logged_and_a_good_frame_is_decided()
+    {
+        var logs = new CapturingLoggerProvider();
+        using var slave = await ModbusSlave.StartAsync(relayLine.PathA);
+        await using var host = await AccessTestHost.StartAsync(
+            configuration =>
+            {
+                Configure(configuration);
+                configuration["Readers"]![0]!["Format"] = "Wiegand26";
+            },
+            register: services => services.AddLogging(logging => logging.AddProvider(logs)));
+        // Facility 123, card 45678: stored as 08106606.
+        Assert.True((await host.Database.Persons.AddAsync(new Person { Id = "c-301", DisplayName = "Resident C" })).Succeeded);
+        await host.Database.Cards.IssueAsync("08106606", "c-301", DateTimeOffset.UtcNow.AddDays(10));
+        var reader = host.Readers.Single();
+
+        using (var converter = SerialPortStream.Open(readerLine.PathA, 9600))
+        {
+            // The same frame with its first (even parity) bit flipped, until the reader has the line open.
+            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
+            while (reader.LinesRejected == 0)
+            {
+                Assert.True(DateTime.UtcNow < deadline, "the reader never rejected the bad frame");
+                await converter.WriteAsync(Encoding.ASCII.GetBytes("00111101110110010011011101\r\n"));
+                await Task.Delay(200);
+            }
+            Assert.Equal(0, reader.CardsRead);
+            await converter.WriteAsync(Encoding.ASCII.GetBytes("10111101110110010011011101\r\n"));
+            var made = await host.WaitForFeedAsync<DecisionMade>(decision => decision.Attempt.Source == AccessAttemptSource.CardReader, TimeSpan.FromSeconds(10));
+
+            Assert.Equal(("GRANTED_CARD", "08106606"), (made.Decision.ReasonCode, made.Decision.CardUid));
+        }
+
+        Assert.Single(host.Feed.Recent.OfType<DecisionMade>());
+        var rejected = logs.Lines.Where(line => line.EventId == 3305).ToList();
+        Assert.Equal(reader.LinesRejected, rejected.Count);
+        Assert.All(rejected, line =>
+        {
+            Assert.Equal(LogLevel.Warning, line.Level);
+            Assert.Contains("even parity", line.Message, StringComparison.Ordinal);
+            Assert.DoesNotContain("0011110111011001", line.Message, StringComparison.Ordinal);
+        });
     }
 
     [Fact]

@@ -46,6 +46,8 @@ internal sealed class AccessTestHost : IAsyncDisposable
 
     public IReadOnlyList<CardReaderService> Readers => started.OfType<CardReaderService>().ToList();
 
+    public IReadOnlyList<DoorInputService> DoorInputs => started.OfType<DoorInputService>().ToList();
+
     public T GetRequiredService<T>()
         where T : notnull => provider.GetRequiredService<T>();
 

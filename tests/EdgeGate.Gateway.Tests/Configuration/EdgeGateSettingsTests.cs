@@ -92,6 +92,11 @@ public sealed class EdgeGateSettingsTests
     [InlineData("Doors:0:PulseLength", "00:05:00", "Doors:0:PulseLength: must be between 0 and 1 minute (got 00:05:00)")]
     [InlineData("Policy:Passback", "Sometimes", "Policy:Passback: 'Sometimes' must be Off, Soft or Hard")]
     [InlineData("Gateway:SiteId", "compound 7/a", "Gateway:SiteId: SiteId may hold letters, digits, '-' and '_' (1-64)")]
+    [InlineData("Doors:0:HeldOpenAfter", "00:00:00", "Doors:0:HeldOpenAfter: must be between 0 and 1 hour (got 00:00:00)")]
+    [InlineData("Doors:0:ModbusRtu:InputPollInterval", "00:00:00.005", "Doors:0:ModbusRtu:InputPollInterval: must be between 20 ms and 5 s (got 00:00:00.0050000)")]
+    [InlineData("Doors:0:ModbusRtu:DoorSensorInput", "-1", "Doors:0:ModbusRtu:DoorSensorInput: The field DoorSensorInput must be between 0 and 65535.")]
+    [InlineData("Doors:0:ModbusRtu:DevicePulse:CommandBase", "65500", "Doors:0:ModbusRtu:DevicePulse: CommandBase + MaximumUnits must fit in a register (at most 65535)")]
+    [InlineData("Doors:0:ModbusRtu:DevicePulse:Unit", "00:00:00", "Doors:0:ModbusRtu:DevicePulse:Unit: must be positive (got 00:00:00)")]
     public void A_wrong_value_is_reported_with_key_and_reason(string key, string value, string expected)
     {
         var values = ValidGate();
@@ -100,6 +105,29 @@ public sealed class EdgeGateSettingsTests
         var error = Invalid(values);
 
         Assert.Contains(expected, error.Errors);
+    }
+
+    [Fact]
+    public void Door_inputs_and_a_board_timed_pulse_bind_and_the_two_inputs_must_differ()
+    {
+        var values = ValidGate();
+        values["Doors:0:HeldOpenAfter"] = "00:01:00";
+        values["Doors:0:ModbusRtu:DoorSensorInput"] = "0";
+        values["Doors:0:ModbusRtu:DoorSensorOnMeansClosed"] = "false";
+        values["Doors:0:ModbusRtu:ExitButtonInput"] = "1";
+        values["Doors:0:ModbusRtu:DevicePulse:Register"] = "1";
+        values["Doors:0:ModbusRtu:DevicePulse:CommandBase"] = "1536";
+
+        var door = Assert.Single(Load(values).Doors);
+
+        Assert.Equal(TimeSpan.FromMinutes(1), door.HeldOpenAfter);
+        Assert.Equal((0, false, 1), (door.ModbusRtu!.DoorSensorInput, door.ModbusRtu.DoorSensorOnMeansClosed, door.ModbusRtu.ExitButtonInput));
+        Assert.Equal(TimeSpan.FromMilliseconds(200), door.ModbusRtu.InputPollInterval);
+        Assert.Equal((1, 0x0600, TimeSpan.FromSeconds(1), 255),
+            (door.ModbusRtu.DevicePulse!.Register, door.ModbusRtu.DevicePulse.CommandBase, door.ModbusRtu.DevicePulse.Unit, door.ModbusRtu.DevicePulse.MaximumUnits));
+
+        values["Doors:0:ModbusRtu:ExitButtonInput"] = "0";
+        Assert.Contains(Invalid(values).Errors, e => e.StartsWith("Doors:0:ModbusRtu:ExitButtonInput: must differ from DoorSensorInput", StringComparison.Ordinal));
     }
 
     [Fact]

@@ -17,12 +17,18 @@ public sealed record ModbusSlaveOptions
 
     /// <summary>Bytes the slave sends before every reply (line noise), empty for none.</summary>
     public byte[] NoiseBeforeReply { get; init; } = [];
+
+    /// <summary>How many of the first replies are sent <see cref="LateBy"/> late (the slave is busy meanwhile).</summary>
+    public int LateReplies { get; init; }
+
+    public TimeSpan LateBy { get; init; }
 }
 
 /// <summary>
 /// An independent Modbus RTU slave: Debian's python3-pymodbus (3.0) serving one slave id on a
 /// serial device (<c>Peers/modbus_slave.py</c>). It prints every coil write and register change
-/// with a monotonic timestamp, so a test sees a relay pulse from the slave's side.
+/// with a monotonic timestamp, so a test sees a relay pulse from the slave's side; a test changes
+/// its discrete inputs (door contact, exit button) while it runs.
 /// </summary>
 public sealed class ModbusSlave : IDisposable
 {
@@ -51,6 +57,13 @@ public sealed class ModbusSlave : IDisposable
         if (options.NoiseBeforeReply.Length > 0)
         {
             arguments.AddRange(["--noise-hex", Convert.ToHexString(options.NoiseBeforeReply)]);
+        }
+        if (options.LateReplies > 0)
+        {
+            arguments.AddRange([
+                "--late-replies", options.LateReplies.ToString(CultureInfo.InvariantCulture),
+                "--late-by-ms", ((int)options.LateBy.TotalMilliseconds).ToString(CultureInfo.InvariantCulture),
+            ]);
         }
         var process = PeerProcess.Start("/usr/bin/python3", arguments);
         var slave = new ModbusSlave(process);
@@ -105,6 +118,31 @@ public sealed class ModbusSlave : IDisposable
             await Task.Delay(20);
         }
     }
+
+    /// <summary>
+    /// Sets discrete input <paramref name="address"/> (a door contact, an exit button) and waits
+    /// until the slave has it; returns the slave's CLOCK_MONOTONIC time of the change.
+    /// </summary>
+    public async Task<double> SetDiscreteInputAsync(int address, bool value, TimeSpan? timeout = null)
+    {
+        var line = $"input {address} {(value ? 1 : 0)} ";
+        var before = CountLines(line);
+        await process.WriteLineAsync($"di {address} {(value ? 1 : 0)}");
+        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
+        while (CountLines(line) == before)
+        {
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the Modbus slave did not confirm discrete input {address} = {value}:\n{process.Output}");
+            }
+            await Task.Delay(10);
+        }
+        var last = process.Output.Split('\n').Last(text => text.StartsWith(line, StringComparison.Ordinal));
+        return double.Parse(last.Split(' ')[3], CultureInfo.InvariantCulture);
+    }
+
+    private int CountLines(string prefix) =>
+        process.Output.Split('\n').Count(text => text.StartsWith(prefix, StringComparison.Ordinal));
 
     /// <summary>Kills the slave (a dead board on the bus).</summary>
     public void Stop() => process.Kill();

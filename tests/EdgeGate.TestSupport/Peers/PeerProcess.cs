@@ -82,6 +82,13 @@ public sealed class PeerProcess : IDisposable
         throw new TimeoutException($"{process.StartInfo.FileName} did not print '{text}' within {timeout}:\n{Output}");
     }
 
+    /// <summary>Writes one line to the peer's standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await process.StandardInput.WriteLineAsync(line);
+        await process.StandardInput.FlushAsync();
+    }
+
     /// <summary>Sends SIGKILL to the peer (a crash, as a test wants it) and waits for it to be gone.</summary>
     public void Kill()
     {

@@ -9,7 +9,11 @@ CLOCK_MONOTONIC timestamp in seconds, so a test can see a pulse as it happened o
     register <address> <value> <monotonic seconds>
 
 "ready" is printed once the serial port is open. Options can make the slave misbehave on purpose:
---noise-hex prefixes every reply with the given bytes (line noise before a reply).
+--noise-hex prefixes every reply with the given bytes (line noise before a reply); --late-replies N
+--late-by-ms M sends the first N replies M milliseconds late (after the master's timeout).
+
+A discrete input (a door contact, an exit button) is changed by a line on stdin, "di <address> <0|1>";
+the slave answers "input <address> <0|1> <monotonic seconds>" once the new value is in place.
 """
 import argparse
 import asyncio
@@ -58,6 +62,8 @@ def main():
                         help="comma-separated initial discrete input values")
     parser.add_argument("--registers", type=int, default=8)
     parser.add_argument("--noise-hex", default="", help="bytes sent before every reply")
+    parser.add_argument("--late-replies", type=int, default=0, help="how many of the first replies are late")
+    parser.add_argument("--late-by-ms", type=int, default=0, help="how late those replies are")
     arguments = parser.parse_args()
 
     noise = bytes.fromhex(arguments.noise_hex)
@@ -71,12 +77,30 @@ def main():
     )
     context = ModbusServerContext(slaves={arguments.slave: slave}, single=False)
 
+    late = {"left": arguments.late_replies}
+
     def manipulate(response):
+        if late["left"] > 0:
+            # Blocks the slave's loop on purpose: nothing else is answered meanwhile, as on a
+            # single-threaded board that is busy.
+            late["left"] -= 1
+            time.sleep(arguments.late_by_ms / 1000)
         if not noise:
             return response, False
         body = struct.pack(">BB", response.unit_id, response.function_code) + response.encode()
         frame = body + struct.pack(">H", computeCRC(body))
         return noise + frame, True
+
+    def on_stdin():
+        line = sys.stdin.readline()
+        if not line:
+            asyncio.get_running_loop().remove_reader(sys.stdin.fileno())
+            return
+        parts = line.split()
+        if len(parts) == 3 and parts[0] == "di":
+            address, value = int(parts[1]), int(parts[2])
+            slave.setValues(2, address, [value])
+            emit(f"input {address} {value} {time.monotonic():.6f}")
 
     async def run():
         server = await StartAsyncSerialServer(
@@ -90,9 +114,10 @@ def main():
             timeout=0.005,
             ignore_missing_slaves=True,
             defer_start=True,
-            response_manipulator=manipulate if noise else None,
+            response_manipulator=manipulate if noise or arguments.late_replies else None,
         )
         await server.start()
+        asyncio.get_running_loop().add_reader(sys.stdin.fileno(), on_stdin)
         emit("ready")
         await server.serve_forever()
 
