@@ -125,6 +125,29 @@ public sealed class ModbusRtuClientTests(ITestOutputHelper output) : IAsyncLifet
     }
 
     [Fact]
+    public async Task Late_echo_from_the_pymodbus_slave_is_discarded_and_the_next_command_gets_its_own_answer()
+    {
+        // The independent slave sends its first reply (the echo of "coil 0 ON") 400 ms late, after
+        // the 250 ms timeout; the next command switches the coil OFF and must be answered by its
+        // own echo, with the late ON echo thrown away on the quiet line before it.
+        using var slave = await ModbusSlave.StartAsync(pair.PathA, new ModbusSlaveOptions { LateReplies = 1, LateBy = TimeSpan.FromMilliseconds(400) });
+
+        var on = await client.WriteSingleCoilAsync(1, 0, true, CancellationToken.None);
+        var off = await client.WriteSingleCoilAsync(1, 0, false, CancellationToken.None);
+        var read = await client.ReadCoilsAsync(1, 0, 8, CancellationToken.None);
+
+        output.WriteLine($"on: {on.Status} {on.Detail}; off: {off.Detail}");
+        Assert.Equal(ModbusStatus.NoResponse, on.Status);
+        Assert.True(off.IsSuccess, off.Detail);
+        Assert.False(off.Value);
+        Assert.Contains("discarded 8 late bytes", off.Detail, StringComparison.Ordinal);
+        Assert.True(read.IsSuccess, read.Detail);
+        Assert.Equal(new bool[8], read.Value!);
+        var events = await slave.WaitForEventsAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5));
+        Assert.Equal([1, 0], events.Select(e => e.Value));
+    }
+
+    [Fact]
     public async Task Answer_to_a_cancelled_request_is_not_taken_for_the_next_one()
     {
         // The caller gives up once the request is on the wire (the slave has it); the slave answers 150 ms later.
