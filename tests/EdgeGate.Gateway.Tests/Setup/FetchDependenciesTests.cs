@@ -42,8 +42,8 @@ public sealed class FetchDependenciesTests(ITestOutputHelper output) : IDisposab
     public async Task A_damaged_model_is_replaced_from_the_cached_package_without_a_download()
     {
         var manifest = RepositoryManifest();
+        await PackCachedFaceTarballAsync(manifest);
         LayOut(manifest, except: "fr_feature.onnx");
-        LinkCachedTarball(FaceTarball);
         var damaged = Path.Combine(Models, "fr_feature.onnx");
         File.Copy(Path.Combine(RepositoryPaths.Root, "models", "fr_feature.onnx"), damaged);
         using (var stream = File.OpenWrite(damaged))
@@ -68,8 +68,8 @@ public sealed class FetchDependenciesTests(ITestOutputHelper output) : IDisposab
         var actual = ModelSha256(manifest, "embedding");
         var pinned = new string('0', 64);
         manifest["models"]!["embedding"]!["sha256"] = pinned;
+        await PackCachedFaceTarballAsync(manifest);
         LayOut(manifest, except: "fr_feature.onnx");
-        LinkCachedTarball(FaceTarball);
 
         var result = await RunAsync(PathWithNpmTrap());
 
@@ -158,7 +158,24 @@ public sealed class FetchDependenciesTests(ITestOutputHelper output) : IDisposab
         File.CreateSymbolicLink(destination, source);
     }
 
-    private void LinkCachedTarball(string name) => LinkFetched(Path.Combine(".deps", "npm", name));
+    /// <summary>
+    /// Puts a face-model package into the npm cache and pins its checksum in <paramref name="manifest"/>,
+    /// as setup leaves them after a download. Packed here from the installed model (same path inside
+    /// the tarball as the real package): a machine whose models were already in place never cached the
+    /// registry's tarball, and the test must not download it.
+    /// </summary>
+    private async Task PackCachedFaceTarballAsync(JsonObject manifest)
+    {
+        var staging = Path.Combine(root, "staging");
+        Directory.CreateDirectory(Path.Combine(staging, "package", "model"));
+        File.Copy(Path.Combine(RepositoryPaths.Root, "models", "fr_feature.onnx"), Path.Combine(staging, "package", "model", "fr_feature.onnx"));
+        var tarball = Path.Combine(root, ".deps", "npm", FaceTarball);
+        Directory.CreateDirectory(Path.GetDirectoryName(tarball)!);
+        var packed = await GatewayProcess.RunProgramAsync("tar", root, Bound, environment: null, "-czf", tarball, "-C", staging, "package");
+        Assert.True(packed.ExitCode == 0, packed.Output);
+        Directory.Delete(staging, recursive: true);
+        manifest["packages"]![FacePackage]!["tarballSha256"] = Sha256(tarball);
+    }
 
     /// <summary>A PATH whose first entry is an <c>npm</c> that records its call and fails.</summary>
     private string PathWithNpmTrap()
