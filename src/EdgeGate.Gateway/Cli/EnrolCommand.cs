@@ -59,15 +59,7 @@ internal static class EnrolCommand
             FacePipeline pipeline;
             try
             {
-                pipeline = FacePipeline.Load(
-                    string.IsNullOrWhiteSpace(settings.Models.Directory) ? null : ModelCatalog.Open(settings.Models.Directory),
-                    new FacePipelineOptions
-                    {
-                        Threads = settings.Models.IntraOpThreads,
-                        // Enrolment photos are taken by the office; liveness is for the gate camera.
-                        ComputeLiveness = false,
-                        OnnxRuntimeLibraryPath = string.IsNullOrWhiteSpace(settings.Models.OnnxRuntimeLibrary) ? null : settings.Models.OnnxRuntimeLibrary,
-                    });
+                pipeline = settings.Models.LoadPipeline(computeLiveness: false);
             }
             catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
                 or DirectoryNotFoundException or InvalidDataException)

@@ -1,4 +1,6 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Gateway.Configuration;
 
@@ -16,4 +18,16 @@ public sealed class ModelOptions
     /// <summary>Threads per inference session (ORT intra-op).</summary>
     [Range(1, 16)]
     public int IntraOpThreads { get; set; } = 1;
+
+    /// <summary>Loads the face pipeline from these options (ONNX Runtime and the four models).</summary>
+    /// <param name="computeLiveness">Off for enrolment: photos come from the office, liveness is for the gate camera.</param>
+    public FacePipeline LoadPipeline(bool computeLiveness = true) =>
+        FacePipeline.Load(
+            ModelCatalog.Locate(string.IsNullOrWhiteSpace(Directory) ? null : Directory),
+            new FacePipelineOptions
+            {
+                Threads = IntraOpThreads,
+                ComputeLiveness = computeLiveness,
+                OnnxRuntimeLibraryPath = string.IsNullOrWhiteSpace(OnnxRuntimeLibrary) ? null : OnnxRuntimeLibrary,
+            });
 }

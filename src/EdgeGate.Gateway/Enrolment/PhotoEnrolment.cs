@@ -33,14 +33,7 @@ public sealed partial class PhotoEnrolment(EdgeGateSettings settings, EdgeGateDa
                 {
                     try
                     {
-                        pipeline = FacePipeline.Load(
-                            string.IsNullOrWhiteSpace(settings.Models.Directory) ? null : ModelCatalog.Open(settings.Models.Directory),
-                            new FacePipelineOptions
-                            {
-                                Threads = settings.Models.IntraOpThreads,
-                                ComputeLiveness = false,
-                                OnnxRuntimeLibraryPath = string.IsNullOrWhiteSpace(settings.Models.OnnxRuntimeLibrary) ? null : settings.Models.OnnxRuntimeLibrary,
-                            });
+                        pipeline = settings.Models.LoadPipeline(computeLiveness: false);
                         service = new EnrolmentService(database, pipeline);
                     }
                     catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException

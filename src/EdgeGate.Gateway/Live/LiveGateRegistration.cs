@@ -100,12 +100,7 @@ public static class LiveGateRegistration
     public static FacePipelineAnalyser CreateAnalyser(EdgeGateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        var catalog = ModelCatalog.Locate(string.IsNullOrEmpty(settings.Models.Directory) ? null : settings.Models.Directory);
-        var pipeline = FacePipeline.Load(catalog, new FacePipelineOptions
-        {
-            Threads = settings.Models.IntraOpThreads,
-            OnnxRuntimeLibraryPath = string.IsNullOrEmpty(settings.Models.OnnxRuntimeLibrary) ? null : settings.Models.OnnxRuntimeLibrary,
-        });
+        var pipeline = settings.Models.LoadPipeline();
         return new FacePipelineAnalyser(pipeline, new FaceQualityGate(new FaceQualityThresholds { MinimumSizePixels = settings.Recognition.MinimumFaceSize }));
     }
 
