@@ -1,6 +1,7 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Interop.Mosquitto;
+using EdgeGate.Core;
 
 namespace EdgeGate.Devices.Mqtt;
 
@@ -522,9 +523,7 @@ public sealed class MosquittoClient : IMqttClient
 
     private void ScheduleRetry(string reason)
     {
-        var delay = TimeSpan.FromTicks(Math.Min(
-            options.ReconnectDelayMaximum.Ticks,
-            options.ReconnectDelayInitial.Ticks * (1L << Math.Min(failedAttempts, 20))));
+        var delay = RetryDelay.Doubling(options.ReconnectDelayInitial, options.ReconnectDelayMaximum, failedAttempts + 1);
         failedAttempts++;
         nextAttemptAt = timeProvider.GetUtcNow() + delay;
         MarkNotConnected(reason);

@@ -35,11 +35,8 @@ public sealed partial class CardReaderService(
     public long OpenFailures => Interlocked.Read(ref openFailures);
 
     /// <summary>The pause before the next open attempt after <paramref name="failures"/> consecutive failures.</summary>
-    public static TimeSpan RetryDelay(int failures)
-    {
-        var delay = FirstRetryDelay * Math.Pow(2, Math.Min(Math.Max(failures - 1, 0), 10));
-        return delay > MaximumRetryDelay ? MaximumRetryDelay : delay;
-    }
+    public static TimeSpan RetryDelay(int failures) =>
+        Core.RetryDelay.Doubling(FirstRetryDelay, MaximumRetryDelay, Math.Max(failures, 1));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

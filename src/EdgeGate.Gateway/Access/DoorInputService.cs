@@ -50,11 +50,8 @@ public sealed partial class DoorInputService(
     public long FailedReadings => Interlocked.Read(ref failedReadings);
 
     /// <summary>The pause after <paramref name="failures"/> failed readings in a row.</summary>
-    public TimeSpan RetryDelay(int failures)
-    {
-        var delay = modbus.InputPollInterval * Math.Pow(2, Math.Min(Math.Max(failures, 0), 10));
-        return delay > MaximumRetryDelay ? MaximumRetryDelay : delay;
-    }
+    public TimeSpan RetryDelay(int failures) =>
+        Core.RetryDelay.Doubling(modbus.InputPollInterval, MaximumRetryDelay, Math.Max(failures, 0) + 1);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

@@ -3,6 +3,7 @@ using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Gateway.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Core;
 
 namespace EdgeGate.Gateway.Access;
 
@@ -32,7 +33,7 @@ public sealed partial class LockBrokerService(
 
     /// <summary>The delay before the next attempt after <paramref name="refusals"/> refusals in a row: 5 s, doubling, capped.</summary>
     public static TimeSpan RefusedRetryDelay(int refusals) =>
-        TimeSpan.FromTicks(Math.Min(RefusedRetryMaximum.Ticks, TimeSpan.FromSeconds(5).Ticks << Math.Clamp(refusals - 1, 0, 16)));
+        RetryDelay.Doubling(TimeSpan.FromSeconds(5), RefusedRetryMaximum, Math.Max(refusals, 1));
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {

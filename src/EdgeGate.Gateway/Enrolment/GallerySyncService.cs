@@ -1,6 +1,7 @@
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Core;
 
 namespace EdgeGate.Gateway.Enrolment;
 
@@ -57,7 +58,7 @@ public sealed partial class GallerySyncService(
                 catch (Exception exception) when (exception is StorageException or IOException or InvalidOperationException or ArgumentException)
                 {
                     failures++;
-                    var pause = TimeSpan.FromSeconds(Math.Min(MaximumPause.TotalSeconds, Math.Pow(2, Math.Min(failures, 6))));
+                    var pause = RetryDelay.Doubling(TimeSpan.FromSeconds(1), MaximumPause, failures + 1);
                     LogFailed(logger, exception, pause.TotalSeconds);
                     await Task.Delay(pause, timeProvider, stoppingToken).ConfigureAwait(false);
                 }

@@ -6,6 +6,7 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Vision.Capture;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Core;
 
 namespace EdgeGate.Gateway.Services;
 
@@ -133,7 +134,7 @@ public sealed partial class RecognitionService(
                     Statistics.Failed();
                     consecutiveFailures++;
                     LogFrameFailed(exception, frame.CameraName, consecutiveFailures);
-                    var pause = TimeSpan.FromMilliseconds(Math.Min(MaximumPause.TotalMilliseconds, 50 * Math.Pow(2, Math.Min(consecutiveFailures, 16))));
+                    var pause = RetryDelay.Doubling(TimeSpan.FromMilliseconds(50), MaximumPause, consecutiveFailures + 1);
                     await Task.Delay(pause, timeProvider, stoppingToken).ConfigureAwait(false);
                     continue;
                 }

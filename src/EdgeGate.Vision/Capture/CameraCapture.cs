@@ -1,3 +1,5 @@
+using EdgeGate.Core;
+
 namespace EdgeGate.Vision.Capture;
 
 /// <summary>What one camera's capture does and how it retries.</summary>
@@ -41,16 +43,7 @@ public sealed record CameraCaptureSettings(string Name, string Door, string Url,
     }
 
     /// <summary>The wait before attempt number <paramref name="failures"/> + 1: initial × 2^(failures − 1), capped.</summary>
-    public TimeSpan BackoffAfter(int failures)
-    {
-        if (failures <= 0)
-        {
-            return TimeSpan.Zero;
-        }
-        var factor = Math.Pow(2, Math.Min(failures - 1, 30));
-        var ticks = Math.Min(MaximumBackoff.Ticks, InitialBackoff.Ticks * factor);
-        return TimeSpan.FromTicks((long)ticks);
-    }
+    public TimeSpan BackoffAfter(int failures) => RetryDelay.Doubling(InitialBackoff, MaximumBackoff, failures);
 }
 
 /// <summary>
