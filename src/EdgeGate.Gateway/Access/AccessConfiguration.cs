@@ -42,6 +42,7 @@ public static class AccessConfiguration
         {
             Id = options.Name,
             Name = options.Name,
+            Enabled = options.Enabled,
             Direction = options.Direction switch
             {
                 OptionsDoorDirection.Entry => CoreDoorDirection.Entry,

@@ -52,6 +52,12 @@ public sealed class DoorOptions
     /// </summary>
     public TimeSpan HeldOpenAfter { get; set; } = TimeSpan.FromSeconds(30);
 
+    /// <summary>
+    /// False takes the door out of service (broken lock, works in progress): every attempt, remote
+    /// unlock included, is denied with DENIED_DOOR_DISABLED and journaled. A config_reload applies it.
+    /// </summary>
+    public bool Enabled { get; set; } = true;
+
     /// <summary>Entry and exit doors sharing a group enforce anti-passback between them.</summary>
     public string? PassbackGroup { get; set; }
 

@@ -25,7 +25,7 @@ public sealed partial class ConfigurationReloader(
     ILogger<ConfigurationReloader> logger) : IConfigurationReloader
 {
     private static readonly string[] DoorRules =
-        [nameof(DoorOptions.Direction), nameof(DoorOptions.PulseLength), nameof(DoorOptions.PassbackGroup), nameof(DoorOptions.Schedule)];
+        [nameof(DoorOptions.Enabled), nameof(DoorOptions.Direction), nameof(DoorOptions.PulseLength), nameof(DoorOptions.PassbackGroup), nameof(DoorOptions.Schedule)];
 
     public Task<ConfigurationReloadResult> ReloadAsync(CancellationToken cancellationToken)
     {

@@ -68,6 +68,19 @@ public sealed class ConfigurationReloaderTests
         Assert.Contains("Doors", Names(added, "restartRequired"));
         Assert.DoesNotContain("Doors", Names(added, "applied"));
         Assert.Equal(TimeSpan.FromMilliseconds(700), (await UnlockAsync(host)).Command.Duration);
+
+        // Taking the door out of service applies at once: even a remote unlock is refused and journaled.
+        file["Doors"]!.AsArray().RemoveAt(1);
+        file["Doors"]![0]!["Enabled"] = false;
+        await File.WriteAllTextAsync(path, file.ToJsonString());
+        var disabled = await ReloadAsync(dispatcher, "reload-5");
+        Assert.Contains("Doors", Names(disabled, "applied"));
+        Assert.DoesNotContain("Doors", Names(disabled, "restartRequired"));
+        var attempt = AccessAttempt.ForRemote("office-1", "test", "lobby", DateTimeOffset.UtcNow);
+        await host.Attempts.SubmitAsync(attempt);
+        var refusedDecision = await host.WaitForFeedAsync<DecisionMade>(made => made.Attempt.Id == attempt.Id, Wait);
+        Assert.Equal(AccessReason.DeniedDoorDisabled, refusedDecision.Decision.Reason);
+        Assert.NotNull(refusedDecision.Seq);
     }
 
     private static string[] Names(JsonElement answer, string list) =>
