@@ -54,7 +54,8 @@ public sealed class DoorOptions
 
     /// <summary>
     /// False takes the door out of service (broken lock, works in progress): every attempt, remote
-    /// unlock included, is denied with DENIED_DOOR_DISABLED and journaled. A config_reload applies it.
+    /// unlock included, is denied with DENIED_DOOR_DISABLED and journaled; the exit button still
+    /// releases it (egress always works). A config_reload applies it.
     /// </summary>
     public bool Enabled { get; set; } = true;
 
