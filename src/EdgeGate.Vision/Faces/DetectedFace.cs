@@ -25,7 +25,7 @@ public sealed class DetectedFace
     /// <summary>The detector's P(face).</summary>
     public float Score { get; internal set; }
 
-    /// <summary>The square face box (clipped to the frame) that landmarks and liveness start from.</summary>
+    /// <summary>The square face box clipped to the frame: the liveness crop and the size figure start from it (landmarks use it unclipped).</summary>
     public PixelRectangle SquareBox { get; internal set; }
 
     /// <summary>All landmark points in frame pixels (68, iBUG order).</summary>

@@ -5,8 +5,9 @@ namespace EdgeGate.Vision.Faces;
 
 /// <summary>
 /// Aligns a face for the embedding model: the least-squares similarity (Umeyama) from the five
-/// points to the manifest's reference points, then a bilinear warp to the square input size with
-/// black outside the frame.
+/// points to the manifest's reference points, then a bilinear warp to the square input size.
+/// Pixels from outside the frame are filled from the mirrored side of the face, else left black.
+/// Keeps a scratch mask: not thread-safe (one per pipeline).
 /// </summary>
 public sealed class FaceAligner
 {
