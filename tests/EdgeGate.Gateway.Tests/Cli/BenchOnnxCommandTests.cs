@@ -42,12 +42,6 @@ public sealed class BenchOnnxCommandTests
         Assert.Equal(string.Empty, unknown.Output);
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        var root = new RootCommand { new Command("bench") { BenchOnnxCommand.Create() } };
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var exitCode = await root.Parse(["bench", "onnx", .. arguments]).InvokeAsync(new InvocationConfiguration { Output = output, Error = error });
-        return (exitCode, output.ToString(), error.ToString());
-    }
+    private static Task<InProcessCli.Result> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync([new Command("bench") { BenchOnnxCommand.Create() }], ["bench", "onnx", .. arguments]);
 }

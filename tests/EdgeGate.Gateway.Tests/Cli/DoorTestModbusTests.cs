@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Tests.Access;
@@ -30,7 +29,7 @@ public sealed class DoorTestModbusTests(ITestOutputHelper output) : IAsyncLifeti
         return Task.CompletedTask;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> DoorTestAsync()
+    private async Task<InProcessCli.Result> DoorTestAsync()
     {
         var configuration = new JsonObject
         {
@@ -63,13 +62,7 @@ public sealed class DoorTestModbusTests(ITestOutputHelper output) : IAsyncLifeti
         };
         var path = Path.Combine(directory, "edgegate.json");
         await File.WriteAllTextAsync(path, configuration.ToJsonString());
-        var root = new RootCommand("test") { DoorCommand.Create() };
-        var standardOutput = new StringWriter();
-        var standardError = new StringWriter();
-        var exitCode = await root.Parse(["door", "test", "turnstile", "--config", path]).InvokeAsync(
-            new InvocationConfiguration { Output = standardOutput, Error = standardError });
-        output.WriteLine($"$ edgegate door test turnstile -> {exitCode}\n{standardOutput}{standardError}");
-        return (exitCode, standardOutput.ToString(), standardError.ToString());
+        return await InProcessCli.RunAsync([DoorCommand.Create()], ["door", "test", "turnstile", "--config", path], output);
     }
 
     [Fact]

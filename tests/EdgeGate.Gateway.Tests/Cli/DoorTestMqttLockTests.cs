@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Tests.Access;
@@ -24,7 +23,7 @@ public sealed class DoorTestMqttLockTests(ITestOutputHelper output) : IDisposabl
         }
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> DoorTestAsync(MosquittoBroker broker)
+    private async Task<InProcessCli.Result> DoorTestAsync(MosquittoBroker broker)
     {
         var configuration = new JsonObject
         {
@@ -50,13 +49,7 @@ public sealed class DoorTestMqttLockTests(ITestOutputHelper output) : IDisposabl
         };
         var path = Path.Combine(directory, "edgegate.json");
         await File.WriteAllTextAsync(path, configuration.ToJsonString());
-        var root = new RootCommand("test") { DoorCommand.Create() };
-        var standardOutput = new StringWriter();
-        var standardError = new StringWriter();
-        var exitCode = await root.Parse(["door", "test", "lobby", "--config", path]).InvokeAsync(
-            new InvocationConfiguration { Output = standardOutput, Error = standardError });
-        output.WriteLine($"$ edgegate door test lobby -> {exitCode}\n{standardOutput}{standardError}");
-        return (exitCode, standardOutput.ToString(), standardError.ToString());
+        return await InProcessCli.RunAsync([DoorCommand.Create()], ["door", "test", "lobby", "--config", path], output);
     }
 
     [Fact]

@@ -61,24 +61,13 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         return directory;
     }
 
-    private async Task<(int ExitCode, string Output, string Error)> RunWithInputAsync(string input, params string[] arguments)
-    {
-        var root = new RootCommand("test")
-        {
-            PersonsCommand.Create(new StringReader(input)),
-            CardsCommand.Create(),
-            EnrolCommand.Create(),
-            DoorCommand.Create(),
-        };
-        var standardOutput = new StringWriter();
-        var standardError = new StringWriter();
-        var exitCode = await root.Parse([.. arguments, "--config", ConfigPath]).InvokeAsync(
-            new InvocationConfiguration { Output = standardOutput, Error = standardError });
-        output.WriteLine($"$ edgegate {string.Join(' ', arguments)}  -> {exitCode}\n{standardOutput}{standardError}");
-        return (exitCode, standardOutput.ToString(), standardError.ToString());
-    }
+    private Task<InProcessCli.Result> RunWithInputAsync(string input, params string[] arguments) =>
+        InProcessCli.RunAsync(
+            [PersonsCommand.Create(new StringReader(input)), CardsCommand.Create(), EnrolCommand.Create(), DoorCommand.Create()],
+            [.. arguments, "--config", ConfigPath],
+            output);
 
-    private Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments) => RunWithInputAsync("", arguments);
+    private Task<InProcessCli.Result> RunAsync(params string[] arguments) => RunWithInputAsync("", arguments);
 
     [Fact]
     public async Task Persons_and_cards_round_trip_with_tables_and_clear_errors()

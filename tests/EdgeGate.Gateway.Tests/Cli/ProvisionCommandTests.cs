@@ -1,4 +1,3 @@
-using System.CommandLine;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
@@ -177,16 +176,8 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    private async Task<(int ExitCode, string Output, string Error)> RunAsync(params string[] arguments)
-    {
-        var root = new RootCommand("test") { ProvisionCommand.Create() };
-        var standardOutput = new StringWriter();
-        var standardError = new StringWriter();
-        var exitCode = await root.Parse(["provision", .. arguments]).InvokeAsync(
-            new InvocationConfiguration { Output = standardOutput, Error = standardError });
-        output.WriteLine($"$ edgegate provision {string.Join(' ', arguments)} -> {exitCode}\n{standardOutput}{standardError}");
-        return (exitCode, standardOutput.ToString(), standardError.ToString());
-    }
+    private Task<InProcessCli.Result> RunAsync(params string[] arguments) =>
+        InProcessCli.RunAsync([ProvisionCommand.Create()], ["provision", .. arguments], output);
 
     private string WriteInput(string name, string content)
     {
