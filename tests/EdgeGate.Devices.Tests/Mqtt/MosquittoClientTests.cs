@@ -403,23 +403,6 @@ public sealed class MosquittoClientTests
         Assert.Equal("1"u8.ToArray(), (await ReceiveOnAsync(client, "recreated/ok")).Payload.ToArray());
     }
 
-    private static async Task ReadPacketAsync(NetworkStream stream, CancellationToken cancellationToken)
-    {
-        var header = new byte[1];
-        await stream.ReadExactlyAsync(header, cancellationToken);
-        var length = 0;
-        var shift = 0;
-        var digit = new byte[1];
-        do
-        {
-            await stream.ReadExactlyAsync(digit, cancellationToken);
-            length |= (digit[0] & 0x7F) << shift;
-            shift += 7;
-        }
-        while ((digit[0] & 0x80) != 0);
-        await stream.ReadExactlyAsync(new byte[length], cancellationToken);
-    }
-
     [Fact]
     public async Task PublishesInFlightWhenTheBrokerDies_AllCompleteOrFailClearly()
     {

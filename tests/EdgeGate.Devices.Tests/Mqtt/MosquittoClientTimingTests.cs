@@ -182,25 +182,6 @@ public sealed class MosquittoClientTimingTests(ITestOutputHelper output)
     }
 
     /// <summary>Reads one MQTT control packet and returns its first byte.</summary>
-    private static async Task<byte> ReadPacketAsync(NetworkStream stream, CancellationToken cancellationToken = default)
-    {
-        if (cancellationToken == default)
-        {
-            cancellationToken = Bounded();
-        }
-        var header = new byte[1];
-        await stream.ReadExactlyAsync(header, cancellationToken);
-        var length = 0;
-        var shift = 0;
-        var digit = new byte[1];
-        do
-        {
-            await stream.ReadExactlyAsync(digit, cancellationToken);
-            length |= (digit[0] & 0x7F) << shift;
-            shift += 7;
-        }
-        while ((digit[0] & 0x80) != 0);
-        await stream.ReadExactlyAsync(new byte[length], cancellationToken);
-        return header[0];
-    }
+    private static Task<byte> ReadPacketAsync(NetworkStream stream, CancellationToken cancellationToken = default) =>
+        MqttTestClients.ReadPacketAsync(stream, cancellationToken == default ? Bounded() : cancellationToken);
 }

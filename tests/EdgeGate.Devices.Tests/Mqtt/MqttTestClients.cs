@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.TestSupport.Peers;
@@ -82,4 +83,23 @@ internal static class MqttTestClients
     }
 
     public static CancellationToken Bounded() => new CancellationTokenSource(WaitLimit).Token;
+
+    /// <summary>Reads one whole MQTT packet from a raw broker-side socket and returns its first header byte (type and flags).</summary>
+    public static async Task<byte> ReadPacketAsync(NetworkStream stream, CancellationToken cancellationToken)
+    {
+        var header = new byte[1];
+        await stream.ReadExactlyAsync(header, cancellationToken);
+        var length = 0;
+        var shift = 0;
+        var digit = new byte[1];
+        do
+        {
+            await stream.ReadExactlyAsync(digit, cancellationToken);
+            length |= (digit[0] & 0x7F) << shift;
+            shift += 7;
+        }
+        while ((digit[0] & 0x80) != 0);
+        await stream.ReadExactlyAsync(new byte[length], cancellationToken);
+        return header[0];
+    }
 }
