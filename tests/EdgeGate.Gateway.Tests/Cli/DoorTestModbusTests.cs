@@ -33,14 +33,7 @@ public sealed class DoorTestModbusTests(ITestOutputHelper output) : IAsyncLifeti
     {
         var configuration = new JsonObject
         {
-            ["Gateway"] = new JsonObject
-            {
-                ["SiteId"] = "cli-site",
-                ["GatewayId"] = "cli-gate",
-                ["DataDirectory"] = Path.Combine(directory, "data"),
-                ["CredentialsDirectory"] = Path.Combine(directory, "credentials"),
-                ["LogDirectory"] = "",
-            },
+            ["Gateway"] = InProcessCli.GatewaySection(directory),
             ["Doors"] = new JsonArray
             {
                 new JsonObject

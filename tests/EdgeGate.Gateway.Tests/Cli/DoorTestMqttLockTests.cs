@@ -27,14 +27,7 @@ public sealed class DoorTestMqttLockTests(ITestOutputHelper output) : IDisposabl
     {
         var configuration = new JsonObject
         {
-            ["Gateway"] = new JsonObject
-            {
-                ["SiteId"] = "cli-site",
-                ["GatewayId"] = "cli-gate",
-                ["DataDirectory"] = Path.Combine(directory, "data"),
-                ["CredentialsDirectory"] = Path.Combine(directory, "credentials"),
-                ["LogDirectory"] = "",
-            },
+            ["Gateway"] = InProcessCli.GatewaySection(directory),
             ["LockBroker"] = new JsonObject { ["Host"] = MosquittoBroker.Host, ["Port"] = broker.Port },
             ["Doors"] = new JsonArray
             {

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Text.Json.Nodes;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Cli;
@@ -7,6 +8,24 @@ namespace EdgeGate.Gateway.Tests.Cli;
 internal static class InProcessCli
 {
     public sealed record Result(int ExitCode, string Output, string Error);
+
+    /// <summary>A Gateway configuration section keeping data, credentials and nothing else under <paramref name="directory"/> (no log files).</summary>
+    public static JsonObject GatewaySection(string directory, string? timeZone = null)
+    {
+        var gateway = new JsonObject
+        {
+            ["SiteId"] = "cli-site",
+            ["GatewayId"] = "cli-gate",
+            ["DataDirectory"] = Path.Combine(directory, "data"),
+            ["CredentialsDirectory"] = Path.Combine(directory, "credentials"),
+            ["LogDirectory"] = "",
+        };
+        if (timeZone is not null)
+        {
+            gateway["TimeZone"] = timeZone;
+        }
+        return gateway;
+    }
 
     /// <summary>
     /// Parses <paramref name="arguments"/> against a root holding <paramref name="commands"/> and

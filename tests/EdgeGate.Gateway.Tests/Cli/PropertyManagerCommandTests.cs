@@ -35,15 +35,7 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         Directory.CreateDirectory(directory);
         var configuration = new JsonObject
         {
-            ["Gateway"] = new JsonObject
-            {
-                ["SiteId"] = "cli-site",
-                ["GatewayId"] = "cli-gate",
-                ["DataDirectory"] = Path.Combine(directory, "data"),
-                ["CredentialsDirectory"] = Path.Combine(directory, "credentials"),
-                ["LogDirectory"] = "",
-                ["TimeZone"] = "Asia/Shanghai",
-            },
+            ["Gateway"] = InProcessCli.GatewaySection(directory, timeZone: "Asia/Shanghai"),
             ["Uplink"] = new JsonObject { ["Enabled"] = false },
             ["Api"] = new JsonObject { ["Enabled"] = false },
             ["Doors"] = new JsonArray
