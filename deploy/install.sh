@@ -23,7 +23,7 @@ done
 here="$(cd "$(dirname "$0")" && pwd)"
 [ -n "$package" ] || { echo "install.sh: --package <published folder> is required (./build.sh publish makes one)" >&2; exit 2; }
 [ -x "$package/edgegate" ] || { echo "install.sh: $package/edgegate not found or not executable" >&2; exit 1; }
-[ -f "$package/libonnxruntime.so.1" ] || { echo "install.sh: $package lacks libonnxruntime.so.1" >&2; exit 1; }
+[ -f "$package/libonnxruntime.so" ] || { echo "install.sh: $package lacks libonnxruntime.so (ONNX Runtime, published for this box's architecture)" >&2; exit 1; }
 [ -f "$package/models/manifest.json" ] || { echo "install.sh: $package lacks models/manifest.json" >&2; exit 1; }
 
 staging=0

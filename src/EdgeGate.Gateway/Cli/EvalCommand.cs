@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Interop.Onnx;
 using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 

@@ -4,16 +4,13 @@ using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Gateway.Configuration;
 
-/// <summary>Section <c>Models</c>: where the face models and the ONNX Runtime library are.</summary>
+/// <summary>Section <c>Models</c>: where the face models are and how many threads run them.</summary>
 public sealed class ModelOptions
 {
     public const string SectionName = "Models";
 
     /// <summary>Folder with manifest.json and the .onnx files; empty = next to the executable.</summary>
     public string Directory { get; set; } = "";
-
-    /// <summary>Path of libonnxruntime.so.1; empty = EDGEGATE_ORT_LIB or next to the executable.</summary>
-    public string OnnxRuntimeLibrary { get; set; } = "";
 
     /// <summary>Threads per inference session (ORT intra-op).</summary>
     [Range(1, 16)]
@@ -28,6 +25,5 @@ public sealed class ModelOptions
             {
                 Threads = IntraOpThreads,
                 ComputeLiveness = computeLiveness,
-                OnnxRuntimeLibraryPath = string.IsNullOrWhiteSpace(OnnxRuntimeLibrary) ? null : OnnxRuntimeLibrary,
             });
 }

@@ -8,7 +8,7 @@ namespace EdgeGate.Gateway.Doctor;
 /// </summary>
 public static class DoctorChecks
 {
-    public static IReadOnlyList<IDoctorCheck> For(EdgeGateSettings? settings, string? onnxRuntimeLibrary, string? modelsDirectory)
+    public static IReadOnlyList<IDoctorCheck> For(EdgeGateSettings? settings, string? modelsDirectory)
     {
         var gateway = settings?.Gateway ?? new GatewayOptions
         {
@@ -17,9 +17,7 @@ public static class DoctorChecks
         };
         var checks = new List<IDoctorCheck>
         {
-            new InstallationChecks(
-                onnxRuntimeLibrary ?? NullIfEmpty(settings?.Models.OnnxRuntimeLibrary),
-                modelsDirectory ?? NullIfEmpty(settings?.Models.Directory)),
+            new InstallationChecks(modelsDirectory ?? NullIfEmpty(settings?.Models.Directory)),
             new HostChecks(gateway, TimeProvider.System),
         };
         if (settings is not null)

@@ -1,13 +1,13 @@
 using System.Runtime.CompilerServices;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Vision.Interop.OpenCv;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Gateway.Doctor;
 
 /// <summary>The installed parts: ONNX Runtime, the models with their pinned checksums, the OpenCV shim.</summary>
-public sealed class InstallationChecks(string? onnxRuntimeLibrary, string? modelsDirectory) : IDoctorCheck
+public sealed class InstallationChecks(string? modelsDirectory) : IDoctorCheck
 {
     public async IAsyncEnumerable<DoctorFinding> RunAsync([EnumeratorCancellation] CancellationToken cancellationToken)
     {
@@ -21,19 +21,18 @@ public sealed class InstallationChecks(string? onnxRuntimeLibrary, string? model
         yield return CheckMosquitto();
     }
 
-    private DoctorFinding CheckOnnxRuntime()
+    private static DoctorFinding CheckOnnxRuntime()
     {
         const string subject = "ONNX Runtime";
-        var (path, source) = OnnxRuntime.ResolveLibraryPath(onnxRuntimeLibrary);
         try
         {
-            var runtime = OnnxRuntime.Load(onnxRuntimeLibrary);
-            return DoctorFinding.Ok(subject, $"version {runtime.Version} loaded from {runtime.LibraryPath}");
+            var library = OnnxRuntimeEnvironment.NativeLibraryPath ?? "path not found in /proc/self/maps";
+            return DoctorFinding.Ok(subject, $"{OnnxRuntimeEnvironment.Version} (native library {library})");
         }
-        catch (OnnxRuntimeException exception)
+        catch (DllNotFoundException exception)
         {
-            return DoctorFinding.Failure(subject, $"cannot load the library from {path} ({source}): {exception.NativeMessage}",
-                "run ./build.sh setup (it fetches libonnxruntime.so.1), or set Models:OnnxRuntimeLibrary / EDGEGATE_ORT_LIB to its path");
+            return DoctorFinding.Failure(subject, exception.Message,
+                "install the package again: libonnxruntime.so belongs next to the program (./build.sh publish puts it there; in a source tree run ./build.sh build)");
         }
     }
 

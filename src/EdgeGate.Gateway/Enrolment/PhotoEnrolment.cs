@@ -1,10 +1,10 @@
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.Onnx;
 using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
 using Microsoft.Extensions.Logging;
+using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Enrolment;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Benchmarks;
@@ -36,7 +36,7 @@ public sealed record OnnxBenchmarkResult(
     double BytesAllocatedPerRun);
 
 /// <summary>
-/// Times <see cref="InferenceSession.Run(TensorBinding)"/> on one model with a deterministic input
+/// Times <see cref="TensorBinding.Run()"/> on one model with a deterministic input
 /// (element i = sin(i·0.001)·0.9), the way the face pipeline runs it: pre-allocated pinned
 /// tensors, one inter-op thread, the given intra-op thread count.
 /// </summary>
@@ -85,21 +85,19 @@ public static class OnnxBenchmark
             $"'{modelOrPath}' is not a model name ({string.Join(", ", ModelNames.All)}){fileNames} or an existing file", modelOrPath);
     }
 
-    public static OnnxBenchmarkResult Run(OnnxBenchmarkSettings settings, OnnxRuntime? runtime = null, CancellationToken cancellationToken = default)
+    public static OnnxBenchmarkResult Run(OnnxBenchmarkSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);
         ArgumentOutOfRangeException.ThrowIfLessThan(settings.Runs, 1, nameof(settings.Runs));
         ArgumentOutOfRangeException.ThrowIfNegative(settings.WarmUpRuns, nameof(settings.WarmUpRuns));
-        runtime ??= OnnxRuntime.Load();
-        var options = new SessionOptions
+        var options = new InferenceOptions
         {
-            IntraOpNumThreads = settings.Threads,
-            InterOpNumThreads = 1,
+            IntraOpThreads = settings.Threads,
             AllowSpinning = settings.AllowSpinning,
         };
 
         var loadStart = Stopwatch.GetTimestamp();
-        using var session = new InferenceSession(settings.ModelPath, options, runtime);
+        using var session = options.CreateSession(settings.ModelPath);
         var loadMilliseconds = Stopwatch.GetElapsedTime(loadStart).TotalMilliseconds;
         using var binding = session.CreateBinding();
         foreach (var input in binding.Inputs)
@@ -110,7 +108,7 @@ public static class OnnxBenchmark
         for (var run = 0; run < settings.WarmUpRuns; run++)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            session.Run(binding);
+            binding.Run();
         }
 
         var milliseconds = new double[settings.Runs];
@@ -118,7 +116,7 @@ public static class OnnxBenchmark
         for (var run = 0; run < settings.Runs; run++)
         {
             var start = Stopwatch.GetTimestamp();
-            session.Run(binding);
+            binding.Run();
             milliseconds[run] = Stopwatch.GetElapsedTime(start).TotalMilliseconds;
             if (cancellationToken.IsCancellationRequested)
             {
@@ -131,7 +129,7 @@ public static class OnnxBenchmark
         Array.Sort(milliseconds);
         return new OnnxBenchmarkResult(
             settings.ModelPath,
-            runtime.Version,
+            OnnxRuntimeEnvironment.Version,
             settings.Threads,
             settings.AllowSpinning,
             settings.Runs,

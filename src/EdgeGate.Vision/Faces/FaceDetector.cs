@@ -1,5 +1,5 @@
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -16,11 +16,11 @@ public sealed class FaceDetector : IDisposable
     private readonly DetectionDecoder decoder;
     private readonly byte[] resized;
 
-    public FaceDetector(ModelCatalog catalog, FaceModelFacts facts, SessionOptions? options = null, OnnxRuntime? runtime = null)
+    public FaceDetector(ModelCatalog catalog, FaceModelFacts facts, InferenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(facts);
-        model = new FaceModelSession(catalog, ModelNames.Detect, options ?? new SessionOptions(), runtime ?? OnnxRuntime.Load());
+        model = new FaceModelSession(catalog, ModelNames.Detect, options ?? new InferenceOptions());
         try
         {
             var scores = model.Output(0);

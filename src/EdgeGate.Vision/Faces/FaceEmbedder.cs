@@ -1,5 +1,5 @@
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -13,10 +13,10 @@ public sealed class FaceEmbedder : IDisposable
 {
     private readonly FaceModelSession model;
 
-    public FaceEmbedder(ModelCatalog catalog, SessionOptions? options = null, OnnxRuntime? runtime = null)
+    public FaceEmbedder(ModelCatalog catalog, InferenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
-        model = new FaceModelSession(catalog, ModelNames.Embedding, options ?? new SessionOptions(), runtime ?? OnnxRuntime.Load());
+        model = new FaceModelSession(catalog, ModelNames.Embedding, options ?? new InferenceOptions());
         try
         {
             if (model.InputWidth != model.InputHeight)

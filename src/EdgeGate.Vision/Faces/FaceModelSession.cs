@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -10,10 +10,10 @@ namespace EdgeGate.Vision.Faces;
 /// </summary>
 internal sealed class FaceModelSession : IDisposable
 {
-    private readonly InferenceSession session;
+    private readonly ModelSession session;
     private readonly TensorBinding binding;
 
-    public FaceModelSession(ModelCatalog catalog, string key, SessionOptions options, OnnxRuntime runtime)
+    public FaceModelSession(ModelCatalog catalog, string key, InferenceOptions options)
     {
         Key = key;
         Description = catalog.Get(key);
@@ -26,7 +26,7 @@ internal sealed class FaceModelSession : IDisposable
                 throw new InvalidDataException(
                     $"model '{key}' at {verification.FilePath} has SHA-256 {verification.ActualSha256}, the manifest pins {verification.ExpectedSha256}");
         }
-        session = new InferenceSession(verification.FilePath, options, runtime);
+        session = options.CreateSession(verification.FilePath);
         try
         {
             binding = session.CreateBinding();
@@ -62,7 +62,7 @@ internal sealed class FaceModelSession : IDisposable
     public void Run()
     {
         var start = Stopwatch.GetTimestamp();
-        session.Run(binding);
+        binding.Run();
         RunTicks += Stopwatch.GetTimestamp() - start;
     }
 

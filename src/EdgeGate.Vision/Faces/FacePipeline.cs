@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -22,9 +22,6 @@ public sealed record FacePipelineOptions
 
     /// <summary>Compute liveness P(real).</summary>
     public bool ComputeLiveness { get; init; } = true;
-
-    /// <summary>ONNX Runtime library path (null: EDGEGATE_ORT_LIB or beside the application).</summary>
-    public string? OnnxRuntimeLibraryPath { get; init; }
 
     public void Validate()
     {
@@ -59,15 +56,14 @@ public sealed class FacePipeline : IDisposable
         this.options = options;
         Catalog = catalog;
         Facts = FaceModelFacts.Load(Path.Combine(catalog.Directory, ModelManifest.FileName));
-        var runtime = OnnxRuntime.Load(options.OnnxRuntimeLibraryPath);
-        var sessionOptions = new SessionOptions { IntraOpNumThreads = options.Threads, InterOpNumThreads = 1, AllowSpinning = false };
+        var inferenceOptions = new InferenceOptions { IntraOpThreads = options.Threads, AllowSpinning = false };
         var loaded = new List<IDisposable>();
         try
         {
-            detector = Keep(new FaceDetector(catalog, Facts, sessionOptions, runtime), loaded);
-            landmarks = Keep(new LandmarkDetector(catalog, Facts, sessionOptions, runtime), loaded);
-            embedder = Keep(new FaceEmbedder(catalog, sessionOptions, runtime), loaded);
-            liveness = Keep(new LivenessChecker(catalog, Facts, sessionOptions, runtime), loaded);
+            detector = Keep(new FaceDetector(catalog, Facts, inferenceOptions), loaded);
+            landmarks = Keep(new LandmarkDetector(catalog, Facts, inferenceOptions), loaded);
+            embedder = Keep(new FaceEmbedder(catalog, inferenceOptions), loaded);
+            liveness = Keep(new LivenessChecker(catalog, Facts, inferenceOptions), loaded);
         }
         catch
         {
@@ -96,7 +92,8 @@ public sealed class FacePipeline : IDisposable
 
     /// <summary>Loads the four models once.</summary>
     /// <param name="catalog">The models directory; null finds it (<see cref="ModelCatalog.Locate"/>).</param>
-    /// <exception cref="OnnxRuntimeException">ONNX Runtime or a model cannot be loaded.</exception>
+    /// <exception cref="Microsoft.ML.OnnxRuntime.OnnxRuntimeException">ONNX Runtime cannot load a model.</exception>
+    /// <exception cref="DllNotFoundException">The ONNX Runtime library cannot be loaded.</exception>
     /// <exception cref="FileNotFoundException">A model file is missing.</exception>
     /// <exception cref="InvalidDataException">The manifest is incomplete or a model's checksum differs.</exception>
     public static FacePipeline Load(ModelCatalog? catalog = null, FacePipelineOptions? options = null) =>

@@ -1,6 +1,6 @@
 using System.Numerics;
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -18,11 +18,11 @@ public sealed class LandmarkDetector : IDisposable
     private readonly byte[] resized;
     private readonly byte[] gray;
 
-    public LandmarkDetector(ModelCatalog catalog, FaceModelFacts facts, SessionOptions? options = null, OnnxRuntime? runtime = null)
+    public LandmarkDetector(ModelCatalog catalog, FaceModelFacts facts, InferenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(facts);
-        model = new FaceModelSession(catalog, ModelNames.Landmarks, options ?? new SessionOptions(), runtime ?? OnnxRuntime.Load());
+        model = new FaceModelSession(catalog, ModelNames.Landmarks, options ?? new InferenceOptions());
         try
         {
             if (model.Description.ChannelOrder != ChannelOrder.Gray || model.Input.Shape[1] != 1)

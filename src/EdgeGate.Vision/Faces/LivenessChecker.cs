@@ -1,5 +1,5 @@
 using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;
@@ -18,11 +18,11 @@ public sealed class LivenessChecker : IDisposable
     private readonly byte[] resized;
     private readonly float[] probabilities;
 
-    public LivenessChecker(ModelCatalog catalog, FaceModelFacts facts, SessionOptions? options = null, OnnxRuntime? runtime = null)
+    public LivenessChecker(ModelCatalog catalog, FaceModelFacts facts, InferenceOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(catalog);
         ArgumentNullException.ThrowIfNull(facts);
-        model = new FaceModelSession(catalog, ModelNames.Liveness, options ?? new SessionOptions(), runtime ?? OnnxRuntime.Load());
+        model = new FaceModelSession(catalog, ModelNames.Liveness, options ?? new InferenceOptions());
         try
         {
             cropScale = facts.LivenessCropScale;

@@ -29,8 +29,7 @@ public enum ChannelOrder
 /// </summary>
 public sealed record ModelManifest(
     int SchemaVersion,
-    IReadOnlyDictionary<string, ModelDescription> Models,
-    RuntimeDescription? Runtime)
+    IReadOnlyDictionary<string, ModelDescription> Models)
 {
     /// <summary>The file name of the manifest inside the models directory.</summary>
     public const string FileName = "manifest.json";
@@ -127,16 +126,6 @@ public sealed record ModelDescription(
 
 /// <summary>One input or output: name, shape and element type ("float32").</summary>
 public sealed record TensorDescription(string Name, IReadOnlyList<long> Shape, string Type);
-
-/// <summary>The ONNX Runtime build the manifest pins.</summary>
-public sealed record RuntimeDescription(
-    string Name,
-    string Version,
-    string Package,
-    IReadOnlyDictionary<string, RuntimeFile> Files);
-
-/// <summary>The runtime library for one platform (e.g. "linux-x64").</summary>
-public sealed record RuntimeFile(string Path, string Sha256);
 
 [JsonSourceGenerationOptions(
     PropertyNamingPolicy = JsonKnownNamingPolicy.CamelCase,

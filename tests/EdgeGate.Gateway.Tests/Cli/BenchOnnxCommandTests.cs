@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
 using EdgeGate.Gateway.Cli;
+using EdgeGate.Vision.Inference;
 
 namespace EdgeGate.Gateway.Tests.Cli;
 
@@ -18,7 +19,7 @@ public sealed class BenchOnnxCommandTests
         using var json = JsonDocument.Parse(output);
         var root = json.RootElement;
         Assert.Equal(file, Path.GetFileName(root.GetProperty("model").GetString()));
-        Assert.Equal("1.30.0", root.GetProperty("onnxruntime").GetString());
+        Assert.Equal("1.32.0", root.GetProperty("onnxruntime").GetString());
         Assert.Equal(threads, root.GetProperty("threads").GetInt32());
         Assert.Equal(5, root.GetProperty("runs").GetInt32());
         var median = root.GetProperty("medianMs").GetDouble();
@@ -40,6 +41,33 @@ public sealed class BenchOnnxCommandTests
         Assert.Equal(1, unknown.ExitCode);
         Assert.Contains("'fr_pose' is not a model name", unknown.Error, StringComparison.Ordinal);
         Assert.Equal(string.Empty, unknown.Output);
+    }
+
+    [Fact]
+    public async Task The_program_writes_nothing_into_the_home_folder()
+    {
+        // Official ONNX Runtime builds for Linux keep a telemetry device id and event store under
+        // $HOME/.cache/Microsoft/DeveloperTools/.onnxruntime unless told not to before their first use.
+        var home = Directory.CreateTempSubdirectory("edgegate-home-").FullName;
+        try
+        {
+            var result = await GatewayProcess.RunProgramAsync("dotnet", home, TimeSpan.FromSeconds(60),
+                new Dictionary<string, string?>
+                {
+                    ["HOME"] = home,
+                    ["XDG_CACHE_HOME"] = null,
+                    [OnnxRuntimeEnvironment.TelemetryOptOutVariable] = null,
+                },
+                Path.Combine(AppContext.BaseDirectory, "edgegate.dll"), "bench", "onnx", "--model", "fr_landmark", "--runs", "20", "--warmup", "2");
+
+            Assert.True(result.ExitCode == 0, result.Output);
+            Assert.Contains("bytes per run", result.Output, StringComparison.Ordinal);
+            Assert.Empty(Directory.GetFileSystemEntries(home, "*", SearchOption.AllDirectories));
+        }
+        finally
+        {
+            Directory.Delete(home, recursive: true);
+        }
     }
 
     private static Task<InProcessCli.Result> RunAsync(params string[] arguments) =>

@@ -13,7 +13,7 @@ public sealed class DoctorCommandTests : IDisposable
         var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor");
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("[ OK ] ONNX Runtime: version 1.30.0", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] ONNX Runtime: 1.32.0 (native library ", result.Output, StringComparison.Ordinal);
         Assert.Contains("[ OK ] model embedding: fr_feature.onnx present, checksum matches the manifest", result.Output, StringComparison.Ordinal);
         Assert.Contains("[ OK ] OpenCV shim: ABI", result.Output, StringComparison.Ordinal);
         Assert.Contains("[ OK ] libmosquitto: version 2.", result.Output, StringComparison.Ordinal);
@@ -49,15 +49,21 @@ public sealed class DoctorCommandTests : IDisposable
     }
 
     [Fact]
-    public async Task A_wrong_onnx_runtime_path_fails_with_a_plain_sentence()
+    public async Task A_missing_onnx_runtime_library_fails_with_a_plain_sentence()
     {
-        var missing = Path.Combine(workDirectory, "nowhere", "libonnxruntime.so.1");
+        // The built program without libonnxruntime.so, as a damaged installation would be.
+        var program = Path.Combine(workDirectory, "program");
+        var copied = await GatewayProcess.RunProgramAsync("cp", workDirectory, Timeout, environment: null, "-a", InstallScriptTests.PublishedProgramFolder(), program);
+        Assert.True(copied.ExitCode == 0, copied.Output);
+        File.Delete(Path.Combine(program, "libonnxruntime.so"));
 
-        var result = await GatewayProcess.RunAsync(workDirectory, Timeout, "doctor", "--ort-lib", missing);
+        var result = await GatewayProcess.RunProgramAsync(Path.Combine(program, "edgegate"), workDirectory, Timeout, environment: null, "doctor");
 
         Assert.Equal(1, result.ExitCode);
-        Assert.Contains($"[FAIL] ONNX Runtime: cannot load the library from {missing} (configured path)", result.Output, StringComparison.Ordinal);
-        Assert.Contains("what to do: run ./build.sh setup", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[FAIL] ONNX Runtime: the ONNX Runtime library (libonnxruntime.so from the Microsoft.ML.OnnxRuntime package) cannot be loaded", result.Output, StringComparison.Ordinal);
+        Assert.Contains("what to do: install the package again: libonnxruntime.so belongs next to the program", result.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Output, StringComparison.Ordinal);
+        Assert.Contains("[ OK ] model embedding:", result.Output, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -55,7 +55,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         var program = Path.Combine(root, "opt", "edgegate", "edgegate");
         Assert.True(File.Exists(program), "no program in opt/edgegate");
         Assert.True(File.GetUnixFileMode(program).HasFlag(UnixFileMode.UserExecute), "the program is not executable");
-        Assert.True(File.Exists(Path.Combine(root, "opt", "edgegate", "libonnxruntime.so.1")));
+        Assert.True(File.Exists(Path.Combine(root, "opt", "edgegate", "libonnxruntime.so")));
         Assert.True(File.Exists(Path.Combine(root, "opt", "edgegate", "models", "manifest.json")));
         var installedConfig = Path.Combine(root, "etc", "edgegate", "edgegate.json");
         Assert.Equal(File.ReadAllText(config), File.ReadAllText(installedConfig));
@@ -72,7 +72,6 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         var doctor = await GatewayProcess.RunProgramAsync(program, directory, DoctorBound,
             new Dictionary<string, string?>
             {
-                ["EDGEGATE_ORT_LIB"] = null,
                 ["EDGEGATE_MODELS"] = null,
                 ["EDGEGATE_CONFIG"] = null,
                 ["CREDENTIALS_DIRECTORY"] = null,
@@ -83,7 +82,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         var opt = Path.Combine(root, "opt", "edgegate");
         Assert.True(doctor.ExitCode == 0, doctor.Output);
         Assert.Contains($"[ OK ] configuration: {installedConfig} is valid", doctor.Output, StringComparison.Ordinal);
-        Assert.Contains($"[ OK ] ONNX Runtime: version 1.30.0 loaded from {Path.Combine(opt, "libonnxruntime.so.1")}", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[ OK ] ONNX Runtime: 1.32.0 (native library {Path.Combine(opt, "libonnxruntime.so")})", doctor.Output, StringComparison.Ordinal);
         Assert.Contains("[ OK ] model embedding: fr_feature.onnx present, checksum matches the manifest", doctor.Output, StringComparison.Ordinal);
         Assert.Contains($"[ OK ] OpenCV shim: ABI", doctor.Output, StringComparison.Ordinal);
         Assert.Contains($"from {Path.Combine(opt, "libedgegate_cv.so")}", doctor.Output, StringComparison.Ordinal);
@@ -95,8 +94,11 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
-    /// <summary>The gateway as built for this test run (what ./build.sh publish packs): the program, ONNX Runtime, the shim and the models.</summary>
-    private static string PublishedProgramFolder()
+    /// <summary>
+    /// The gateway as built for this test run, laid out as ./build.sh publish packs it: the program,
+    /// ONNX Runtime for this architecture, the shim and the models.
+    /// </summary>
+    internal static string PublishedProgramFolder()
     {
         var configuration = typeof(InstallScriptTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var folder = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "bin", configuration, "net10.0");

@@ -32,10 +32,12 @@ public sealed class FetchDependenciesTests(ITestOutputHelper output) : IDisposab
         var result = await RunAsync(PathWithNpmTrap());
 
         Assert.True(result.ExitCode == 0, result.Output);
-        Assert.Contains("fetch-deps: ONNX Runtime, models and sample photos present and verified.", result.Output, StringComparison.Ordinal);
+        Assert.Contains("fetch-deps: models and sample photos present and verified.", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("npm pack", result.Output, StringComparison.Ordinal);
         Assert.DoesNotContain("installed", result.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(NpmCalls), File.Exists(NpmCalls) ? File.ReadAllText(NpmCalls) : "");
+        // ONNX Runtime is a NuGet package now: setup fetches no native library of it from npm.
+        Assert.False(Directory.Exists(Path.Combine(root, ".deps", "onnxruntime")));
     }
 
     [Fact]
@@ -131,10 +133,6 @@ public sealed class FetchDependenciesTests(ITestOutputHelper output) : IDisposab
         Directory.CreateDirectory(Path.Combine(root, ".deps", "npm"));
         File.Copy(Path.Combine(RepositoryPaths.Root, "tools", "fetch-deps.mjs"), Path.Combine(root, "tools", "fetch-deps.mjs"));
         File.WriteAllText(Path.Combine(Models, "manifest.json"), manifest.ToJsonString());
-        foreach (var (rid, _) in manifest["runtime"]!["files"]!.AsObject())
-        {
-            LinkFetched(Path.Combine(".deps", "onnxruntime", rid, "libonnxruntime.so.1"));
-        }
         foreach (var (_, model) in manifest["models"]!.AsObject())
         {
             var file = model!["file"]!.GetValue<string>();

@@ -1,7 +1,8 @@
-using EdgeGate.Vision.Interop.Onnx;
+using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
+using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Vision.Tests.Onnx;
+namespace EdgeGate.Vision.Tests.Inference;
 
 public sealed class RunBehaviourTests
 {
@@ -10,18 +11,18 @@ public sealed class RunBehaviourTests
     [Fact]
     public void Steady_state_runs_with_a_binding_allocate_nothing()
     {
-        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Detect));
+        using var session = new InferenceOptions().CreateSession(ReferenceData.Catalog.GetModelPath(ModelNames.Detect));
         using var binding = session.CreateBinding();
         ReferenceData.Fill(binding.Input("input").Span);
         for (var warmUp = 0; warmUp < 5; warmUp++)
         {
-            session.Run(binding);
+            binding.Run();
         }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var run = 0; run < 100; run++)
         {
-            session.Run(binding);
+            binding.Run();
         }
         var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
 
@@ -33,10 +34,10 @@ public sealed class RunBehaviourTests
     [Fact]
     public void Two_threads_running_one_session_with_their_own_bindings_match_a_single_thread_run()
     {
-        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var session = new InferenceOptions().CreateSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
         using var single = session.CreateBinding();
         ReferenceData.Fill(single.Input("input").Span);
-        session.Run(single);
+        single.Run();
         var expected = single.Output("output").Span.ToArray();
 
         const int RunsPerThread = 15;
@@ -61,7 +62,7 @@ public sealed class RunBehaviourTests
                     for (var run = 0; run < RunsPerThread; run++)
                     {
                         binding.Output("output").Span.Clear();
-                        session.Run(binding);
+                        binding.Run();
                         results[slot].Add(binding.Output("output").Span.ToArray());
                     }
                 }
@@ -92,7 +93,7 @@ public sealed class RunBehaviourTests
     [Fact]
     public void One_binding_refuses_a_second_concurrent_run()
     {
-        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var session = new InferenceOptions().CreateSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
         using var binding = session.CreateBinding();
         var refused = 0;
         var unexpected = new Exception?[2];
@@ -106,7 +107,7 @@ public sealed class RunBehaviourTests
                 {
                     try
                     {
-                        session.Run(binding);
+                        binding.Run();
                     }
                     catch (InvalidOperationException)
                     {
@@ -138,25 +139,22 @@ public sealed class RunBehaviourTests
     [Fact]
     public void An_already_cancelled_token_throws_before_running()
     {
-        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Landmarks));
+        using var session = new InferenceOptions().CreateSession(ReferenceData.Catalog.GetModelPath(ModelNames.Landmarks));
         using var binding = session.CreateBinding();
         using var cancellation = new CancellationTokenSource();
         cancellation.Cancel();
 
-        Assert.ThrowsAny<OperationCanceledException>(() => session.Run(binding, cancellation.Token));
-        Assert.ThrowsAny<OperationCanceledException>(() => session.Run(
-            new Dictionary<string, (float[] Data, long[] Shape)> { ["input"] = (new float[64 * 64], [1, 1, 64, 64]) },
-            cancellation.Token));
-        session.Run(binding);
+        Assert.ThrowsAny<OperationCanceledException>(() => binding.Run(cancellation.Token));
+        binding.Run();
     }
 
     [Fact]
     public void Cancelling_during_a_run_terminates_it_in_ORT_and_the_binding_runs_again_afterwards()
     {
-        using var session = new InferenceSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
+        using var session = new InferenceOptions().CreateSession(ReferenceData.Catalog.GetModelPath(ModelNames.Embedding));
         using var binding = session.CreateBinding();
         ReferenceData.Fill(binding.Input("input").Span);
-        session.Run(binding);
+        binding.Run();
         var expected = binding.Output("output").Span.ToArray();
 
         OperationCanceledException? terminatedByOrt = null;
@@ -181,7 +179,7 @@ public sealed class RunBehaviourTests
             try
             {
                 starting.Set();
-                session.Run(binding, cancellation.Token);
+                binding.Run(cancellation.Token);
             }
             catch (OperationCanceledException exception) when (exception.InnerException is OnnxRuntimeException)
             {
@@ -198,12 +196,12 @@ public sealed class RunBehaviourTests
         }
 
         Assert.NotNull(terminatedByOrt);
-        Assert.Contains("terminate", ((OnnxRuntimeException)terminatedByOrt.InnerException!).NativeMessage, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("terminate", ((OnnxRuntimeException)terminatedByOrt.InnerException!).Message, StringComparison.OrdinalIgnoreCase);
 
         binding.Output("output").Span.Clear();
         using (var live = new CancellationTokenSource(TimeSpan.FromSeconds(30)))
         {
-            session.Run(binding, live.Token);
+            binding.Run(live.Token);
         }
         Assert.Equal(expected, binding.Output("output").Span.ToArray());
     }

@@ -1,6 +1,6 @@
 using System.Text;
 
-namespace EdgeGate.Vision.Tests.Onnx;
+namespace EdgeGate.Vision.Tests.Inference;
 
 /// <summary>
 /// Minimal ONNX models written as protobuf bytes (field numbers from onnx.proto), for cases the face

@@ -1,7 +1,7 @@
 using System.Buffers.Binary;
 using EdgeGate.Vision.Models;
 
-namespace EdgeGate.Vision.Tests.Onnx;
+namespace EdgeGate.Vision.Tests.Inference;
 
 /// <summary>
 /// The deterministic input and the onnxruntime-node reference outputs of
@@ -35,7 +35,7 @@ internal static class ReferenceData
     /// <summary>Reads Reference/&lt;model&gt;.&lt;output&gt;.f32 (float32 little-endian).</summary>
     public static float[] ReadOutput(string modelStem, string outputName)
     {
-        var path = Path.Combine(AppContext.BaseDirectory, "Onnx", "Reference", $"{modelStem}.{outputName}.f32");
+        var path = Path.Combine(AppContext.BaseDirectory, "Inference", "Reference", $"{modelStem}.{outputName}.f32");
         var bytes = File.ReadAllBytes(path);
         Assert.True(bytes.Length % 4 == 0, $"{path} is not a whole number of float32 values");
         var values = new float[bytes.Length / 4];

@@ -1,7 +1,7 @@
 using EdgeGate.Vision.Benchmarks;
 using EdgeGate.Vision.Models;
 
-namespace EdgeGate.Vision.Tests.Onnx;
+namespace EdgeGate.Vision.Tests.Inference;
 
 public sealed class OnnxBenchmarkTests
 {
@@ -19,7 +19,7 @@ public sealed class OnnxBenchmarkTests
         var result = OnnxBenchmark.Run(settings);
 
         Assert.Equal(ReferenceData.Catalog.GetModelPath(ModelNames.Landmarks), result.ModelPath);
-        Assert.Equal("1.30.0", result.RuntimeVersion);
+        Assert.Equal("1.32.0", result.RuntimeVersion);
         Assert.Equal(30, result.Runs);
         Assert.False(result.AllowSpinning);
         Assert.True(result.MinimumMilliseconds > 0);
