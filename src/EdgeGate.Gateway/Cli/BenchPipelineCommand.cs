@@ -39,7 +39,7 @@ internal static class BenchPipelineCommand
         };
         var saveInputs = new Option<DirectoryInfo?>("--save-inputs")
         {
-            Description = "write each model's input of the last frame as raw float32 (<model>.bin) for tools/bench-ort-node.mjs --inputs",
+            Description = "write each model's input of the last frame as raw float32 (<model>.bin), to time another runtime on the same data",
         };
         var json = new Option<bool>("--json")
         {

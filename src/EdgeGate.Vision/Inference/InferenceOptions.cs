@@ -5,8 +5,8 @@ namespace EdgeGate.Vision.Inference;
 /// <summary>
 /// How EdgeGate runs a model in ONNX Runtime. Defaults suit a small gateway running several
 /// sessions on 2–4 cores: one intra-op thread, one inter-op thread, sequential execution, all graph
-/// optimisations and no spinning. The thread count is checked here because ORT silently accepts
-/// nonsense such as -1.
+/// optimisations and no spinning. Denormal floats are always flushed to zero. The thread count is
+/// checked here because ORT silently accepts nonsense such as -1.
 /// </summary>
 public sealed record InferenceOptions
 {
@@ -15,6 +15,13 @@ public sealed record InferenceOptions
 
     /// <summary>Session config key for inter-op thread spinning.</summary>
     public const string AllowInterOpSpinningConfigKey = "session.inter_op.allow_spinning";
+
+    /// <summary>
+    /// Session config key that flushes denormal floats to zero in ORT's threads. Arithmetic on
+    /// denormals is slow; flushing them left every `edgegate eval` figure on the labelled test photos
+    /// unchanged (byte-identical JSON) and made the embedding model faster (README, Dependencies).
+    /// </summary>
+    public const string DenormalAsZeroConfigKey = "session.set_denormal_as_zero";
 
     private readonly int intraOpThreads = 1;
 
@@ -74,6 +81,7 @@ public sealed record InferenceOptions
             var spinning = AllowSpinning ? "1" : "0";
             options.AddSessionConfigEntry(AllowSpinningConfigKey, spinning);
             options.AddSessionConfigEntry(AllowInterOpSpinningConfigKey, spinning);
+            options.AddSessionConfigEntry(DenormalAsZeroConfigKey, "1");
             return options;
         }
         catch

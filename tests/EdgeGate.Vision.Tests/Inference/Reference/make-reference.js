@@ -1,9 +1,10 @@
-// Produces the reference outputs the ONNX binding tests compare against, with the official
-// onnxruntime-node 1.30.0 (the same libonnxruntime.so.1 the gateway loads).
+// Produces the reference outputs the inference tests compare against, with the official
+// onnxruntime-node 1.30.0: another build and binding of ONNX Runtime than the gateway's
+// Microsoft.ML.OnnxRuntime, so the tests also show both agree (within 1e-5).
 //
 // Regenerate (from the repository root, after build.sh setup fetched the models):
 //   dir=$(mktemp -d) && (cd "$dir" && npm install --ignore-scripts onnxruntime-node@1.30.0)
-//   NODE_PATH="$dir/node_modules" node tests/EdgeGate.Vision.Tests/Onnx/Reference/make-reference.js
+//   NODE_PATH="$dir/node_modules" node tests/EdgeGate.Vision.Tests/Inference/Reference/make-reference.js
 //
 // Input: element i (row-major) = Math.fround(Math.sin(i * 0.001) * 0.9), the same formula as
 // ReferenceData.Create in the C# tests. Outputs are raw float32 little-endian files, one per output,
