@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGate.Storage.Access;
 using EdgeGate.Storage.Commands;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Migrations;
@@ -40,6 +41,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         Persons = new PersonStore(this, cipher, Templates);
         Cards = new CardStore(this);
         Journal = new EventJournal(this, options);
+        Passages = new PassageStore(this, Journal);
         Commands = new CommandLog(this);
         SyncCursors = new SyncCursorStore(this);
     }
@@ -58,6 +60,9 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     public TemplateStore Templates { get; }
 
     public EventJournal Journal { get; }
+
+    /// <summary>Anti-passback state (each person's last passage per group), kept with the journal.</summary>
+    public PassageStore Passages { get; }
 
     public CommandLog Commands { get; }
 

@@ -12,6 +12,9 @@ namespace EdgeGate.Gateway.Access;
 /// decision to the journal (committed to disk) BEFORE a door is driven, records it in the
 /// <see cref="AccessHistory"/>, queues the door command of a grant and publishes to the
 /// <see cref="DecisionFeed"/>. Suppressed repeats are published but neither journaled nor recorded.
+/// A grant's anti-passback passage is stored in the same transaction as its journal row, and the
+/// stored passages are loaded into the history before the first decision, so anti-passback
+/// survives a restart.
 /// </summary>
 /// <remarks>
 /// A decision the journal cannot take (disk full, database broken) opens no door: an unrecorded
@@ -29,11 +32,22 @@ public sealed partial class DecisionService(
     TimeProvider timeProvider,
     ILogger<DecisionService> logger) : BackgroundService
 {
+    private readonly SemaphoreSlim restoreGate = new(1, 1);
+    private volatile bool passagesRestored;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
+            try
+            {
+                await RestorePassagesAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogRestoreFailed(logger, exception);
+            }
             await foreach (var attempt in attempts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
@@ -61,6 +75,7 @@ public sealed partial class DecisionService(
             LogUnknownDoor(logger, attempt.DoorName, attempt.Source);
             return null;
         }
+        await RestorePassagesAsync(cancellationToken).ConfigureAwait(false);
 
         Person? person = null;
         Card? card = null;
@@ -94,7 +109,10 @@ public sealed partial class DecisionService(
         string? journalError = null;
         try
         {
-            seq = await database.Journal.AppendAsync(AccessJournal.DecisionDraft(attempt, decision), cancellationToken).ConfigureAwait(false);
+            var draft = AccessJournal.DecisionDraft(attempt, decision);
+            seq = AccessHistory.PassageOf(decision) is { } passage
+                ? await database.Passages.AppendGrantAsync(draft, passage, cancellationToken).ConfigureAwait(false)
+                : await database.Journal.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
             history.Record(decision);
         }
         catch (StorageException exception)
@@ -116,6 +134,40 @@ public sealed partial class DecisionService(
         feed.Publish(made);
         return made;
     }
+
+    /// <summary>Loads the passages stored before this start into the history, once (a failure is retried with the next attempt).</summary>
+    private async Task RestorePassagesAsync(CancellationToken cancellationToken)
+    {
+        if (passagesRestored)
+        {
+            return;
+        }
+        await restoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (passagesRestored)
+            {
+                return;
+            }
+            var passages = await database.Passages.ListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var passage in passages)
+            {
+                history.Restore(passage);
+            }
+            passagesRestored = true;
+            LogPassagesRestored(logger, passages.Count);
+        }
+        finally
+        {
+            restoreGate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Anti-passback: {Count} passage(s) recorded before this start restored")]
+    private static partial void LogPassagesRestored(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Anti-passback: the passages recorded before this start cannot be read; retrying with the next attempt")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Door {Door}: {Reason} for {PersonId} ({Source}), journal seq {Seq}")]
     private static partial void LogDecision(ILogger logger, string door, string reason, string personId, AccessAttemptSource source, long seq);
