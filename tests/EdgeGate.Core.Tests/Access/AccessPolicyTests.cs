@@ -26,7 +26,7 @@ public sealed class AccessPolicyTests
             (decision.Outcome, decision.Reason, decision.Alerts));
         Assert.Equal(item.RepeatOf, decision.RepeatOf);
         Assert.Equal(item.Outcome == AccessOutcome.Granted, decision.Granted);
-        Assert.Equal(item.Outcome != AccessOutcome.Suppressed, decision.ShouldJournal);
+        Assert.Equal(item.Outcome == AccessOutcome.Suppressed, decision.IsRepeat);
         Assert.Equal(item.Request.Door.Id, decision.DoorId);
         Assert.Equal(item.Request.At, decision.At);
         Assert.Same(item.Request.Credential, decision.Credential);
