@@ -37,12 +37,16 @@ public static class GatewayDatabase
         return EdgeGateDatabase.Open(options, key, timeProvider);
     }
 
-    /// <summary>Registers the database as a singleton, opened on first use.</summary>
+    /// <summary>
+    /// Registers the database as a singleton, opened on first use, and the <see cref="DatabaseChangeWatcher"/>
+    /// that brings in changes the command line writes to it.
+    /// </summary>
     public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, EdgeGateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<DatabaseChangeWatcher>();
         return services;
     }
 }
