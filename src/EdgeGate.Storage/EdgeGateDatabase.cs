@@ -145,6 +145,15 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             database.dataVersion = DataVersion(writer);
             return database;
         }
+        catch (SqliteException exception)
+        {
+            writer.Dispose();
+            // Mostly a file or folder the process may not write (created by root, or a read-only mount).
+            throw new StorageException(
+                $"cannot open the database {options.DatabasePath} for writing: {exception.Message.TrimEnd('.')}. The file, its -wal and " +
+                "-shm files and their folder must belong to the user the gateway runs as (install.sh gives the data folder to that user)",
+                exception);
+        }
         catch
         {
             writer.Dispose();
