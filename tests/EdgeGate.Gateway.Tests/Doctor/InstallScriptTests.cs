@@ -96,7 +96,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     /// <summary>The gateway as built for this test run (what ./build.sh publish packs): the program, ONNX Runtime, the shim and the models.</summary>
-    private static string PublishedProgramFolder()
+    internal static string PublishedProgramFolder()
     {
         var configuration = typeof(InstallScriptTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
         var folder = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "bin", configuration, "net10.0");
