@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Storage.Journal;
+using EdgeGate.Storage.Persons;
 
 namespace EdgeGate.Storage.Access;
 
@@ -37,7 +38,7 @@ public sealed class PassageStore
                 "door_id = excluded.door_id, passed_at = excluded.passed_at WHERE excluded.passed_at >= passages.passed_at")
                 .With("$person", passage.PersonId)
                 .With("$area", passage.AntiPassbackGroup)
-                .With("$direction", DirectionName(passage.Passage.Direction))
+                .With("$direction", StoredNames.Of(passage.Passage.Direction))
                 .With("$door", passage.Passage.DoorId)
                 .With("$at", StoredTime.ToStored(passage.Passage.At))
                 .Execute();
@@ -58,22 +59,8 @@ public sealed class PassageStore
                 passages.Add(new PersonPassage(
                     reader.GetString(0),
                     reader.GetString(1),
-                    new RecentPassage(DirectionFrom(reader.GetString(2)), reader.GetString(3), StoredTime.FromStored(reader.GetInt64(4)))));
+                    new RecentPassage(StoredNames.PassageDirectionFrom(reader.GetString(2)), reader.GetString(3), StoredTime.FromStored(reader.GetInt64(4)))));
             }
             return (IReadOnlyList<PersonPassage>)passages;
         }, cancellationToken);
-
-    private static string DirectionName(PassageDirection direction) => direction switch
-    {
-        PassageDirection.Entry => "entry",
-        PassageDirection.Exit => "exit",
-        _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "unknown passage direction"),
-    };
-
-    private static PassageDirection DirectionFrom(string value) => value switch
-    {
-        "entry" => PassageDirection.Entry,
-        "exit" => PassageDirection.Exit,
-        _ => throw new StorageException($"unknown stored passage direction '{value}'"),
-    };
 }

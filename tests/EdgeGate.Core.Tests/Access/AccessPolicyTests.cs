@@ -148,14 +148,14 @@ public sealed class AccessPolicyTests
         {
             var decision = AccessPolicy.Decide(Face(Ana, Monday10.AddSeconds(second)), history, Settings);
             history.Record(decision);
-            if (decision.ShouldJournal)
+            if (!decision.IsRepeat)
             {
                 outcomes.Add($"{second}:{decision.ReasonCode}");
             }
         }
 
-        // The grant at 0 s, repeats suppressed until 10 s, then one passback denial (journaled once
-        // per cooldown window) because she never left.
+        // The grant at 0 s, repeats suppressed until 10 s, then one passback denial (decided once per
+        // cooldown window, the repeats in between are only repeats) because she never left.
         Assert.Equal(["0:GRANTED_FACE", "10:DENIED_PASSBACK", "20:DENIED_PASSBACK", "30:DENIED_PASSBACK", "40:DENIED_PASSBACK"], outcomes);
     }
 

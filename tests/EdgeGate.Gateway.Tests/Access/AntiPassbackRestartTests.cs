@@ -21,6 +21,12 @@ public sealed class AntiPassbackRestartTests
         };
     }
 
+    private static async Task AddResidentWithCardAsync(AccessTestHost host, string personId)
+    {
+        Assert.True((await host.Database.Persons.AddAsync(new Person { Id = personId, DisplayName = $"Resident {personId}" })).Succeeded);
+        await host.Database.Cards.IssueAsync(Card, personId, DateTimeOffset.UtcNow.AddDays(30));
+    }
+
     private static async Task<DecisionMade> SwipeAsync(AccessTestHost host, string door)
     {
         var attempt = AccessAttempt.ForCard(Card, "reader-1", door, DateTimeOffset.UtcNow);
@@ -34,8 +40,7 @@ public sealed class AntiPassbackRestartTests
         var host = await AccessTestHost.StartAsync(EntryAndExit);
         try
         {
-            Assert.True((await host.Database.Persons.AddAsync(new Person { Id = "r-1", DisplayName = "Resident One" })).Succeeded);
-            await host.Database.Cards.IssueAsync(Card, "r-1", DateTimeOffset.UtcNow.AddDays(30));
+            await AddResidentWithCardAsync(host, "r-1");
 
             Assert.Equal("GRANTED_CARD", (await SwipeAsync(host, "gate-in")).Decision.ReasonCode);
 
@@ -72,8 +77,7 @@ public sealed class AntiPassbackRestartTests
         var host = await AccessTestHost.StartAsync(EntryAndExit);
         try
         {
-            Assert.True((await host.Database.Persons.AddAsync(new Person { Id = "r-2", DisplayName = "Moving Out" })).Succeeded);
-            await host.Database.Cards.IssueAsync(Card, "r-2", DateTimeOffset.UtcNow.AddDays(30));
+            await AddResidentWithCardAsync(host, "r-2");
             Assert.Equal("GRANTED_CARD", (await SwipeAsync(host, "gate-in")).Decision.ReasonCode);
             Assert.Single(await host.Database.Passages.ListAsync());
 
