@@ -191,6 +191,12 @@ public sealed partial class DecisionService(
         }
     }
 
+    public override void Dispose()
+    {
+        restoreGate.Dispose();
+        base.Dispose();
+    }
+
     /// <summary>Loads the passages stored before this start into the history, once (a failure is retried with the next attempt).</summary>
     private async Task RestorePassagesAsync(CancellationToken cancellationToken)
     {

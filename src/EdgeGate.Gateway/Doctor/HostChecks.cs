@@ -104,7 +104,8 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
 
     /// <summary>
     /// The template key and the API token: the service creates neither on its first start, because
-    /// its unit keeps the credentials folder read-only; `edgegate provision` creates them.
+    /// its unit keeps the credentials folder read-only; `edgegate provision` creates them. And every
+    /// other secret there must belong to the folder's owner too.
     /// </summary>
     private IEnumerable<DoctorFinding> CheckSecrets()
     {
@@ -113,7 +114,8 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
         {
             yield break;
         }
-        foreach (var (subject, file) in new[] { ("template key", TemplateKeyStore.KeyFileName), ("API token", ApiTokenStore.TokenFileName) })
+        string[] created = [TemplateKeyStore.KeyFileName, ApiTokenStore.TokenFileName];
+        foreach (var (subject, file) in new[] { ("template key", created[0]), ("API token", created[1]) })
         {
             var path = Path.Combine(directory, file);
             if (!File.Exists(path))
@@ -123,6 +125,23 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
                 continue;
             }
             yield return OwnedUnlikeTheirFolder(directory, [file]) ?? DoctorFinding.Ok(subject, $"{path} present");
+        }
+        if (OwnedUnlikeTheirFolder(directory, FileNames(directory).Except(created).ToList()) is { } foreign)
+        {
+            yield return foreign;
+        }
+    }
+
+    /// <summary>The names of the files in <paramref name="directory"/>; none when this user may not list it.</summary>
+    private static IEnumerable<string> FileNames(string directory)
+    {
+        try
+        {
+            return Directory.GetFiles(directory).Select(path => Path.GetFileName(path));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
         }
     }
 

@@ -2,6 +2,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Cli;
+using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Provisioning;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Storage;
@@ -80,12 +81,17 @@ public sealed class ServiceUserOwnershipTests(ITestOutputHelper output) : IDispo
         var key = Path.Combine(CredentialsDirectory, TemplateKeyStore.KeyFileName);
         FileOwnership.CopyOwner("/", key);
         Assert.Equal((0, 0), FileOwnership.OwnerOf(key));
+        // And a password an installer wrote by hand as root.
+        var lockPassword = Path.Combine(CredentialsDirectory, LockBrokerOptions.PasswordFileName);
+        await File.WriteAllTextAsync(lockPassword, "z2m\n");
+        File.SetUnixFileMode(lockPassword, UnixFileMode.UserRead | UnixFileMode.UserWrite);
 
         var doctor = await GatewayProcess.RunAsync(directory, CommandBound, "doctor", "--config", ConfigPath);
         output.WriteLine($"$ edgegate doctor --config {ConfigPath} -> {doctor.ExitCode}\n{doctor.Output}");
         Assert.Equal(1, doctor.ExitCode);
         Assert.Contains($"[FAIL] template-key: {key} belongs to user 0 (group 0), its folder to user {ServiceUser}", doctor.Output, StringComparison.Ordinal);
         Assert.Contains($"what to do: run: chown --reference={CredentialsDirectory} {key}", doctor.Output, StringComparison.Ordinal);
+        Assert.Contains($"[FAIL] {LockBrokerOptions.PasswordFileName}: {lockPassword} belongs to user 0 (group 0), its folder to user {ServiceUser}", doctor.Output, StringComparison.Ordinal);
 
         var run = await GatewayProcess.RunProgramAsync("setpriv", directory, CommandBound,
             new Dictionary<string, string?> { ["HOME"] = directory, ["DOTNET_CLI_HOME"] = directory },
