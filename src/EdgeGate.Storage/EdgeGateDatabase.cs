@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGate.Storage.Access;
 using EdgeGate.Storage.Commands;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Migrations;
@@ -26,6 +27,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     private readonly StorageOptions options;
     private readonly BlobCipher cipher;
     private long refusedWrites;
+    private long dataVersion;
     private long lastRefusedAtTicks;
     private bool disposed;
 
@@ -40,6 +42,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         Persons = new PersonStore(this, cipher, Templates);
         Cards = new CardStore(this);
         Journal = new EventJournal(this, options);
+        Passages = new PassageStore(this, Journal);
         Commands = new CommandLog(this);
         SyncCursors = new SyncCursorStore(this);
     }
@@ -58,6 +61,9 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     public TemplateStore Templates { get; }
 
     public EventJournal Journal { get; }
+
+    /// <summary>Anti-passback state (each person's last passage per group), kept with the journal.</summary>
+    public PassageStore Passages { get; }
 
     public CommandLog Commands { get; }
 
@@ -136,7 +142,17 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             database.CheckTemplateKey(templateKey);
             database.Persons.Initialise(writer);
             database.Journal.Initialise(writer);
+            database.dataVersion = DataVersion(writer);
             return database;
+        }
+        catch (SqliteException exception)
+        {
+            writer.Dispose();
+            // Mostly a file or folder the process may not write (created by root, or a read-only mount).
+            throw new StorageException(
+                $"cannot open the database {options.DatabasePath} for writing: {exception.Message.TrimEnd('.')}. The file, its -wal and " +
+                "-shm files and their folder must belong to the user the gateway runs as (install.sh gives the data folder to that user)",
+                exception);
         }
         catch
         {
@@ -144,6 +160,42 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
             throw;
         }
     }
+
+    /// <summary>
+    /// Picks up commits made by another process on the same file (the <c>edgegate</c> command line
+    /// while the gateway runs): SQLite's <c>data_version</c> on the single writer connection changes
+    /// only when another connection committed. When it did, what the stores keep in memory is read
+    /// again: the person change feed wakes its followers (the gallery applies an enrolment or a
+    /// deregistration from the command line as it does one of its own), the journal's row count is
+    /// recounted. When nothing changed it costs one pragma under the write lock.
+    /// </summary>
+    /// <returns>True when another process changed the file since the last call.</returns>
+    public async Task<bool> CatchUpWithOtherWritersAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        long latestPersonVersion;
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            var version = DataVersion(writer);
+            if (version == dataVersion)
+            {
+                return false;
+            }
+            dataVersion = version;
+            Journal.Initialise(writer);
+            latestPersonVersion = PersonStore.LatestVersion(writer);
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+        Persons.OnVersionCommitted(latestPersonVersion);
+        return true;
+    }
+
+    private static long DataVersion(SqliteConnection connection) => connection.Command("PRAGMA data_version").ScalarInt64();
 
     /// <summary>Runs <c>PRAGMA integrity_check</c>; an empty list means the file is sound.</summary>
     public async Task<IReadOnlyList<string>> CheckIntegrityAsync(CancellationToken cancellationToken = default) =>

@@ -216,6 +216,37 @@ public sealed class PersonStoreTests
     }
 
     [Fact]
+    public async Task Commits_by_another_connection_on_the_file_are_picked_up_and_wake_the_change_feed()
+    {
+        await using var test = await TestDatabase.OpenNewAsync();
+        await test.Db.Persons.AddAsync(Samples.Person("p-1"));
+        var version = await test.Db.Persons.GetLatestVersionAsync();
+        // Its own writes are not another writer's.
+        Assert.False(await test.Db.CatchUpWithOtherWritersAsync());
+
+        // A second database object on the same file: what the command line opens while the gateway runs.
+        await using (var other = EdgeGateDatabase.Open(test.Options(), test.Key!, test.Time))
+        {
+            var waiting = test.Db.Persons.WaitForChangeAsync(version);
+            await other.Persons.EnrolAsync(Samples.Person("p-2"), [Samples.Template("p-2", 2)]);
+            await other.Journal.AppendAsync(new Journal.JournalDraft(Journal.JournalLane.Event, "test", test.Time.GetUtcNow(), "{}"));
+            await Task.Delay(50);
+            Assert.False(waiting.IsCompleted);
+
+            Assert.True(await test.Db.CatchUpWithOtherWritersAsync());
+            await waiting.WaitAsync(TimeSpan.FromSeconds(5));
+            Assert.Equal("p-2", Assert.Single((await test.Db.Persons.GetChangesSinceAsync(version)).Changes).Person.Id);
+            Assert.Equal(1, (await test.Db.Journal.GetStatusAsync()).Rows);
+            Assert.False(await test.Db.CatchUpWithOtherWritersAsync());
+
+            await other.Persons.DeregisterAsync("p-2");
+        }
+        Assert.True(await test.Db.CatchUpWithOtherWritersAsync());
+        var deregistered = Assert.Single((await test.Db.Persons.GetChangesSinceAsync(version + 1)).Changes);
+        Assert.Equal((Core.Persons.PersonStatus.Deregistered, 0), (deregistered.Person.Status, deregistered.Templates.Count));
+    }
+
+    [Fact]
     public async Task WaitForChange_completes_when_a_newer_version_is_committed()
     {
         await using var test = await TestDatabase.OpenNewAsync();

@@ -8,8 +8,9 @@ public enum AccessOutcome
     Denied,
     /// <summary>
     /// A repeat within the cooldown of a decision already journaled for this person at this door:
-    /// keep the door as it is (no second unlock), do not journal, do not record in the history.
-    /// The console may still show <see cref="AccessDecision.Message"/>.
+    /// keep the door as it is (no second unlock), do not record it in the history (the cooldown runs
+    /// from the decision it repeats), journal it as a repeat rather than a decision. The console may
+    /// still show <see cref="AccessDecision.Message"/>.
     /// </summary>
     Suppressed,
 }
@@ -60,6 +61,6 @@ public sealed record AccessDecision
     /// <summary>The journal and uplink code of <see cref="Reason"/>, e.g. <c>GRANTED_FACE</c>.</summary>
     public string ReasonCode => Reason.ToCode();
 
-    /// <summary>Whether the caller writes this decision to the journal (everything but suppressed repeats).</summary>
-    public bool ShouldJournal => Outcome != AccessOutcome.Suppressed;
+    /// <summary>A suppressed repeat (see <see cref="AccessOutcome.Suppressed"/>): no door, no history, journaled as a repeat.</summary>
+    public bool IsRepeat => Outcome == AccessOutcome.Suppressed;
 }

@@ -4,7 +4,10 @@ namespace EdgeGate.Core.Access;
 /// An in-memory, bounded store of recent decisions and passages for the policy's cooldown and
 /// anti-passback. Times come from the decisions (it reads no clock). When full, the entry least
 /// recently written is dropped; losing very old entries only relaxes cooldown and anti-passback for
-/// that person, it never blocks anyone. Safe for concurrent use.
+/// that person, it never blocks anyone. Passages must survive a restart (an entry before it and
+/// another after it is still a passback): the caller stores <see cref="PassageOf"/> with each
+/// journaled decision and hands them back through <see cref="Restore"/> at start. Safe for
+/// concurrent use.
 /// </summary>
 public sealed class AccessHistory : IAccessHistoryView
 {
@@ -66,17 +69,44 @@ public sealed class AccessHistory : IAccessHistoryView
             }
 
             _decisions.Set(key, new RecentDecision(decision.Reason, decision.Granted, decision.At));
-
-            if (decision.Granted && decision.Direction is { } direction && decision.AntiPassbackGroup is { } group)
+            if (PassageOf(decision) is { } passage)
             {
-                var passageKey = (decision.PersonId, group);
-                if (!_passages.TryGet(passageKey, out var heldPassage) || heldPassage.At <= decision.At)
-                {
-                    _passages.Set(passageKey, new RecentPassage(direction, decision.DoorId, decision.At));
-                }
+                SetPassage(passage);
             }
 
             return true;
+        }
+    }
+
+    /// <summary>
+    /// The passage a journaled decision makes for anti-passback: a grant to a person at a door with
+    /// a direction and an anti-passback group; null otherwise. The caller persists it with the
+    /// decision so that <see cref="Restore"/> can bring it back after a restart.
+    /// </summary>
+    public static PersonPassage? PassageOf(AccessDecision decision)
+    {
+        ArgumentNullException.ThrowIfNull(decision);
+        return decision is { Outcome: AccessOutcome.Granted, PersonId: { } personId, Direction: { } direction, AntiPassbackGroup: { } group }
+            ? new PersonPassage(personId, group, new RecentPassage(direction, decision.DoorId, decision.At))
+            : null;
+    }
+
+    /// <summary>Brings back a passage recorded before a restart (a newer one held already wins).</summary>
+    public void Restore(PersonPassage passage)
+    {
+        ArgumentNullException.ThrowIfNull(passage);
+        lock (_gate)
+        {
+            SetPassage(passage);
+        }
+    }
+
+    private void SetPassage(PersonPassage passage)
+    {
+        var key = (passage.PersonId, passage.AntiPassbackGroup);
+        if (!_passages.TryGet(key, out var held) || held.At <= passage.Passage.At)
+        {
+            _passages.Set(key, passage.Passage);
         }
     }
 

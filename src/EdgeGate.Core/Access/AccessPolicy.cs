@@ -48,8 +48,9 @@ namespace EdgeGate.Core.Access;
 /// <para>Finally a denial equal to the last journaled decision for the same person at the same door
 /// within the cooldown is <see cref="AccessOutcome.Suppressed"/> too, so a person standing in view
 /// does not fill the journal with the same denial. Chosen over a <c>DENIED_COOLDOWN</c> code because a
-/// repeat is not a new attempt: the caller neither unlocks, nor journals, nor records it in the
-/// history (the window runs from the journaled decision, not from its repeats). Unknown faces and
+/// repeat is not a new attempt: the caller neither unlocks nor records it in the history (the window
+/// runs from the journaled decision, not from its repeats), and journals it as a repeat, not as a
+/// decision. Unknown faces and
 /// remote or exit credentials are never suppressed here (no person to key on; the recognition stage
 /// tracks strangers).</para>
 /// </remarks>

@@ -38,7 +38,8 @@ public enum AccessReason
     AlertWatchList,
     /// <summary>
     /// <c>SUPPRESSED_COOLDOWN</c>: a repeat of a decision recorded moments ago for the same person at
-    /// the same door; it neither unlocks nor goes into the journal (see <see cref="AccessOutcome.Suppressed"/>).
+    /// the same door; it does not unlock and is journaled as a repeat, not as a decision (see
+    /// <see cref="AccessOutcome.Suppressed"/>).
     /// </summary>
     SuppressedCooldown,
 }

@@ -6,6 +6,9 @@ public readonly record struct RecentDecision(AccessReason Reason, bool Granted, 
 /// <summary>The last granted passage of one person in one anti-passback group.</summary>
 public readonly record struct RecentPassage(PassageDirection Direction, string DoorId, DateTimeOffset At);
 
+/// <summary>A person's passage in an anti-passback group, as kept on disk across restarts.</summary>
+public sealed record PersonPassage(string PersonId, string AntiPassbackGroup, RecentPassage Passage);
+
 /// <summary>
 /// The recent history the policy reads. The caller keeps it (see <see cref="AccessHistory"/>) and
 /// records every journaled decision into it.

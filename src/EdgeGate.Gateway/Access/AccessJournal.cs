@@ -16,6 +16,9 @@ public static class AccessJournal
 {
     public const int SchemaVersion = 1;
     public const string DecisionType = "access_decision";
+
+    /// <summary>A repeat within the cooldown (<see cref="AccessOutcome.Suppressed"/>): no door was driven.</summary>
+    public const string SuppressedType = "access_suppressed";
     public const string DoorOutcomeType = "door_outcome";
     public const string DoorFaultType = "door_fault";
     public const string DoorAlarmType = "door_alarm";
@@ -30,6 +33,10 @@ public static class AccessJournal
     public static JournalLane LaneFor(AccessDecision decision) =>
         decision.Alerts != AccessAlerts.None ? JournalLane.Alert : JournalLane.Event;
 
+    /// <summary>
+    /// The journal row of a decision: <see cref="DecisionType"/>, or <see cref="SuppressedType"/> with
+    /// <c>repeatOf</c> (the reason of the decision it repeats) for a suppressed repeat.
+    /// </summary>
     public static JournalDraft DecisionDraft(AccessAttempt attempt, AccessDecision decision)
     {
         ArgumentNullException.ThrowIfNull(attempt);
@@ -49,6 +56,7 @@ public static class AccessJournal
             CardUid = decision.CardUid,
             Direction = decision.Direction,
             TrackId = attempt.TrackId,
+            RepeatOf = decision.RepeatOf?.ToCode(),
         };
         switch (decision.Credential)
         {
@@ -71,7 +79,7 @@ public static class AccessJournal
                 payload = payload with { Input = exit.InputId };
                 break;
         }
-        return new JournalDraft(LaneFor(decision), DecisionType, decision.At, JsonSerializer.Serialize(payload, Json));
+        return new JournalDraft(LaneFor(decision), decision.IsRepeat ? SuppressedType : DecisionType, decision.At, JsonSerializer.Serialize(payload, Json));
     }
 
     public static JournalDraft DoorOutcomeDraft(DoorRequest command, DoorCommandOutcome outcome, TimeSpan took, DateTimeOffset at)
@@ -192,6 +200,7 @@ public static class AccessJournal
         public string? Operator { get; init; }
         public string? RemoteReason { get; init; }
         public string? Input { get; init; }
+        public string? RepeatOf { get; init; }
     }
 
     private sealed record DoorAlarmPayload

@@ -11,7 +11,13 @@ namespace EdgeGate.Gateway.Access;
 /// resolves the person and card from the store, asks <see cref="AccessPolicy"/>, writes the
 /// decision to the journal (committed to disk) BEFORE a door is driven, records it in the
 /// <see cref="AccessHistory"/>, queues the door command of a grant and publishes to the
-/// <see cref="DecisionFeed"/>. Suppressed repeats are published but neither journaled nor recorded.
+/// <see cref="DecisionFeed"/>. A suppressed repeat (within the cooldown) drives no door and is not
+/// recorded in the history; it is journaled as <c>access_suppressed</c> (routine lane) and logged:
+/// each card repeat, a face repeat once per track (a face standing in view, seen again and again,
+/// is one row).
+/// A grant's anti-passback passage is stored in the same transaction as its journal row, and the
+/// stored passages are loaded into the history before the first decision, so anti-passback
+/// survives a restart.
 /// </summary>
 /// <remarks>
 /// A decision the journal cannot take (disk full, database broken) opens no door: an unrecorded
@@ -29,11 +35,27 @@ public sealed partial class DecisionService(
     TimeProvider timeProvider,
     ILogger<DecisionService> logger) : BackgroundService
 {
+    /// <summary>Face tracks whose repeat was journaled (the most recent ones; a track lasts seconds).</summary>
+    private const int RepeatedTracksKept = 1024;
+
+    private readonly HashSet<(string Door, string Camera, long Track)> repeatedTracks = [];
+    private readonly Queue<(string Door, string Camera, long Track)> repeatedTrackOrder = new();
+    private readonly SemaphoreSlim restoreGate = new(1, 1);
+    private volatile bool passagesRestored;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
         try
         {
+            try
+            {
+                await RestorePassagesAsync(stoppingToken).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                LogRestoreFailed(logger, exception);
+            }
             await foreach (var attempt in attempts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 try
@@ -61,6 +83,7 @@ public sealed partial class DecisionService(
             LogUnknownDoor(logger, attempt.DoorName, attempt.Source);
             return null;
         }
+        await RestorePassagesAsync(cancellationToken).ConfigureAwait(false);
 
         Person? person = null;
         Card? card = null;
@@ -83,18 +106,19 @@ public sealed partial class DecisionService(
             history,
             settings.Current);
 
-        if (!decision.ShouldJournal)
+        if (decision.IsRepeat)
         {
-            var suppressed = new DecisionMade(attempt, decision, null);
-            feed.Publish(suppressed);
-            return suppressed;
+            return await JournalRepeatAsync(attempt, decision, cancellationToken).ConfigureAwait(false);
         }
 
         long? seq = null;
         string? journalError = null;
         try
         {
-            seq = await database.Journal.AppendAsync(AccessJournal.DecisionDraft(attempt, decision), cancellationToken).ConfigureAwait(false);
+            var draft = AccessJournal.DecisionDraft(attempt, decision);
+            seq = AccessHistory.PassageOf(decision) is { } passage
+                ? await database.Passages.AppendGrantAsync(draft, passage, cancellationToken).ConfigureAwait(false)
+                : await database.Journal.AppendAsync(draft, cancellationToken).ConfigureAwait(false);
             history.Record(decision);
         }
         catch (StorageException exception)
@@ -116,6 +140,102 @@ public sealed partial class DecisionService(
         feed.Publish(made);
         return made;
     }
+
+    private async Task<DecisionMade> JournalRepeatAsync(AccessAttempt attempt, AccessDecision decision, CancellationToken cancellationToken)
+    {
+        long? seq = null;
+        string? journalError = null;
+        var repeatOf = decision.RepeatOf?.ToCode() ?? "-";
+        if (!FirstRepeatOfTrack(attempt))
+        {
+            LogRepeatOfTrack(logger, decision.DoorId, decision.PersonId ?? "-", repeatOf, attempt.TrackId ?? 0);
+        }
+        else
+        {
+            try
+            {
+                seq = await database.Journal.AppendAsync(AccessJournal.DecisionDraft(attempt, decision), cancellationToken).ConfigureAwait(false);
+            }
+            catch (StorageException exception)
+            {
+                journalError = exception.Message;
+                LogJournalFailed(logger, exception, decision.DoorId, decision.ReasonCode);
+            }
+            LogRepeat(logger, decision.DoorId, decision.PersonId ?? "-", attempt.Source, repeatOf, seq ?? 0);
+        }
+        var made = new DecisionMade(attempt, decision, seq, journalError);
+        feed.Publish(made);
+        return made;
+    }
+
+    /// <summary>True unless a repeat of this face track at this door was journaled already.</summary>
+    private bool FirstRepeatOfTrack(AccessAttempt attempt)
+    {
+        if (attempt is not { TrackId: { } track, Credential: FaceCredential face })
+        {
+            return true;
+        }
+        var key = (attempt.DoorName, face.CameraId, track);
+        lock (repeatedTracks)
+        {
+            if (!repeatedTracks.Add(key))
+            {
+                return false;
+            }
+            repeatedTrackOrder.Enqueue(key);
+            if (repeatedTrackOrder.Count > RepeatedTracksKept)
+            {
+                repeatedTracks.Remove(repeatedTrackOrder.Dequeue());
+            }
+            return true;
+        }
+    }
+
+    public override void Dispose()
+    {
+        restoreGate.Dispose();
+        base.Dispose();
+    }
+
+    /// <summary>Loads the passages stored before this start into the history, once (a failure is retried with the next attempt).</summary>
+    private async Task RestorePassagesAsync(CancellationToken cancellationToken)
+    {
+        if (passagesRestored)
+        {
+            return;
+        }
+        await restoreGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            if (passagesRestored)
+            {
+                return;
+            }
+            var passages = await database.Passages.ListAsync(cancellationToken).ConfigureAwait(false);
+            foreach (var passage in passages)
+            {
+                history.Restore(passage);
+            }
+            passagesRestored = true;
+            LogPassagesRestored(logger, passages.Count);
+        }
+        finally
+        {
+            restoreGate.Release();
+        }
+    }
+
+    [LoggerMessage(EventId = 3005, Level = LogLevel.Information, Message = "Anti-passback: {Count} passage(s) recorded before this start restored")]
+    private static partial void LogPassagesRestored(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 3006, Level = LogLevel.Error, Message = "Anti-passback: the passages recorded before this start cannot be read; retrying with the next attempt")]
+    private static partial void LogRestoreFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(EventId = 3007, Level = LogLevel.Information, Message = "Door {Door}: repeat within the cooldown for {PersonId} ({Source}) of {RepeatOf}; door not driven again, journal seq {Seq}")]
+    private static partial void LogRepeat(ILogger logger, string door, string personId, AccessAttemptSource source, string repeatOf, long seq);
+
+    [LoggerMessage(EventId = 3008, Level = LogLevel.Debug, Message = "Door {Door}: face track {Track} of {PersonId} repeated {RepeatOf} again within the cooldown; journaled once per track")]
+    private static partial void LogRepeatOfTrack(ILogger logger, string door, string personId, string repeatOf, long track);
 
     [LoggerMessage(EventId = 3001, Level = LogLevel.Information, Message = "Door {Door}: {Reason} for {PersonId} ({Source}), journal seq {Seq}")]
     private static partial void LogDecision(ILogger logger, string door, string reason, string personId, AccessAttemptSource source, long seq);

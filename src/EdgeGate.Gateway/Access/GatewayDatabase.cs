@@ -10,7 +10,8 @@ namespace EdgeGate.Gateway.Access;
 /// Where the gateway keeps its database and template key, from the configuration: the database is
 /// <c>edgegate.db</c> in <see cref="GatewayOptions.DataDirectory"/>; the template key is in systemd's
 /// <c>$CREDENTIALS_DIRECTORY</c> when set, else in <see cref="GatewayOptions.CredentialsDirectory"/>.
-/// The worker and the CLI commands open it the same way.
+/// The worker and the CLI commands open it the same way. Run as root (a CLI command with sudo), the
+/// files it creates are handed to the owner of their folder, the service user (<see cref="FileOwnership"/>).
 /// </summary>
 public static class GatewayDatabase
 {
@@ -24,6 +25,7 @@ public static class GatewayDatabase
 
     /// <summary>Opens (creating on first run) the database and the template key.</summary>
     /// <exception cref="StorageException">The key or the database cannot be used; the message says why.</exception>
+    /// <exception cref="IOException">Run as root, the database files could not be handed to the service user.</exception>
     public static EdgeGateDatabase Open(EdgeGateSettings settings, TimeProvider? timeProvider = null)
     {
         ArgumentNullException.ThrowIfNull(settings);
@@ -34,15 +36,30 @@ public static class GatewayDatabase
             DatabasePath = DatabasePath(settings),
             JournalMaximumRows = settings.Uplink.JournalCapacity,
         };
-        return EdgeGateDatabase.Open(options, key, timeProvider);
+        var database = EdgeGateDatabase.Open(options, key, timeProvider);
+        try
+        {
+            // Open in WAL mode, the -wal and -shm files exist now too.
+            FileOwnership.HandToFolderOwner(options.DatabasePath, options.DatabasePath + "-wal", options.DatabasePath + "-shm");
+        }
+        catch
+        {
+            database.Dispose();
+            throw;
+        }
+        return database;
     }
 
-    /// <summary>Registers the database as a singleton, opened on first use.</summary>
+    /// <summary>
+    /// Registers the database as a singleton, opened on first use, and the <see cref="DatabaseChangeWatcher"/>
+    /// that brings in changes the command line writes to it.
+    /// </summary>
     public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, EdgeGateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
+        services.AddHostedService<DatabaseChangeWatcher>();
         return services;
     }
 }

@@ -24,9 +24,5 @@ public sealed class AdminApiContext
         Doors.FirstOrDefault(door => string.Equals(door.Name, name, StringComparison.OrdinalIgnoreCase));
 
     /// <summary>The last millisecond of <paramref name="day"/> in the site's time zone.</summary>
-    public DateTimeOffset EndOfDay(DateOnly day)
-    {
-        var local = day.ToDateTime(new TimeOnly(23, 59, 59, 999), DateTimeKind.Unspecified);
-        return new DateTimeOffset(local, SiteTimeZone.GetUtcOffset(local));
-    }
+    public DateTimeOffset EndOfDay(DateOnly day) => Core.Persons.ValidityEnd.EndOfDay(day, SiteTimeZone);
 }

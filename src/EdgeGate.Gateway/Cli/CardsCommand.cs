@@ -25,7 +25,7 @@ internal static class CardsCommand
         var config = CliEnvironment.ConfigOption();
         var uid = new Argument<string>("uid") { Description = "Card number as the reader prints it" };
         var person = new Option<string>("--person") { Description = "The holder's person id", Required = true };
-        var until = new Option<string>("--until") { Description = "Valid until (yyyy-MM-dd: to the end of that day in the site's time zone)", Required = true };
+        var until = new Option<string>("--until") { Description = "Valid until (yyyy-MM-dd: to the end of that day in the site's time zone; today to ten years ahead)", Required = true };
         var command = new Command("issue", "Issue a card to a person") { config, uid, person, until };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -33,11 +33,8 @@ internal static class CardsCommand
             {
                 return ExitCodes.Unavailable;
             }
-            var error = CliEnvironment.Error(parseResult);
-            var untilText = parseResult.GetValue(until)!;
-            if (!CliEnvironment.TryParseBound(untilText, CliEnvironment.TimeZone(settings), endOfDay: true, out var validUntil))
+            if (!CliEnvironment.TryParseValidityEnd(parseResult, until.Name, parseResult.GetValue(until)!, CliEnvironment.TimeZone(settings), out var validUntil))
             {
-                error.WriteLine($"error: --until '{untilText}' is not a date like 2027-12-31");
                 return ExitCodes.Usage;
             }
             await using var database = CliEnvironment.TryOpenDatabase(parseResult, settings);
@@ -56,7 +53,7 @@ internal static class CardsCommand
     {
         var config = CliEnvironment.ConfigOption();
         var uid = new Argument<string>("uid") { Description = "Card number" };
-        var until = new Option<string>("--until") { Description = "New expiry (yyyy-MM-dd: to the end of that day in the site's time zone)", Required = true };
+        var until = new Option<string>("--until") { Description = "New expiry (yyyy-MM-dd: to the end of that day in the site's time zone; today to ten years ahead)", Required = true };
         var command = new Command("renew", "Give a card a new expiry") { config, uid, until };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -64,10 +61,8 @@ internal static class CardsCommand
             {
                 return ExitCodes.Unavailable;
             }
-            var untilText = parseResult.GetValue(until)!;
-            if (!CliEnvironment.TryParseBound(untilText, CliEnvironment.TimeZone(settings), endOfDay: true, out var validUntil))
+            if (!CliEnvironment.TryParseValidityEnd(parseResult, until.Name, parseResult.GetValue(until)!, CliEnvironment.TimeZone(settings), out var validUntil))
             {
-                CliEnvironment.Error(parseResult).WriteLine($"error: --until '{untilText}' is not a date like 2027-12-31");
                 return ExitCodes.Usage;
             }
             await using var database = CliEnvironment.TryOpenDatabase(parseResult, settings);

@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Gateway.Access;
+using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using Spectre.Console;
@@ -89,14 +90,40 @@ internal static class CliEnvironment
     /// </summary>
     public static bool TryParseBound(string text, TimeZoneInfo timeZone, bool endOfDay, out DateTimeOffset value)
     {
-        if (DateOnly.TryParseExact(text.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (ValidityEnd.TryParseDay(text, out var date))
         {
-            var local = endOfDay ? date.ToDateTime(new TimeOnly(23, 59, 59)) : date.ToDateTime(TimeOnly.MinValue);
+            if (endOfDay)
+            {
+                value = ValidityEnd.EndOfDay(date, timeZone);
+                return true;
+            }
+            var local = date.ToDateTime(TimeOnly.MinValue);
             value = new DateTimeOffset(local, timeZone.GetUtcOffset(local));
             return true;
         }
         return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
             && text.Contains('T', StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Reads the <c>--until</c> of a card or a stay (a day, to its end, or an ISO time) and checks it
+    /// with the API's rule (<see cref="ValidityEnd"/>: today or later, at most ten years ahead); on
+    /// failure prints why and returns false.
+    /// </summary>
+    public static bool TryParseValidityEnd(ParseResult parseResult, string optionName, string text, TimeZoneInfo timeZone, out DateTimeOffset until)
+    {
+        var error = Error(parseResult);
+        if (!TryParseBound(text, timeZone, endOfDay: true, out until))
+        {
+            error.WriteLine($"error: {optionName} '{text}' is not a date like 2027-12-31");
+            return false;
+        }
+        if (ValidityEnd.Problem(until, TimeProvider.System.GetUtcNow(), $"{optionName} {text.Trim()}") is { } problem)
+        {
+            error.WriteLine($"error: {problem}");
+            return false;
+        }
+        return true;
     }
 
     public static TimeZoneInfo TimeZone(EdgeGateSettings settings) => TimeZoneInfo.FindSystemTimeZoneById(settings.Gateway.TimeZone);

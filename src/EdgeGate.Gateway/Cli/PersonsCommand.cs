@@ -31,7 +31,7 @@ internal static class PersonsCommand
         var unit = new Option<string?>("--unit") { Description = "Flat or unit" };
         var category = new Option<PersonCategory>("--category") { Description = "Resident, Staff or Visitor", DefaultValueFactory = _ => PersonCategory.Resident };
         var from = new Option<string?>("--from") { Description = "Valid from (yyyy-MM-dd in the site's time zone, or an ISO time)" };
-        var until = new Option<string?>("--until") { Description = "Valid until (yyyy-MM-dd: to the end of that day)" };
+        var until = new Option<string?>("--until") { Description = "Valid until (yyyy-MM-dd: to the end of that day; today to ten years ahead)" };
         var watchList = new Option<bool>("--watch-list") { Description = "Put on the watch list (alert on every appearance)" };
         var note = new Option<string?>("--note") { Description = "Watch-list note for the guard" };
         var consent = new Option<bool>("--consent") { Description = "Record that the person consented to face recognition now" };
@@ -56,9 +56,8 @@ internal static class PersonsCommand
             }
             if (parseResult.GetValue(until) is { } untilText)
             {
-                if (!CliEnvironment.TryParseBound(untilText, timeZone, endOfDay: true, out var value))
+                if (!CliEnvironment.TryParseValidityEnd(parseResult, until.Name, untilText, timeZone, out var value))
                 {
-                    error.WriteLine($"error: --until '{untilText}' is not a date like 2027-12-31");
                     return ExitCodes.Usage;
                 }
                 validUntil = value;

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Provisioning;
 using EdgeGate.Storage;
 
@@ -62,11 +63,13 @@ internal static class ProvisionCommand
                 return ExitCodes.Usage;
             }
 
+            var templateKeyExisted = File.Exists(plan.TemplateKeyPath);
+            var apiTokenExisted = File.Exists(plan.ApiTokenPath);
             try
             {
                 DeviceProvisioning.Apply(plan);
             }
-            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CredentialFileException)
+            catch (Exception exception) when (exception is IOException or UnauthorizedAccessException or CredentialFileException or ApiTokenException)
             {
                 error.WriteLine($"error: cannot write the provisioning files: {exception.Message}");
                 return ExitCodes.Unavailable;
@@ -84,6 +87,8 @@ internal static class ProvisionCommand
                 ("CA certificate", plan.CaPath),
                 ("user", uplink.Username.Length > 0 ? uplink.Username : "none"),
                 ("password", uplink.Username.Length > 0 ? password : "none"),
+                ("template key", $"{plan.TemplateKeyPath} ({(templateKeyExisted ? "kept" : "created")})"),
+                ("API token", $"{plan.ApiTokenPath} ({(apiTokenExisted ? "kept" : "created")})"),
             ]);
             output.WriteLine($"check the connection with: edgegate doctor --config {plan.ConfigPath}");
             return ExitCodes.Success;

@@ -1,6 +1,9 @@
 using System.CommandLine;
+using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Hosting;
+using EdgeGate.Storage;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -8,6 +11,13 @@ namespace EdgeGate.Gateway.Cli;
 internal static class RunCommand
 {
     public const string DefaultConfigurationPath = "/etc/edgegate/edgegate.json";
+
+    /// <summary>
+    /// The service cannot start as installed (configuration, secrets or database files): EX_CONFIG
+    /// of sysexits.h. The systemd unit lists it in <c>RestartPreventExitStatus</c>: restarting would
+    /// only repeat the same failure every two seconds and bury its one log line.
+    /// </summary>
+    public const int CannotStartExitCode = 78;
 
     public static Command Create()
     {
@@ -28,12 +38,42 @@ internal static class RunCommand
             catch (ConfigurationException exception)
             {
                 await Console.Error.WriteLineAsync(exception.Message);
-                return 2;
+                return CannotStartExitCode;
+            }
+            if (CheckFiles(settings) is { } problem)
+            {
+                await Console.Error.WriteLineAsync($"edgegate run: cannot start: {problem}");
+                return CannotStartExitCode;
             }
             await using var app = GatewayHost.Build(settings, configurationPath: file.FullName);
             await app.RunAsync();
             return 0;
         });
         return command;
+    }
+
+    /// <summary>
+    /// Opens what the service reads and writes at start before anything runs: the template key and
+    /// the database (created on first start where the service may write), and the API token. Under
+    /// the unit's sandbox the credentials directory is read-only; a secret missing there is one
+    /// clear line here rather than an exception deep in the host. Returns the problem, or null.
+    /// </summary>
+    private static string? CheckFiles(EdgeGateSettings settings)
+    {
+        try
+        {
+            using (GatewayDatabase.Open(settings))
+            {
+            }
+            if (settings.Api.Enabled)
+            {
+                ApiTokenStore.LoadOrCreate(AdminApiExtensions.CredentialsDirectory(settings));
+            }
+            return null;
+        }
+        catch (Exception exception) when (exception is StorageException or ApiTokenException or IOException or UnauthorizedAccessException)
+        {
+            return exception.Message;
+        }
     }
 }

@@ -27,6 +27,21 @@ public sealed class EdgeGateSettings
     private static readonly string[] KnownSections =
         ["Gateway", "Models", "Recognition", "Policy", "Uplink", "LockBroker", "Api", "Cameras", "Doors", "Readers", "Serilog"];
 
+    /// <summary>The type each bound section is read into.</summary>
+    private static readonly Dictionary<string, Type> SectionTypes = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [GatewayOptions.SectionName] = typeof(GatewayOptions),
+        [ModelOptions.SectionName] = typeof(ModelOptions),
+        [RecognitionOptions.SectionName] = typeof(RecognitionOptions),
+        [PolicyOptions.SectionName] = typeof(PolicyOptions),
+        [UplinkOptions.SectionName] = typeof(UplinkOptions),
+        [LockBrokerOptions.SectionName] = typeof(LockBrokerOptions),
+        [ApiOptions.SectionName] = typeof(ApiOptions),
+        ["Cameras"] = typeof(List<CameraOptions>),
+        ["Doors"] = typeof(List<DoorOptions>),
+        ["Readers"] = typeof(List<ReaderOptions>),
+    };
+
     /// <summary>Reads a JSON file plus <c>EDGEGATE__Section__Key</c> environment overrides.</summary>
     public static EdgeGateSettings Load(string path)
     {
@@ -60,11 +75,17 @@ public sealed class EdgeGateSettings
             }
         }
 
+        // Keys and values are checked against their types first, so one bad value is reported with
+        // what is accepted and does not empty its whole section.
+        var values = ConfigurationValueCheck.Run(configuration, SectionTypes);
+        errors.AddRange(values.Errors);
+        var checkedConfiguration = values.Checked;
+
         T Bind<T>(string key) where T : new()
         {
             try
             {
-                return configuration.GetSection(key).Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? new T();
+                return checkedConfiguration.GetSection(key).Get<T>(options => options.ErrorOnUnknownConfiguration = true) ?? new T();
             }
             catch (InvalidOperationException exception)
             {
@@ -81,7 +102,7 @@ public sealed class EdgeGateSettings
             Policy = Bind<PolicyOptions>(PolicyOptions.SectionName),
             Uplink = Bind<UplinkOptions>(UplinkOptions.SectionName),
             // Present even when empty ("LockBroker": {} means all defaults).
-            LockBroker = configuration.GetChildren().Any(section => string.Equals(section.Key, LockBrokerOptions.SectionName, StringComparison.OrdinalIgnoreCase))
+            LockBroker = checkedConfiguration.GetChildren().Any(section => string.Equals(section.Key, LockBrokerOptions.SectionName, StringComparison.OrdinalIgnoreCase))
                 ? Bind<LockBrokerOptions>(LockBrokerOptions.SectionName)
                 : null,
             Api = Bind<ApiOptions>(ApiOptions.SectionName),
@@ -89,7 +110,10 @@ public sealed class EdgeGateSettings
             Doors = Bind<List<DoorOptions>>("Doors"),
             Readers = Bind<List<ReaderOptions>>("Readers"),
         };
-        errors.AddRange(settings.Validate());
+        // An object whose value could not be read was checked with a default in its place: what
+        // else is said about it would mislead (a bad Kind is not "given but Kind is Log").
+        errors.AddRange(settings.Validate().Where(error =>
+            !values.ObjectsWithUnreadableValues.Any(path => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase))));
         if (errors.Count > 0)
         {
             throw new ConfigurationException(errors);

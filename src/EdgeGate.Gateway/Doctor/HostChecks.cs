@@ -1,10 +1,16 @@
 using System.Runtime.CompilerServices;
+using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Doctor;
 
-/// <summary>Disk space, data folder, credentials folder permissions and the clock.</summary>
+/// <summary>
+/// Disk space, data folder, credentials folder permissions, the secrets the service cannot create
+/// itself, who owns the files the service must open, and the clock.
+/// </summary>
 public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider) : IDoctorCheck
 {
     /// <summary>Below this the journal cannot hold a few days of offline events.</summary>
@@ -14,8 +20,16 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
     {
         await Task.CompletedTask;
         yield return CheckDataDirectory();
+        if (OwnedUnlikeTheirFolder(gateway.DataDirectory, [GatewayDatabase.FileName, GatewayDatabase.FileName + "-wal", GatewayDatabase.FileName + "-shm"]) is { } database)
+        {
+            yield return database;
+        }
         yield return CheckDiskSpace();
         yield return CheckCredentialsDirectory();
+        foreach (var secret in CheckSecrets())
+        {
+            yield return secret;
+        }
         yield return CheckClock();
     }
 
@@ -86,6 +100,80 @@ public sealed class HostChecks(GatewayOptions gateway, TimeProvider timeProvider
             ? DoctorFinding.Ok(subject, $"{directory} is private (0700)")
             : DoctorFinding.Failure(subject, $"{directory} can be read by other users (mode {Convert.ToString((int)mode, 8)})",
                 $"run: chmod 700 {directory}");
+    }
+
+    /// <summary>
+    /// The template key and the API token: the service creates neither on its first start, because
+    /// its unit keeps the credentials folder read-only; `edgegate provision` creates them. And every
+    /// other secret there must belong to the folder's owner too.
+    /// </summary>
+    private IEnumerable<DoctorFinding> CheckSecrets()
+    {
+        var directory = TemplateKeyStore.CredentialsDirectoryFromEnvironment() ?? gateway.CredentialsDirectory;
+        if (!Directory.Exists(directory))
+        {
+            yield break;
+        }
+        string[] created = [TemplateKeyStore.KeyFileName, ApiTokenStore.TokenFileName];
+        foreach (var (subject, file) in new[] { ("template key", created[0]), ("API token", created[1]) })
+        {
+            var path = Path.Combine(directory, file);
+            if (!File.Exists(path))
+            {
+                yield return DoctorFinding.Warning(subject, $"{path} is missing; the service cannot create it (its systemd unit keeps {directory} read-only)",
+                    "run edgegate provision as root: it creates the template key and the API token for the service user");
+                continue;
+            }
+            yield return OwnedUnlikeTheirFolder(directory, [file]) ?? DoctorFinding.Ok(subject, $"{path} present");
+        }
+        if (OwnedUnlikeTheirFolder(directory, FileNames(directory).Except(created).ToList()) is { } foreign)
+        {
+            yield return foreign;
+        }
+    }
+
+    /// <summary>The names of the files in <paramref name="directory"/>; none when this user may not list it.</summary>
+    private static IEnumerable<string> FileNames(string directory)
+    {
+        try
+        {
+            return Directory.GetFiles(directory).Select(path => Path.GetFileName(path));
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return [];
+        }
+    }
+
+    /// <summary>
+    /// A failure when one of <paramref name="files"/> (those that exist) in <paramref name="directory"/>
+    /// has another owner than the folder: left by a command run as root, the service cannot open it.
+    /// </summary>
+    private static DoctorFinding? OwnedUnlikeTheirFolder(string directory, IReadOnlyList<string> files)
+    {
+        if (!Directory.Exists(directory) || OperatingSystem.IsWindows())
+        {
+            return null;
+        }
+        try
+        {
+            var folderOwner = FileOwnership.OwnerOf(directory);
+            foreach (var path in files.Select(file => Path.Combine(directory, file)).Where(File.Exists))
+            {
+                var owner = FileOwnership.OwnerOf(path);
+                if (owner != folderOwner)
+                {
+                    return DoctorFinding.Failure(Path.GetFileName(path),
+                        $"{path} belongs to user {owner.User} (group {owner.Group}), its folder to user {folderOwner.User}: the service, which runs as the folder's owner, cannot open it",
+                        $"run: chown --reference={directory} {path}");
+                }
+            }
+            return null;
+        }
+        catch (IOException exception)
+        {
+            return DoctorFinding.Warning(Path.GetFileName(directory), exception.Message, "run edgegate doctor as root");
+        }
     }
 
     private DoctorFinding CheckClock()

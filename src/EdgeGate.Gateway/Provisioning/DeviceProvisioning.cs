@@ -1,12 +1,13 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Uplink;
+using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.Configuration;
 
@@ -75,6 +76,12 @@ public sealed class ProvisioningPlan
     /// <summary>The password file the uplink reads (<see cref="UplinkConnection.PasswordFileName"/>).</summary>
     public string PasswordPath => Path.Combine(CredentialsDirectory, UplinkConnection.PasswordFileName);
 
+    /// <summary>The key the face templates are encrypted with.</summary>
+    public string TemplateKeyPath => Path.Combine(CredentialsDirectory, TemplateKeyStore.KeyFileName);
+
+    /// <summary>The local API's bearer token.</summary>
+    public string ApiTokenPath => ApiTokenStore.PathIn(CredentialsDirectory);
+
     /// <summary>The new password, or null when the stored one (if any) stays.</summary>
     internal string? Password { get; }
 }
@@ -82,7 +89,11 @@ public sealed class ProvisioningPlan
 /// <summary>
 /// Gives a gateway its identity and its platform connection: site and gateway id, broker, CA and
 /// per-device credentials, in the JSON configuration (other sections are kept), the CA file next
-/// to it and the password in the credentials directory, where the uplink reads it.
+/// to it and the password in the credentials directory, where the uplink reads it. It also creates
+/// the box's own secrets there when absent (the template key and the API token): the service may
+/// not write the credentials directory (the unit keeps /etc read-only), so they must exist before
+/// its first start. Run as root, every file it writes there goes to the folder's owner, the
+/// service user (install.sh gives it the folder).
 /// <see cref="Prepare"/> checks everything and changes nothing; <see cref="Apply"/> writes each file
 /// atomically (a power cut leaves the old file or the new one, never half of one), the
 /// configuration last.
@@ -157,10 +168,14 @@ public static class DeviceProvisioning
         return new ProvisioningPlan(settings, configPath, File.Exists(configPath), configText, caPath, caCertificate!, credentialsDirectory, password);
     }
 
-    /// <summary>Writes the CA, the password (when given) and the configuration, in that order.</summary>
+    /// <summary>
+    /// Writes the CA, the password (when given), the template key and the API token (when absent)
+    /// and the configuration, in that order.
+    /// </summary>
     /// <exception cref="IOException">A file cannot be written (the message names it).</exception>
     /// <exception cref="UnauthorizedAccessException">No permission to write a file.</exception>
-    /// <exception cref="EdgeGate.Storage.CredentialFileException">The password file cannot be written.</exception>
+    /// <exception cref="EdgeGate.Storage.CredentialFileException">A secret cannot be written.</exception>
+    /// <exception cref="ApiTokenException">The API token cannot be written.</exception>
     public static void Apply(ProvisioningPlan plan)
     {
         ArgumentNullException.ThrowIfNull(plan);
@@ -169,22 +184,20 @@ public static class DeviceProvisioning
 
         WriteAtomically(plan.CaPath, plan.CaCertificate, PublicFile, ownerReference: null);
 
+        if (!Directory.Exists(plan.CredentialsDirectory))
+        {
+            Directory.CreateDirectory(plan.CredentialsDirectory, PrivateDirectory);
+        }
+        // Secrets only in a folder nobody else can list.
+        File.SetUnixFileMode(plan.CredentialsDirectory, PrivateDirectory);
         if (plan.Password is { } password)
         {
-            if (!Directory.Exists(plan.CredentialsDirectory))
-            {
-                Directory.CreateDirectory(plan.CredentialsDirectory, PrivateDirectory);
-            }
-            // Secrets only in a folder nobody else can list.
-            File.SetUnixFileMode(plan.CredentialsDirectory, PrivateDirectory);
-            // Written the way the uplink reads it (0600, atomically), then given to whoever owns the
-            // folder: install.sh gives that to the service user.
+            // Written the way the uplink reads it (0600, atomically) and given to whoever owns the folder.
             CredentialFile.WriteText(plan.CredentialsDirectory, UplinkConnection.PasswordFileName, password, overwrite: true);
-            if (Environment.IsPrivilegedProcess)
-            {
-                CopyOwner(plan.CredentialsDirectory, plan.PasswordPath);
-            }
         }
+        // The secrets the service would otherwise create on its first start, where it may not write.
+        TemplateKeyStore.LoadOrCreate(plan.CredentialsDirectory).Dispose();
+        ApiTokenStore.LoadOrCreate(plan.CredentialsDirectory);
 
         // A replaced configuration keeps its mode and owner (install.sh makes it 0640, group edgegate);
         // a new one holds no secret and must be readable by the service.
@@ -390,7 +403,7 @@ public static class DeviceProvisioning
             File.SetUnixFileMode(temporary, mode);
             if (ownerReference is not null && Environment.IsPrivilegedProcess)
             {
-                CopyOwner(ownerReference, temporary);
+                FileOwnership.CopyOwner(ownerReference, temporary);
             }
             File.Move(temporary, path, overwrite: true);
         }
@@ -400,21 +413,6 @@ public static class DeviceProvisioning
             {
                 File.Delete(temporary);
             }
-        }
-    }
-
-    /// <summary>chown --reference: .NET has no call for a file's owner.</summary>
-    private static void CopyOwner(string reference, string path)
-    {
-        var startInfo = new ProcessStartInfo("chown") { RedirectStandardError = true, UseShellExecute = false };
-        startInfo.ArgumentList.Add($"--reference={reference}");
-        startInfo.ArgumentList.Add("--");
-        startInfo.ArgumentList.Add(path);
-        using var process = Process.Start(startInfo) ?? throw new IOException("cannot start chown");
-        var error = process.StandardError.ReadToEnd();
-        if (!process.WaitForExit(10_000) || process.ExitCode != 0)
-        {
-            throw new IOException($"cannot give {path} the owner of {reference}: {error.Trim()}");
         }
     }
 }

@@ -51,35 +51,44 @@ public sealed class EventJournal
         }
         foreach (var draft in drafts)
         {
-            ArgumentNullException.ThrowIfNull(draft);
-            ArgumentException.ThrowIfNullOrWhiteSpace(draft.Type);
-            ArgumentNullException.ThrowIfNull(draft.PayloadJson);
-            EnsureJson(draft);
+            CheckDraft(draft);
         }
-        return database.WriteAsync(context =>
+        return database.WriteAsync(context => Append(context, drafts), cancellationToken);
+    }
+
+    /// <summary>Throws when <paramref name="draft"/> cannot be recorded (no type, payload not JSON).</summary>
+    internal static void CheckDraft(JournalDraft draft)
+    {
+        ArgumentNullException.ThrowIfNull(draft);
+        ArgumentException.ThrowIfNullOrWhiteSpace(draft.Type);
+        ArgumentNullException.ThrowIfNull(draft.PayloadJson);
+        EnsureJson(draft);
+    }
+
+    /// <summary>Inserts checked drafts inside the caller's write transaction; returns their seqs in order.</summary>
+    internal IReadOnlyList<long> Append(WriteContext context, IReadOnlyList<JournalDraft> drafts)
+    {
+        var delta = MakeRoom(context, drafts.Count);
+        var seqs = new List<long>(drafts.Count);
+        using var insert = context.Command(
+            "INSERT INTO journal (lane, type, occurred_at, recorded_at, payload) " +
+            "VALUES ($lane, $type, $occurredAt, $recordedAt, $payload) RETURNING seq");
+        var lane = insert.Parameters.Add("$lane", SqliteType.Text);
+        var type = insert.Parameters.Add("$type", SqliteType.Text);
+        var occurredAt = insert.Parameters.Add("$occurredAt", SqliteType.Integer);
+        var recordedAt = insert.Parameters.AddWithValue("$recordedAt", StoredTime.ToStored(context.Now));
+        var payload = insert.Parameters.Add("$payload", SqliteType.Text);
+        foreach (var draft in drafts)
         {
-            var delta = MakeRoom(context, drafts.Count);
-            var seqs = new List<long>(drafts.Count);
-            using var insert = context.Command(
-                "INSERT INTO journal (lane, type, occurred_at, recorded_at, payload) " +
-                "VALUES ($lane, $type, $occurredAt, $recordedAt, $payload) RETURNING seq");
-            var lane = insert.Parameters.Add("$lane", SqliteType.Text);
-            var type = insert.Parameters.Add("$type", SqliteType.Text);
-            var occurredAt = insert.Parameters.Add("$occurredAt", SqliteType.Integer);
-            var recordedAt = insert.Parameters.AddWithValue("$recordedAt", StoredTime.ToStored(context.Now));
-            var payload = insert.Parameters.Add("$payload", SqliteType.Text);
-            foreach (var draft in drafts)
-            {
-                lane.Value = LaneName(draft.Lane);
-                type.Value = draft.Type;
-                occurredAt.Value = StoredTime.ToStored(draft.OccurredAt);
-                payload.Value = draft.PayloadJson;
-                seqs.Add((long)insert.ExecuteScalar()!);
-            }
-            delta += drafts.Count;
-            context.AfterCommit(() => rows += delta);
-            return (IReadOnlyList<long>)seqs;
-        }, cancellationToken);
+            lane.Value = LaneName(draft.Lane);
+            type.Value = draft.Type;
+            occurredAt.Value = StoredTime.ToStored(draft.OccurredAt);
+            payload.Value = draft.PayloadJson;
+            seqs.Add((long)insert.ExecuteScalar()!);
+        }
+        delta += drafts.Count;
+        context.AfterCommit(() => rows += delta);
+        return seqs;
     }
 
     /// <summary>

@@ -168,8 +168,8 @@ public sealed class PersonStore
 
     /// <summary>
     /// Move-out: in ONE transaction sets the status to deregistered, deletes every face template and
-    /// photo of the person, revokes their cards and forgets their external id hash. Repeating it is
-    /// harmless (<see cref="PersonWriteStatus.Unchanged"/>).
+    /// photo of the person, revokes their cards, forgets their anti-passback state and their external
+    /// id hash. Repeating it is harmless (<see cref="PersonWriteStatus.Unchanged"/>).
     /// </summary>
     public Task<DeregistrationResult> DeregisterAsync(string personId, CancellationToken cancellationToken = default) =>
         database.WriteAsync(context =>
@@ -180,6 +180,7 @@ public sealed class PersonStore
             }
             var templates = context.Command("DELETE FROM face_templates WHERE person_id = $id").With("$id", personId).Execute();
             var photos = context.Command("DELETE FROM face_photos WHERE person_id = $id").With("$id", personId).Execute();
+            context.Command("DELETE FROM passages WHERE person_id = $id").With("$id", personId).Execute();
             var cards = context.Command(
                 "UPDATE cards SET status = 'revoked', updated_at = $now WHERE person_id = $id AND status = 'active'")
                 .With("$id", personId)

@@ -1,3 +1,4 @@
+using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 
 namespace EdgeGate.Storage.Persons;
@@ -49,5 +50,19 @@ internal static class StoredNames
         "active" => CardStatus.Active,
         "revoked" => CardStatus.Revoked,
         _ => throw new StorageException($"unknown stored card status '{value}'"),
+    };
+
+    public static string Of(PassageDirection direction) => direction switch
+    {
+        PassageDirection.Entry => "entry",
+        PassageDirection.Exit => "exit",
+        _ => throw new ArgumentOutOfRangeException(nameof(direction), direction, "unknown passage direction"),
+    };
+
+    public static PassageDirection PassageDirectionFrom(string value) => value switch
+    {
+        "entry" => PassageDirection.Entry,
+        "exit" => PassageDirection.Exit,
+        _ => throw new StorageException($"unknown stored passage direction '{value}'"),
     };
 }

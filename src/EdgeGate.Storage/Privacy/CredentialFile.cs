@@ -5,7 +5,10 @@ namespace EdgeGate.Storage.Privacy;
 /// <summary>
 /// A small secret in the credentials directory (systemd's <c>$CREDENTIALS_DIRECTORY</c> convention):
 /// written atomically as 0600 inside a 0700 directory, refused when group or others may read it. The
-/// one place for the template key, the API token and broker passwords.
+/// one place for the template key, the API token and broker passwords. A secret written by root (the
+/// installer, a command run with sudo) is given to the owner of the folder, the service user
+/// (<see cref="FileOwnership"/>). A secret that cannot be created or read is a
+/// <see cref="CredentialFileException"/> saying what to do, never a raw I/O error.
 /// </summary>
 public static class CredentialFile
 {
@@ -41,7 +44,7 @@ public static class CredentialFile
             return null;
         }
         CheckPrivate(path);
-        return File.ReadAllText(path).TrimEnd('\r', '\n');
+        return System.Text.Encoding.UTF8.GetString(ReadAll(path)).TrimEnd('\r', '\n');
     }
 
     /// <summary>
@@ -76,12 +79,19 @@ public static class CredentialFile
         {
             return;
         }
-        if (OperatingSystem.IsWindows())
+        try
         {
-            Directory.CreateDirectory(directory);
-            return;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+                return;
+            }
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
         }
-        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialFileException($"cannot create the credentials directory {directory}: {exception.Message}");
+        }
     }
 
     private static void Write(string path, int length)
@@ -119,20 +129,23 @@ public static class CredentialFile
                 stream.Write(content);
                 stream.Flush(flushToDisk: true);
             }
+            // Root's secret belongs to the service user from the moment it has its name.
+            FileOwnership.HandToFolderOwner(temporaryPath);
             // Rename so that a crash never leaves a half-written secret behind.
             File.Move(temporaryPath, path, overwrite);
-            return true;
-        }
-        catch (UnauthorizedAccessException exception)
-        {
-            throw new CredentialFileException(
-                $"cannot write the credential file {path} ({exception.Message}); create it beforehand or " +
-                "give the service a writable credentials directory");
         }
         catch (IOException) when (!overwrite && File.Exists(path))
         {
             // Another process created it first: use theirs.
             return false;
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            // The systemd unit makes /etc read-only for the service: its secrets are created beforehand.
+            throw new CredentialFileException(
+                $"cannot write the credential file {path}: {exception.Message.TrimEnd('.')}. Create it before the service starts " +
+                "(edgegate provision, run as root, creates the template key and the API token for the service user) " +
+                "or give the service a writable credentials directory");
         }
         finally
         {
@@ -140,6 +153,21 @@ public static class CredentialFile
             {
                 File.Delete(temporaryPath);
             }
+        }
+        return true;
+    }
+
+    private static byte[] ReadAll(string path)
+    {
+        try
+        {
+            return File.ReadAllBytes(path);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            throw new CredentialFileException(
+                $"cannot read the credential file {path}: {exception.Message.TrimEnd('.')}. It must belong to the user the gateway " +
+                $"runs as (e.g. chown edgegate:edgegate {path}; install.sh gives that user the credentials directory)");
         }
     }
 
@@ -162,7 +190,7 @@ public static class CredentialFile
     private static byte[] Read(string path, int length)
     {
         CheckPrivate(path);
-        var content = File.ReadAllBytes(path);
+        var content = ReadAll(path);
         try
         {
             if (content.Length == length)

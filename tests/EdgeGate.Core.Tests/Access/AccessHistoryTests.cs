@@ -33,6 +33,28 @@ public sealed class AccessHistoryTests
     }
 
     [Fact]
+    public void The_passage_to_keep_is_that_of_a_grant_with_a_direction_and_a_group_and_it_restores_into_a_new_history()
+    {
+        var grant = Decision("p1", "main-in", Monday10);
+        var passage = AccessHistory.PassageOf(grant);
+        Assert.Equal(new PersonPassage("p1", "main", new RecentPassage(PassageDirection.Entry, "main-in", Monday10)), passage);
+        Assert.Null(AccessHistory.PassageOf(grant with { Outcome = AccessOutcome.Denied, Reason = AccessReason.DeniedPassback }));
+        Assert.Null(AccessHistory.PassageOf(grant with { Direction = null }));
+        Assert.Null(AccessHistory.PassageOf(grant with { AntiPassbackGroup = null }));
+        Assert.Null(AccessHistory.PassageOf(grant with { PersonId = null }));
+
+        // After a restart: the stored passage comes back, a newer one recorded since is not replaced.
+        var restarted = new AccessHistory();
+        restarted.Record(Decision("p2", "main-out", Monday10.AddMinutes(5), direction: PassageDirection.Exit));
+        restarted.Restore(passage!);
+        restarted.Restore(new PersonPassage("p2", "main", new RecentPassage(PassageDirection.Entry, "main-in", Monday10)));
+
+        Assert.Equal(passage!.Passage, restarted.LastPassage("p1", "main"));
+        Assert.Equal(new RecentPassage(PassageDirection.Exit, "main-out", Monday10.AddMinutes(5)), restarted.LastPassage("p2", "main"));
+        Assert.Null(restarted.LastDecision("p1", "main-in"));
+    }
+
+    [Fact]
     public void Denials_update_the_decision_but_not_the_passage()
     {
         var history = new AccessHistory();

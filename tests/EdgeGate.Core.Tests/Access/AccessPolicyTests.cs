@@ -26,7 +26,7 @@ public sealed class AccessPolicyTests
             (decision.Outcome, decision.Reason, decision.Alerts));
         Assert.Equal(item.RepeatOf, decision.RepeatOf);
         Assert.Equal(item.Outcome == AccessOutcome.Granted, decision.Granted);
-        Assert.Equal(item.Outcome != AccessOutcome.Suppressed, decision.ShouldJournal);
+        Assert.Equal(item.Outcome == AccessOutcome.Suppressed, decision.IsRepeat);
         Assert.Equal(item.Request.Door.Id, decision.DoorId);
         Assert.Equal(item.Request.At, decision.At);
         Assert.Same(item.Request.Credential, decision.Credential);
@@ -148,14 +148,14 @@ public sealed class AccessPolicyTests
         {
             var decision = AccessPolicy.Decide(Face(Ana, Monday10.AddSeconds(second)), history, Settings);
             history.Record(decision);
-            if (decision.ShouldJournal)
+            if (!decision.IsRepeat)
             {
                 outcomes.Add($"{second}:{decision.ReasonCode}");
             }
         }
 
-        // The grant at 0 s, repeats suppressed until 10 s, then one passback denial (journaled once
-        // per cooldown window) because she never left.
+        // The grant at 0 s, repeats suppressed until 10 s, then one passback denial (decided once per
+        // cooldown window, the repeats in between are only repeats) because she never left.
         Assert.Equal(["0:GRANTED_FACE", "10:DENIED_PASSBACK", "20:DENIED_PASSBACK", "30:DENIED_PASSBACK", "40:DENIED_PASSBACK"], outcomes);
     }
 

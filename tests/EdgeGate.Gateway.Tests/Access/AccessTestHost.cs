@@ -22,12 +22,18 @@ internal sealed class AccessTestHost : IAsyncDisposable
 {
     private readonly ServiceProvider provider;
     private readonly List<IHostedService> started = [];
+    private bool stopped;
 
-    private AccessTestHost(string directory, EdgeGateSettings settings, ServiceProvider provider)
+    private readonly Action<IServiceCollection>? register;
+    private readonly bool reloadable;
+
+    private AccessTestHost(string directory, EdgeGateSettings settings, ServiceProvider provider, Action<IServiceCollection>? register, bool reloadable)
     {
         Directory = directory;
         Settings = settings;
         this.provider = provider;
+        this.register = register;
+        this.reloadable = reloadable;
     }
 
     public string Directory { get; }
@@ -78,6 +84,22 @@ internal sealed class AccessTestHost : IAsyncDisposable
         configure(configuration);
         var path = Path.Combine(directory, "edgegate.json");
         await File.WriteAllTextAsync(path, configuration.ToJsonString(new JsonSerializerOptions { WriteIndented = true }));
+        return await StartInAsync(directory, startServices, register, reloadable);
+    }
+
+    /// <summary>
+    /// A restart: stops this host's services and closes its database (keeping the folder), then starts
+    /// a new host on the same configuration file and database, as <c>systemctl restart</c> would.
+    /// </summary>
+    public async Task<AccessTestHost> RestartAsync()
+    {
+        await StopAsync();
+        return await StartInAsync(Directory, startServices: true, register, reloadable);
+    }
+
+    private static async Task<AccessTestHost> StartInAsync(string directory, bool startServices, Action<IServiceCollection>? register, bool reloadable)
+    {
+        var path = ConfigurationPath(directory);
         var settings = EdgeGateSettings.Load(path);
 
         var services = new ServiceCollection();
@@ -94,7 +116,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
             settings.Doors, provider.GetRequiredService<TimeProvider>(), null, provider.GetService<LockBrokerConnection>(),
             (door, driver) => new ObservedDoorDriver(driver, () => host!.ObserveAsync(door))));
         var built = services.BuildServiceProvider();
-        host = new AccessTestHost(directory, settings, built);
+        host = new AccessTestHost(directory, settings, built, register, reloadable);
         if (startServices)
         {
             foreach (var service in built.GetServices<IHostedService>())
@@ -139,12 +161,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var service in started)
-        {
-            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await service.StopAsync(limit.Token);
-        }
-        await provider.DisposeAsync();
+        await StopAsync();
         try
         {
             System.IO.Directory.Delete(Directory, recursive: true);
@@ -152,6 +169,21 @@ internal sealed class AccessTestHost : IAsyncDisposable
         catch (IOException)
         {
         }
+    }
+
+    private async Task StopAsync()
+    {
+        if (stopped)
+        {
+            return;
+        }
+        stopped = true;
+        foreach (var service in started)
+        {
+            using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await service.StopAsync(limit.Token);
+        }
+        await provider.DisposeAsync();
     }
 
     private async Task ObserveAsync(string door)

@@ -113,11 +113,12 @@ public sealed class DecisionServiceTests
         Assert.Equal("ALERT_WATCHLIST", flagged!.Decision.ReasonCode);
         Assert.Equal("GRANTED_FACE", first!.Decision.ReasonCode);
         Assert.Equal(AccessOutcome.Suppressed, repeat!.Decision.Outcome);
-        Assert.Null(repeat.Seq);
+        Assert.NotNull(repeat.Seq);
         Assert.Equal("GRANTED_FACE", afterCooldown!.Decision.ReasonCode);
 
         var journal = await host.JournalAsync();
-        Assert.Equal(3, journal.Count);
+        Assert.Equal(4, journal.Count);
+        Assert.Equal((JournalLane.Event, AccessJournal.SuppressedType, repeat.Seq!.Value), (journal[2].Lane, journal[2].Type, journal[2].Seq));
         Assert.Equal(JournalLane.Alert, journal[0].Lane);
         Assert.Equal(["watch_list"], Payload(journal[0]).GetProperty("alerts").EnumerateArray().Select(alert => alert.GetString()));
         Assert.Equal(0.61, Payload(journal[1]).GetProperty("similarity").GetDouble(), 3);
@@ -160,6 +161,51 @@ public sealed class DecisionServiceTests
         Assert.Empty(await host.JournalAsync());
     }
 
-    private static AccessAttempt Face(string? personId, DateTimeOffset at) =>
-        new(new FaceCredential(personId, 0.61, 0.93, LivenessPassed: true, "gate-cam"), "main-gate", at, AccessAttemptSource.Camera) { TrackId = 7 };
+    [Fact]
+    public async Task Repeats_within_the_cooldown_are_journaled_as_such_each_card_swipe_and_each_face_track_once()
+    {
+        await using var host = await AccessTestHost.StartAsync(LogDoors, startServices: false);
+        var now = DateTimeOffset.UtcNow;
+        await AddPersonAsync(host, "a-101");
+        await host.Database.Cards.IssueAsync("00AB12CD", "a-101", now.AddDays(30));
+
+        var granted = await host.Decisions.DecideAsync(AccessAttempt.ForCard("00AB12CD", "reader-1", "main-gate", now), CancellationToken.None);
+        var swipes = new List<DecisionMade>();
+        for (var second = 1; second <= 3; second++)
+        {
+            swipes.Add((await host.Decisions.DecideAsync(AccessAttempt.ForCard("00AB12CD", "reader-1", "main-gate", now.AddSeconds(second)), CancellationToken.None))!);
+        }
+        // The same face track seen again and again is one row; another track is another.
+        var firstOfTrack = await host.Decisions.DecideAsync(Face("a-101", now.AddSeconds(4)), CancellationToken.None);
+        var sameTrack = await host.Decisions.DecideAsync(Face("a-101", now.AddSeconds(5)), CancellationToken.None);
+        var otherTrack = await host.Decisions.DecideAsync(Face("a-101", now.AddSeconds(6), trackId: 8), CancellationToken.None);
+
+        Assert.Equal("GRANTED_CARD", granted!.Decision.ReasonCode);
+        Assert.All([.. swipes, firstOfTrack!, sameTrack!, otherTrack!], made => Assert.Equal("SUPPRESSED_COOLDOWN", made.Decision.ReasonCode));
+        Assert.Null(sameTrack!.Seq);
+        var journal = await host.JournalAsync();
+        Assert.Equal(
+            [AccessJournal.DecisionType, AccessJournal.SuppressedType, AccessJournal.SuppressedType, AccessJournal.SuppressedType, AccessJournal.SuppressedType, AccessJournal.SuppressedType],
+            journal.Select(entry => entry.Type));
+        Assert.Equal([.. swipes.Select(made => made.Seq), firstOfTrack!.Seq, otherTrack!.Seq], journal.Skip(1).Select(entry => (long?)entry.Seq));
+        Assert.All(journal.Skip(1), entry =>
+        {
+            Assert.Equal(JournalLane.Event, entry.Lane);
+            var payload = Payload(entry);
+            Assert.Equal(("suppressed", "SUPPRESSED_COOLDOWN", "GRANTED_CARD", "a-101"), (
+                payload.GetProperty("outcome").GetString(), payload.GetProperty("reason").GetString(),
+                payload.GetProperty("repeatOf").GetString(), payload.GetProperty("personId").GetString()));
+        });
+        Assert.Equal("00AB12CD", Payload(journal[1]).GetProperty("cardUid").GetString());
+        Assert.Equal(8, Payload(journal[5]).GetProperty("trackId").GetInt64());
+
+        // One door command: the grant's.
+        var requests = host.DoorRequests.ReaderFor("main-gate");
+        Assert.True(requests.TryRead(out var request));
+        Assert.Equal(granted.Seq, request!.DecisionSeq);
+        Assert.False(requests.TryRead(out _));
+    }
+
+    private static AccessAttempt Face(string? personId, DateTimeOffset at, long trackId = 7) =>
+        new(new FaceCredential(personId, 0.61, 0.93, LivenessPassed: true, "gate-cam"), "main-gate", at, AccessAttemptSource.Camera) { TrackId = trackId };
 }

@@ -30,7 +30,7 @@ public sealed class CardPresentationStage(EdgeGateDatabase database, TestDecisio
             },
             history,
             settings);
-        if (decision.ShouldJournal)
+        if (!decision.IsRepeat)
         {
             history.Record(decision);
             var payload = JsonSerializer.Serialize(new { reason = decision.ReasonCode, person = decision.PersonId, card = decision.CardUid, door = decision.DoorId });

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Tests.Enrolment;
@@ -64,7 +65,8 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
     [Fact]
     public async Task Persons_and_cards_round_trip_with_tables_and_clear_errors()
     {
-        Assert.Equal(0, (await RunAsync("persons", "add", "a-101", "--name", "Li Wei", "--unit", "A-101", "--until", "2030-06-30")).ExitCode);
+        var stayEnds = Day(1300);
+        Assert.Equal(0, (await RunAsync("persons", "add", "a-101", "--name", "Li Wei", "--unit", "A-101", "--until", stayEnds)).ExitCode);
         Assert.Equal(0, (await RunAsync("persons", "add", "s-7", "--name", "Guard Seven", "--category", "Staff")).ExitCode);
 
         var duplicate = await RunAsync("persons", "add", "a-101", "--name", "Again");
@@ -80,18 +82,18 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         var lines = list.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
         Assert.StartsWith("ID", lines[0], StringComparison.Ordinal);
         Assert.Contains(lines, line => line.StartsWith("a-101", StringComparison.Ordinal) && line.Contains("Li Wei", StringComparison.Ordinal)
-            && line.Contains("2030-06-30 23:59", StringComparison.Ordinal));
+            && line.Contains($"{stayEnds} 23:59", StringComparison.Ordinal));
         Assert.Contains(lines, line => line.StartsWith("s-7", StringComparison.Ordinal) && line.Contains("Staff", StringComparison.Ordinal));
 
-        Assert.Equal(0, (await RunAsync("cards", "issue", "0004a1b2", "--person", "a-101", "--until", "2027-01-31")).ExitCode);
-        var unknownHolder = await RunAsync("cards", "issue", "0009", "--person", "nobody", "--until", "2027-01-31");
+        Assert.Equal(0, (await RunAsync("cards", "issue", "0004a1b2", "--person", "a-101", "--until", Day(55))).ExitCode);
+        var unknownHolder = await RunAsync("cards", "issue", "0009", "--person", "nobody", "--until", Day(55));
         Assert.Equal((1, true), (unknownHolder.ExitCode, unknownHolder.Error.Contains("unknown person 'nobody'", StringComparison.Ordinal)));
-        var renewed = await RunAsync("cards", "renew", "0004A1B2", "--until", "2028-01-31");
+        var renewed = await RunAsync("cards", "renew", "0004A1B2", "--until", Day(420));
         Assert.Equal(0, renewed.ExitCode);
-        Assert.Contains("valid until 2028-01-31 23:59", renewed.Output, StringComparison.Ordinal);
+        Assert.Contains($"valid until {Day(420)} 23:59", renewed.Output, StringComparison.Ordinal);
         var renewBadDate = await RunAsync("cards", "renew", "0004A1B2", "--until", "next year");
         Assert.Equal(2, renewBadDate.ExitCode);
-        var renewUnknown = await RunAsync("cards", "renew", "FFFF0000", "--until", "2028-01-31");
+        var renewUnknown = await RunAsync("cards", "renew", "FFFF0000", "--until", Day(420));
         Assert.Equal((1, true), (renewUnknown.ExitCode, renewUnknown.Error.Contains("unknown card", StringComparison.Ordinal)));
 
         var cards = await RunAsync("cards", "list");
@@ -106,7 +108,7 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
 
         Assert.Equal(0, (await RunAsync("persons", "suspend", "a-101")).ExitCode);
         Assert.Contains("suspended", (await RunAsync("persons", "show", "a-101")).Output, StringComparison.Ordinal);
-        var renewSuspended = await RunAsync("cards", "issue", "0005", "--person", "a-101", "--until", "2027-01-31");
+        var renewSuspended = await RunAsync("cards", "issue", "0005", "--person", "a-101", "--until", Day(55));
         Assert.Equal(1, renewSuspended.ExitCode);
         Assert.Equal(0, (await RunAsync("persons", "reinstate", "a-101")).ExitCode);
 
@@ -118,10 +120,49 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
     }
 
     [Fact]
+    public async Task Card_and_stay_ends_follow_the_same_rule_as_the_api()
+    {
+        Assert.Equal(0, (await RunAsync("persons", "add", "r-1", "--name", "Renewing Resident")).ExitCode);
+        var yesterday = Day(-1);
+        var elevenYears = Day(11 * 366);
+        string[][] commands =
+        [
+            ["cards", "issue", "C-1", "--person", "r-1", "--until"],
+            ["persons", "add", "r-2", "--name", "New Resident", "--until"],
+        ];
+        foreach (var command in commands)
+        {
+            var past = await RunAsync([.. command, yesterday]);
+            Assert.Equal(2, past.ExitCode);
+            Assert.Equal($"error: --until {yesterday} is in the past; a renewal must end today or later", past.Error.Trim());
+            var tooFar = await RunAsync([.. command, elevenYears]);
+            Assert.Equal((2, $"error: --until {elevenYears} is more than ten years ahead"), (tooFar.ExitCode, tooFar.Error.Trim()));
+            var pastInstant = await RunAsync([.. command, DateTimeOffset.UtcNow.AddMinutes(-5).ToString("yyyy-MM-ddTHH:mm:sszzz", CultureInfo.InvariantCulture)]);
+            Assert.Equal(2, pastInstant.ExitCode);
+            Assert.Contains("is in the past", pastInstant.Error, StringComparison.Ordinal);
+        }
+        Assert.DoesNotContain("r-2", (await RunAsync("persons", "list")).Output, StringComparison.Ordinal);
+        Assert.Contains("no cards", (await RunAsync("cards", "list")).Output, StringComparison.Ordinal);
+
+        // Today (to its end) and up to ten years ahead are taken.
+        Assert.Equal(0, (await RunAsync("cards", "issue", "C-1", "--person", "r-1", "--until", Day(0))).ExitCode);
+        Assert.Equal(0, (await RunAsync("cards", "renew", "C-1", "--until", Day(9 * 366))).ExitCode);
+        var renewPast = await RunAsync("cards", "renew", "C-1", "--until", yesterday);
+        Assert.Equal((2, $"error: --until {yesterday} is in the past; a renewal must end today or later"), (renewPast.ExitCode, renewPast.Error.Trim()));
+        Assert.Contains(Day(9 * 366), (await RunAsync("cards", "list")).Output, StringComparison.Ordinal);
+    }
+
+    private static readonly TimeZoneInfo SiteTimeZone = TimeZoneInfo.FindSystemTimeZoneById("Asia/Shanghai");
+
+    /// <summary>The day <paramref name="days"/> from today in the site's time zone, as typed (yyyy-MM-dd).</summary>
+    private static string Day(int days) =>
+        DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, SiteTimeZone).DateTime).AddDays(days).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+
+    [Fact]
     public async Task Deregister_asks_for_confirmation_unless_yes()
     {
         Assert.Equal(0, (await RunAsync("persons", "add", "m-1", "--name", "Moving Out")).ExitCode);
-        Assert.Equal(0, (await RunAsync("cards", "issue", "AB01", "--person", "m-1", "--until", "2029-01-01")).ExitCode);
+        Assert.Equal(0, (await RunAsync("cards", "issue", "AB01", "--person", "m-1", "--until", Day(750))).ExitCode);
 
         var declined = await RunWithInputAsync("no\n", "persons", "deregister", "m-1");
         Assert.Equal(1, declined.ExitCode);

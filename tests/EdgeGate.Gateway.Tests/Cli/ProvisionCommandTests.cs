@@ -204,7 +204,7 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
         return files;
     }
 
-    private static string CreateCaPem(string name)
+    internal static string CreateCaPem(string name)
     {
         using var key = ECDsa.Create(ECCurve.NamedCurves.nistP256);
         var request = new CertificateRequest($"CN={name}", key, HashAlgorithmName.SHA256);

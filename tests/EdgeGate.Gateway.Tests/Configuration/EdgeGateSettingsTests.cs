@@ -70,6 +70,59 @@ public sealed class EdgeGateSettingsTests
         Assert.Contains(error.Errors, e => e.StartsWith("Camera: unknown section", StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("Doors:0:Kind", "Z2M", "Doors:0:Kind: 'Z2M' is not a valid value; use one of Log, ModbusRtu, Lcus, Mqtt")]
+    [InlineData("Doors:0:Direction", "In", "Doors:0:Direction: 'In' is not a valid value; use one of Both, Entry, Exit")]
+    [InlineData("Doors:0:FailMode", "1", "Doors:0:FailMode: '1' is not a valid value; use one of FailSecure, FailSafe")]
+    [InlineData("Readers:0:Format", "Wiegand", "Readers:0:Format: 'Wiegand' is not a valid value; use one of AsciiLine, Wiegand26")]
+    [InlineData("Doors:0:PulseLength", "3s", "Doors:0:PulseLength: '3s' is not a duration like 00:00:03 (hh:mm:ss)")]
+    [InlineData("Doors:0:ModbusRtu:SlaveId", "one", "Doors:0:ModbusRtu:SlaveId: 'one' is not a whole number")]
+    [InlineData("Recognition:StrangerSnapshots", "yes", "Recognition:StrangerSnapshots: 'yes' is not true or false")]
+    [InlineData("Doors:0:PulseLenght", "00:00:02", "Doors:0:PulseLenght: unknown key (expected one of Name, Kind, Direction, FailMode, PulseLength, HeldOpenAfter, Enabled, PassbackGroup, Schedule, ModbusRtu, Lcus, Mqtt)")]
+    public void A_value_of_the_wrong_type_names_key_value_and_what_is_accepted_and_nothing_else(string key, string value, string expected)
+    {
+        var values = ValidGate();
+        values[key] = value;
+
+        // Alone: the door, its camera and its reader are still known ("no door named ..." would be false).
+        Assert.Equal([expected], Invalid(values).Errors);
+    }
+
+    [Fact]
+    public void A_wrong_lock_flavour_or_kind_hides_nothing_else_and_adds_nothing_false()
+    {
+        var values = WithMqttLockDoor(ValidGate());
+        values["LockBroker:Host"] = "127.0.0.1";
+        values["Doors:1:Mqtt:Flavor"] = "Z2M";
+        values["Cameras:1:Name"] = "lobby-cam";
+        values["Cameras:1:Url"] = "rtsp://127.0.0.1:8554/lobby";
+        values["Cameras:1:Door"] = "lobby";
+        values["Readers:1:Name"] = "lobby-reader";
+        values["Readers:1:Port"] = "/dev/ttyUSB2";
+        values["Readers:1:Door"] = "lobby";
+        values["Readers:1:Format"] = "Wiegand";
+        values["Doors:0:PulseLength"] = "00:05:00";
+
+        Assert.Equal(
+            [
+                "Doors:1:Mqtt:Flavor: 'Z2M' is not a valid value; use one of HomeAssistant, Zigbee2Mqtt, Tasmota",
+                "Readers:1:Format: 'Wiegand' is not a valid value; use one of AsciiLine, Wiegand26",
+                "Doors:0:PulseLength: must be between 0 and 1 minute (got 00:05:00)",
+            ],
+            Invalid(values).Errors);
+
+        values["Doors:1:Mqtt:Flavor"] = "Zigbee2Mqtt";
+        values["Doors:1:Kind"] = "MQTT-lock";
+        values["Readers:1:Format"] = "wiegand26";
+        values["Doors:0:PulseLength"] = "00:00:02";
+        // Not "Doors:1:Mqtt: given but Kind is Log": the kind is unknown, not Log.
+        Assert.Equal(["Doors:1:Kind: 'MQTT-lock' is not a valid value; use one of Log, ModbusRtu, Lcus, Mqtt"], Invalid(values).Errors);
+
+        values["Doors:1:Kind"] = "mqtt";
+        Assert.Equal(MqttLockFlavor.Zigbee2Mqtt, Load(values).Doors[1].Mqtt!.Flavor);
+        Assert.Equal(CardReaderFormat.Wiegand26, Load(values).Readers[1].Format);
+    }
+
     [Fact]
     public void The_kind_needs_its_own_section_and_no_other()
     {
@@ -143,7 +196,7 @@ public sealed class EdgeGateSettingsTests
         using var exact = EdgeGate.Gateway.Live.LiveGateRegistration.CreateGallery(Load(ValidGate()).Recognition);
         Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Float32, exact.Precision);
         values["Recognition:GalleryPrecision"] = "Int4";
-        Assert.Contains(Invalid(values).Errors, error => error.StartsWith("Recognition: Int4 is not a valid value for GalleryPrecision", StringComparison.Ordinal));
+        Assert.Equal(["Recognition:GalleryPrecision: 'Int4' is not a valid value; use one of Float32, Int8"], Invalid(values).Errors);
     }
 
     [Fact]

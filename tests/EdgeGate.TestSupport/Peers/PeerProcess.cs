@@ -24,6 +24,9 @@ public sealed class PeerProcess : IDisposable
 
     public bool HasExited => process.HasExited;
 
+    /// <summary>The exit code, once <see cref="HasExited"/>.</summary>
+    public int ExitCode => process.ExitCode;
+
     /// <summary>Everything the peer printed so far (stdout and stderr interleaved).</summary>
     public string Output
     {
