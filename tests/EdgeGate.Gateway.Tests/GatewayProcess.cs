@@ -1,14 +1,36 @@
 using System.Diagnostics;
+using System.Reflection;
+using EdgeGate.TestSupport;
 
 namespace EdgeGate.Gateway.Tests;
 
-/// <summary>Runs the real `edgegate` program (built next to the tests) as a child process.</summary>
+/// <summary>Runs the real `edgegate` program as a child process.</summary>
 internal static class GatewayProcess
 {
     public sealed record Result(int ExitCode, string Output);
 
+    /// <summary>
+    /// The gateway as built for this test run, laid out as ./build.sh publish packs it: the program,
+    /// the native libraries of this architecture (ONNX Runtime, SQLite), the shim and the models.
+    /// The copy of the program beside the tests has no flat native libraries: the tests are not
+    /// built for one architecture.
+    /// </summary>
+    public static string ProgramFolder
+    {
+        get
+        {
+            var configuration = typeof(GatewayProcess).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
+            var folder = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "bin", configuration, "net10.0");
+            Assert.True(File.Exists(Path.Combine(folder, "edgegate")), $"the gateway is not built in {folder}");
+            return folder;
+        }
+    }
+
+    /// <summary>The program's assembly, to run with <c>dotnet</c>.</summary>
+    public static string ProgramAssembly => Path.Combine(ProgramFolder, "edgegate.dll");
+
     public static Task<Result> RunAsync(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
-        RunProgramAsync("dotnet", workingDirectory, timeout, environment: null, [Path.Combine(AppContext.BaseDirectory, "edgegate.dll"), .. arguments]);
+        RunProgramAsync("dotnet", workingDirectory, timeout, environment: null, [ProgramAssembly, .. arguments]);
 
     /// <summary>
     /// Runs any program (an installed `edgegate`, a script) to its end, killing it after

@@ -58,7 +58,7 @@ public sealed class BenchOnnxCommandTests
                     ["XDG_CACHE_HOME"] = null,
                     [OnnxRuntimeEnvironment.TelemetryOptOutVariable] = null,
                 },
-                Path.Combine(AppContext.BaseDirectory, "edgegate.dll"), "bench", "onnx", "--model", "fr_landmark", "--runs", "20", "--warmup", "2");
+                GatewayProcess.ProgramAssembly, "bench", "onnx", "--model", "fr_landmark", "--runs", "20", "--warmup", "2");
 
             Assert.True(result.ExitCode == 0, result.Output);
             Assert.Contains("bytes per run", result.Output, StringComparison.Ordinal);

@@ -65,7 +65,7 @@ public sealed class ServiceUserOwnershipTests(ITestOutputHelper output) : IDispo
         var asServiceUser = await GatewayProcess.RunProgramAsync("setpriv", directory, CommandBound,
             new Dictionary<string, string?> { ["HOME"] = directory, ["DOTNET_CLI_HOME"] = directory },
             $"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--clear-groups", "--",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "edgegate.dll"), "persons", "suspend", "r-1", "--config", ConfigPath);
+            "dotnet", GatewayProcess.ProgramAssembly, "persons", "suspend", "r-1", "--config", ConfigPath);
         output.WriteLine($"$ (as user {ServiceUser}) edgegate persons suspend r-1 -> {asServiceUser.ExitCode}\n{asServiceUser.Output}");
         Assert.True(asServiceUser.ExitCode == 0, asServiceUser.Output);
         Assert.Contains("r-1 is now suspended", asServiceUser.Output, StringComparison.Ordinal);
@@ -96,7 +96,7 @@ public sealed class ServiceUserOwnershipTests(ITestOutputHelper output) : IDispo
         var run = await GatewayProcess.RunProgramAsync("setpriv", directory, CommandBound,
             new Dictionary<string, string?> { ["HOME"] = directory, ["DOTNET_CLI_HOME"] = directory },
             $"--reuid={ServiceUser}", $"--regid={ServiceUser}", "--clear-groups", "--",
-            "dotnet", Path.Combine(AppContext.BaseDirectory, "edgegate.dll"), "run", "--config", ConfigPath);
+            "dotnet", GatewayProcess.ProgramAssembly, "run", "--config", ConfigPath);
         output.WriteLine($"$ (as user {ServiceUser}) edgegate run -> {run.ExitCode}\n{run.Output}");
         Assert.Equal(RunCommand.CannotStartExitCode, run.ExitCode);
         // One line, saying which file and what to do.

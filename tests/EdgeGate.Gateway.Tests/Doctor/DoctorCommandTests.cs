@@ -53,7 +53,7 @@ public sealed class DoctorCommandTests : IDisposable
     {
         // The built program without libonnxruntime.so, as a damaged installation would be.
         var program = Path.Combine(workDirectory, "program");
-        var copied = await GatewayProcess.RunProgramAsync("cp", workDirectory, Timeout, environment: null, "-a", InstallScriptTests.PublishedProgramFolder(), program);
+        var copied = await GatewayProcess.RunProgramAsync("cp", workDirectory, Timeout, environment: null, "-a", GatewayProcess.ProgramFolder, program);
         Assert.True(copied.ExitCode == 0, copied.Output);
         File.Delete(Path.Combine(program, "libonnxruntime.so"));
 

@@ -26,7 +26,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
     [Fact]
     public async Task Install_into_a_destdir_needs_no_root_and_the_installed_doctor_passes()
     {
-        var package = PublishedProgramFolder();
+        var package = GatewayProcess.ProgramFolder;
         var root = Path.Combine(directory, "root");
         Directory.CreateDirectory(root);
         // The unprivileged installer must be able to write into its staging root.
@@ -93,18 +93,6 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);
-
-    /// <summary>
-    /// The gateway as built for this test run, laid out as ./build.sh publish packs it: the program,
-    /// ONNX Runtime for this architecture, the shim and the models.
-    /// </summary>
-    internal static string PublishedProgramFolder()
-    {
-        var configuration = typeof(InstallScriptTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Release";
-        var folder = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "bin", configuration, "net10.0");
-        Assert.True(File.Exists(Path.Combine(folder, "edgegate")), $"the gateway is not built in {folder}");
-        return folder;
-    }
 
     /// <summary>A configuration for the staging root: paths inside it, one log door, no camera, no uplink.</summary>
     private static JsonObject Configuration(string root) => new()

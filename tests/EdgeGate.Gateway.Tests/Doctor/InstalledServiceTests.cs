@@ -95,7 +95,7 @@ public sealed class InstalledServiceTests(ITestOutputHelper output) : IAsyncLife
         }.ToJsonString());
         var traps = CreateTraps();
         var installed = await StepAsync("install.sh", new Dictionary<string, string> { ["PATH"] = $"{traps}:{InstallNamespace.RootPath}" },
-            "bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", InstallScriptTests.PublishedProgramFolder(), "--config", site);
+            "bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", GatewayProcess.ProgramFolder, "--config", site);
         Assert.Contains("install.sh: installed. Give the box its identity with:", installed, StringComparison.Ordinal);
         var systemctl = await File.ReadAllTextAsync(Path.Combine(traps, "calls.log"));
         Assert.Equal("systemctl daemon-reload\nsystemctl enable edgegate.service\n", systemctl);
@@ -167,7 +167,7 @@ public sealed class InstalledServiceTests(ITestOutputHelper output) : IAsyncLife
         }.ToJsonString());
         var traps = CreateTraps();
         await StepAsync("install.sh", new Dictionary<string, string> { ["PATH"] = $"{traps}:{InstallNamespace.RootPath}" },
-            "bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", InstallScriptTests.PublishedProgramFolder(), "--config", site);
+            "bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", GatewayProcess.ProgramFolder, "--config", site);
 
         // Started without provision: nothing in the credentials folder, which the unit keeps read-only.
         using var service = StartService(unit, Path.Combine(directory, "service.sh"));
