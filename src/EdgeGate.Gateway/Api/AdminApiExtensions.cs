@@ -141,6 +141,11 @@ public static class AdminApiExtensions
         return await next(invocation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Failures as the API's JSON errors: a request Kestrel could not read is the client's problem (4xx,
+    /// a warning without a stack trace), a client that went away gets nothing (information), a full disk is
+    /// 507; anything else is a fault of the gateway (500, logged as an error).
+    /// </summary>
     private static async ValueTask<object?> FailuresAsJsonAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
@@ -148,19 +153,27 @@ public static class AdminApiExtensions
         {
             return await next(invocation).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (BadHttpRequestException exception) when (!http.Response.HasStarted)
         {
+            AdminApiLog.UnreadableRequest(Logger(http), http.Request.Method, http.Request.Path, exception.StatusCode, exception.Message);
+            return ApiResults.UnreadableRequest(exception);
+        }
+        catch (Exception exception) when (http.RequestAborted.IsCancellationRequested)
+        {
+            AdminApiLog.ClientGone(Logger(http), http.Request.Method, http.Request.Path, exception.GetType().Name);
             return Results.Empty;
         }
         catch (StorageFullException exception) when (!http.Response.HasStarted)
         {
-            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            AdminApiLog.RequestFailed(Logger(http), exception, http.Request.Method, http.Request.Path);
             return ApiResults.Error(StatusCodes.Status507InsufficientStorage, "storage_full", "the gateway's storage is full; the change was not recorded");
         }
         catch (Exception exception) when (!http.Response.HasStarted)
         {
-            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            AdminApiLog.RequestFailed(Logger(http), exception, http.Request.Method, http.Request.Path);
             return ApiResults.Error(StatusCodes.Status500InternalServerError, "internal", "the gateway could not answer; see its log");
         }
     }
+
+    private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>();
 }

@@ -18,16 +18,29 @@ internal static class ApiResults
     public static IResult Error(int statusCode, string error, string detail) =>
         TypedResults.Json(new ApiError(error, detail), AdminApiJson.Options, statusCode: statusCode);
 
+    /// <summary>The answer to a request Kestrel could not read (broken chunking, a truncated or too slow body, too large).</summary>
+    public static IResult UnreadableRequest(BadHttpRequestException exception) => exception.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => TooLarge(),
+        StatusCodes.Status408RequestTimeout => Error(StatusCodes.Status408RequestTimeout, "request_timeout", "the body arrived too slowly; send it again"),
+        >= 400 and < 500 => Error(exception.StatusCode, "bad_request", $"the request could not be read: {exception.Message}"),
+        _ => BadRequest($"the request could not be read: {exception.Message}"),
+    };
+
+    private static IResult TooLarge() =>
+        Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes");
+
     /// <summary>
     /// Reads a JSON body of <typeparamref name="T"/>; on malformed JSON, a wrong content type or a body over
-    /// the size limit, returns the error answer instead.
+    /// the size limit, returns the error answer instead. A body Kestrel cannot read (broken chunking,
+    /// truncated, too slow) throws <see cref="BadHttpRequestException"/>, answered by the API's filter.
     /// </summary>
     public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
         where T : class
     {
         if (request.ContentLength is > AdminApiLimits.MaximumRequestBodyBytes)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
+            return (null, TooLarge());
         }
         if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -42,10 +55,6 @@ internal static class ApiResults
         {
             return (null, BadRequest($"the body is not valid JSON for this request: {exception.Message}"));
         }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
-        {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
-        }
     }
 }
 
@@ -56,7 +65,8 @@ internal static class AdminApiJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // A field given twice is ambiguous (which one did the sender mean?): refused.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
         options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;
