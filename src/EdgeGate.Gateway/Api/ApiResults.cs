@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeGate.Gateway.Api;
@@ -23,9 +24,12 @@ internal static class ApiResults
     {
         StatusCodes.Status413PayloadTooLarge => TooLarge(),
         StatusCodes.Status408RequestTimeout => Error(StatusCodes.Status408RequestTimeout, "request_timeout", "the body arrived too slowly; send it again"),
-        >= 400 and < 500 => Error(exception.StatusCode, "bad_request", $"the request could not be read: {exception.Message}"),
-        _ => BadRequest($"the request could not be read: {exception.Message}"),
+        >= 400 and < 500 => Error(exception.StatusCode, "bad_request", Unreadable(exception)),
+        _ => BadRequest(Unreadable(exception)),
     };
+
+    private static string Unreadable(BadHttpRequestException exception) =>
+        exception.Message.StartsWith("the body", StringComparison.Ordinal) ? exception.Message : $"the request could not be read: {exception.Message}";
 
     private static IResult TooLarge() =>
         Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes");
@@ -35,7 +39,7 @@ internal static class ApiResults
     /// the size limit, returns the error answer instead. A body Kestrel cannot read (broken chunking,
     /// truncated, too slow) throws <see cref="BadHttpRequestException"/>, answered by the API's filter.
     /// </summary>
-    public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request)
         where T : class
     {
         if (request.ContentLength is > AdminApiLimits.MaximumRequestBodyBytes)
@@ -48,12 +52,20 @@ internal static class ApiResults
         }
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, AdminApiJson.Options, cancellationToken).ConfigureAwait(false);
+            // No cancellation token: a body is at most 16 KiB, Kestrel ends the read itself when the client
+            // goes away or sends too slowly, and a read cancelled by the token on a reset connection leaves
+            // Kestrel's body reader "in progress", so its draining afterwards fails and logs an error.
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, AdminApiJson.Options, CancellationToken.None).ConfigureAwait(false);
             return body is null ? (null, BadRequest("the body must be a JSON object")) : (body, null);
         }
         catch (JsonException exception)
         {
             return (null, BadRequest($"the body is not valid JSON for this request: {exception.Message}"));
+        }
+        catch (IOException exception) when (exception is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
+        {
+            // Kestrel reports some framing errors (e.g. a chunk size that overflows) as plain I/O errors.
+            throw new BadHttpRequestException($"the body could not be read: {exception.Message}", StatusCodes.Status400BadRequest, exception);
         }
     }
 }
