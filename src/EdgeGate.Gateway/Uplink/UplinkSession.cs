@@ -16,8 +16,10 @@ namespace EdgeGate.Gateway.Uplink;
 /// <item>alerts go first: they are also sent ahead of the stream (with <c>prev</c> null) as soon as recorded;</item>
 /// <item>rewinds to ack+1 on every (re)connection and when the ack has not moved for
 /// <see cref="UplinkSessionOptions.AckTimeout"/>; compacts acknowledged rows;</item>
-/// <item>publishes the retained online state (the client's will says offline), asks for gallery changes
-/// on every connection, and answers commands through the <see cref="PlatformCommandDispatcher"/>.</item>
+/// <item>publishes the retained online state (the client's will says offline) on every connection, every
+/// <see cref="UplinkSessionOptions.StateInterval"/> and when the backlog drains or grows, asks for gallery
+/// changes on every connection, and answers commands through the <see cref="PlatformCommandDispatcher"/>
+/// (passing on whether the broker delivered one retained).</item>
 /// </list>
 /// The session owns no connection: the caller connects and disposes the client.
 /// </summary>

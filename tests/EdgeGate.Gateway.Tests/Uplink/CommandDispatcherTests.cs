@@ -215,6 +215,18 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         Assert.Equal(["gate-1"], unlock.Doors);
     }
 
+    [Fact]
+    public async Task An_empty_gallery_delta_answers_a_request_when_nothing_changed()
+    {
+        var same = await DispatchAsync(dispatcher, "gallery_sync", """{"v":1,"id":"g-1","baseVersion":0,"version":0}""");
+        var moved = await DispatchAsync(dispatcher, "gallery_sync", """{"v":1,"id":"g-2","baseVersion":0,"version":24}""");
+
+        Assert.True(same.GetProperty("ok").GetBoolean(), same.ToString());
+        Assert.Equal(0, same.GetProperty("data").GetProperty("upserted").GetInt32());
+        Assert.True(moved.GetProperty("ok").GetBoolean(), moved.ToString());
+        Assert.Equal("24", await database.SyncCursors.GetAsync(UplinkSession.GalleryVersionCursor));
+    }
+
     private static JsonElement Parse(byte[] answer)
     {
         using var document = JsonDocument.Parse(answer);
