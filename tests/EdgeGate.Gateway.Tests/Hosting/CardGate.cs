@@ -30,13 +30,11 @@ public sealed class CardGateCollection
 
 /// <summary>
 /// The real peers a card gate needs, started once per test class: a mosquitto broker (the platform's
-/// side), a Modbus RTU relay board (pymodbus on
-/// one end of a socat pty pair) and a card reader line (the test types card numbers into the other pair).
+/// side), a Modbus RTU relay board (pymodbus on one end of a socat pty pair) and a card reader line
+/// (the test types card numbers into the other pair).
 /// </summary>
 public sealed class CardGatePeers : IAsyncLifetime
 {
-    private readonly List<IDisposable> started = [];
-
     public MosquittoBroker Broker { get; private set; } = null!;
 
     public SocatPair RelayLine { get; private set; } = null!;
@@ -49,10 +47,10 @@ public sealed class CardGatePeers : IAsyncLifetime
     {
         try
         {
-            Broker = Keep(await MosquittoBroker.StartAsync());
-            RelayLine = Keep(await SocatPair.StartAsync());
-            Relay = Keep(await ModbusSlave.StartAsync(RelayLine.PathA));
-            ReaderLine = Keep(await SocatPair.StartAsync());
+            Broker = await MosquittoBroker.StartAsync();
+            RelayLine = await SocatPair.StartAsync();
+            Relay = await ModbusSlave.StartAsync(RelayLine.PathA);
+            ReaderLine = await SocatPair.StartAsync();
         }
         catch
         {
@@ -63,23 +61,16 @@ public sealed class CardGatePeers : IAsyncLifetime
 
     public Task DisposeAsync()
     {
-        for (var i = started.Count - 1; i >= 0; i--)
-        {
-            started[i].Dispose();
-        }
-        started.Clear();
+        // The relay board before its line, everything before the broker.
+        ReaderLine?.Dispose();
+        Relay?.Dispose();
+        RelayLine?.Dispose();
+        Broker?.Dispose();
         return Task.CompletedTask;
     }
 
     /// <summary>Coil writes the relay board has seen so far (oldest first).</summary>
     public IReadOnlyList<ModbusSlaveEvent> CoilWrites() => Relay.Events.Where(change => change.Kind == "coil").ToList();
-
-    private T Keep<T>(T peer)
-        where T : IDisposable
-    {
-        started.Add(peer);
-        return peer;
-    }
 }
 
 /// <summary>
@@ -292,33 +283,6 @@ public sealed class CardGate : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         reader?.Dispose();
-        if (App is not null)
-        {
-            using var stopLimit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
-            try
-            {
-                await App.StopAsync(stopLimit.Token);
-            }
-            finally
-            {
-                await App.DisposeAsync();
-            }
-        }
-        if (Platform is not null)
-        {
-            await Platform.DisposeAsync();
-        }
-        if (platformClient is not null)
-        {
-            await platformClient.DisposeAsync();
-        }
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp folder left behind is harmless.
-        }
+        await GatewayTestTeardown.StopAsync(App, Platform, platformClient, Directory, TimeSpan.FromSeconds(20));
     }
 }

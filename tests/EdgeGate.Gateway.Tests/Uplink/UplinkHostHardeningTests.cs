@@ -47,8 +47,9 @@ public sealed class UplinkHostHardeningTests(CardGatePeers peers, ITestOutputHel
         await gate.Platform.WaitForCommandResultsAsync(1, AnswerLimit);
         var answer = gate.Platform.CommandResults.Single();
         Assert.Equal((retainedId, "unlock", false, "retained", false), (answer.Id, answer.Command, answer.Ok, answer.Code, answer.Replay));
-        var alert = await WaitForAsync(() => gate.Platform.Events().FirstOrDefault(received => received.Type == PlatformCommandDispatcher.RetainedCommandAlertType),
-            "the retained_command alert at the platform");
+        await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(gate.Platform.Events().Any(received => received.Type == PlatformCommandDispatcher.RetainedCommandAlertType)),
+            "the retained_command alert at the platform", AnswerLimit);
+        var alert = gate.Platform.Events().First(received => received.Type == PlatformCommandDispatcher.RetainedCommandAlertType);
         Assert.Equal("alert", alert.Lane);
         using (var data = JsonDocument.Parse(alert.DataJson!))
         {
@@ -73,7 +74,7 @@ public sealed class UplinkHostHardeningTests(CardGatePeers peers, ITestOutputHel
         var proper = await SendAsync(gate, "unlock", $$"""{"v":1,"id":"live-3","door":"{{CardGate.DoorName}}","reason":"visitor at the gate","expiresAt":"{{UplinkMessages.Timestamp(DateTimeOffset.UtcNow.AddSeconds(20))}}"}""");
         Assert.True(proper.Ok, proper.Json);
         Assert.Equal(4, gate.Platform.CommandResults.Count);
-        await WaitForAsync(() => gate.CoilWrites() is { Count: >= 2 } writes ? writes : null, "the relay pulse of the proper unlock");
+        await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(gate.CoilWrites().Count >= 2), "the relay pulse of the proper unlock", AnswerLimit);
         Assert.Empty(gate.ErrorLines());
     }
 
@@ -123,23 +124,5 @@ public sealed class UplinkHostHardeningTests(CardGatePeers peers, ITestOutputHel
         await gate.Platform.SendCommandAsync(name, json, CancellationToken.None);
         await gate.Platform.WaitForCommandResultsAsync(before + 1, AnswerLimit);
         return gate.Platform.CommandResults.Last();
-    }
-
-    private static async Task<T> WaitForAsync<T>(Func<T?> probe, string what)
-        where T : class
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (probe() is { } found)
-            {
-                return found;
-            }
-            if (watch.Elapsed > AnswerLimit)
-            {
-                throw new TimeoutException($"no {what} within {AnswerLimit.TotalSeconds:0} s");
-            }
-            await Task.Delay(50);
-        }
     }
 }
