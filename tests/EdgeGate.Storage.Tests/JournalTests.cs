@@ -16,21 +16,26 @@ public sealed class JournalTests
     {
         await using var test = await TestDatabase.OpenNewAsync();
         var now = test.Time.GetUtcNow();
+        Assert.Equal(0, test.Db.Journal.LastRecordedSeq);
         var first = new List<long>();
         for (var number = 0; number < 5; number++)
         {
             first.Add(await test.Db.Journal.AppendAsync(Event(number, now)));
         }
         Assert.Equal([1L, 2, 3, 4, 5], first);
+        Assert.Equal(5, test.Db.Journal.LastRecordedSeq);
         test.Close();
         test.Open();
+        Assert.Equal(5, test.Db.Journal.LastRecordedSeq);
         Assert.Equal([6L, 7, 8], await test.Db.Journal.AppendBatchAsync([Event(5, now), Alert(6, now), Event(7, now)]));
+        Assert.Equal(8, test.Db.Journal.LastRecordedSeq);
 
         Assert.Equal(AcknowledgeOutcome.Advanced, await test.Db.Journal.AcknowledgeAsync(8));
         Assert.Equal(8, await test.Db.Journal.CompactAsync(long.MaxValue));
         Assert.Empty(await test.Db.Journal.ReadFromAsync(0, 100));
         test.Close();
         test.Open();
+        Assert.Equal(8, test.Db.Journal.LastRecordedSeq);
         Assert.Equal(9, await test.Db.Journal.AppendAsync(Event(8, now)));
         var status = await test.Db.Journal.GetStatusAsync();
         Assert.Equal(new JournalStatus(Rows: 1, AlertRows: 0, LastSeq: 9, AckedSeq: 8, UnackedRows: 1), status);

@@ -4,6 +4,7 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -107,6 +108,8 @@ public static class AdminApiExtensions
         api.Map("{**path}", (string? path) => ApiResults.NotFound($"no API endpoint '{Prefix}/{path}'"));
 
         ConsoleFiles.Map(endpoints);
+        // Anything else (any method) gets the API's error shape too, not an empty 404 or 405.
+        endpoints.Map("{**path}", (string? path) => ApiResults.NotFound($"nothing at '/{path}'; the API is under {Prefix}/ and the console under /console/"));
         return endpoints;
     }
 
@@ -141,26 +144,61 @@ public static class AdminApiExtensions
         return await next(invocation).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Failures as the API's JSON errors: a request Kestrel could not read is the client's problem (4xx,
+    /// a warning without a stack trace), a client that went away gets nothing (information), a full disk is
+    /// 507; anything else is a fault of the gateway (500, logged as an error).
+    /// </summary>
     private static async ValueTask<object?> FailuresAsJsonAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
+        if (http.Request.ContentLength > AdminApiLimits.MaximumRequestBodyBytes)
+        {
+            // Such a body is refused unread: close the connection after the answer, so the client does not
+            // send its next request on a connection the server drops while the body is still arriving.
+            http.Response.Headers.Connection = "close";
+        }
         try
         {
             return await next(invocation).ConfigureAwait(false);
         }
-        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        catch (BadHttpRequestException exception) when (!http.Response.HasStarted)
         {
+            AdminApiLog.UnreadableRequest(Logger(http), http.Request.Method, http.Request.Path, exception.StatusCode, exception.Message);
+            return ApiResults.UnreadableRequest(exception);
+        }
+        catch (Exception exception) when (http.RequestAborted.IsCancellationRequested || IsConnectionAbort(exception))
+        {
+            AdminApiLog.ClientGone(Logger(http), http.Request.Method, http.Request.Path, exception.GetType().Name);
+            // Nobody to answer. Aborting also stops Kestrel from draining a body whose read just failed
+            // (it would find the reader still "in progress" and log an error: dotnet/aspnetcore#17840).
+            http.Abort();
             return Results.Empty;
         }
         catch (StorageFullException exception) when (!http.Response.HasStarted)
         {
-            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            AdminApiLog.RequestFailed(Logger(http), exception, http.Request.Method, http.Request.Path);
             return ApiResults.Error(StatusCodes.Status507InsufficientStorage, "storage_full", "the gateway's storage is full; the change was not recorded");
         }
         catch (Exception exception) when (!http.Response.HasStarted)
         {
-            AdminApiLog.RequestFailed(http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>(), exception, http.Request.Method, http.Request.Path);
+            AdminApiLog.RequestFailed(Logger(http), exception, http.Request.Method, http.Request.Path);
             return ApiResults.Error(StatusCodes.Status500InternalServerError, "internal", "the gateway could not answer; see its log");
         }
     }
+
+    /// <summary>The connection went away under the request: the client reset it, or the server is stopping.</summary>
+    private static bool IsConnectionAbort(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is ConnectionAbortedException or ConnectionResetException)
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ILogger Logger(HttpContext http) => http.RequestServices.GetRequiredService<ILogger<AdminApiContext>>();
 }

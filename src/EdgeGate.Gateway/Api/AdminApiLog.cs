@@ -17,6 +17,12 @@ internal static partial class AdminApiLog
     [LoggerMessage(EventId = 7003, Level = LogLevel.Error, Message = "Local API request failed: {Method} {Path}")]
     public static partial void RequestFailed(ILogger logger, Exception exception, string method, string path);
 
+    [LoggerMessage(EventId = 7004, Level = LogLevel.Warning, Message = "Local API request could not be read: {Method} {Path} answered {Status}: {Reason}")]
+    public static partial void UnreadableRequest(ILogger logger, string method, string path, int status, string reason);
+
+    [LoggerMessage(EventId = 7005, Level = LogLevel.Information, Message = "Local API client went away during {Method} {Path} ({What})")]
+    public static partial void ClientGone(ILogger logger, string method, string path, string what);
+
     [LoggerMessage(EventId = 7010, Level = LogLevel.Warning, Message = "Remote unlock of door {Door} by {Operator} from the local API: {Status} ({Reason})")]
     public static partial void RemoteUnlock(ILogger logger, string door, string @operator, RemoteUnlockStatus status, string reason);
 

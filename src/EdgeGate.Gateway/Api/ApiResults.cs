@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 
 namespace EdgeGate.Gateway.Api;
@@ -18,16 +19,32 @@ internal static class ApiResults
     public static IResult Error(int statusCode, string error, string detail) =>
         TypedResults.Json(new ApiError(error, detail), AdminApiJson.Options, statusCode: statusCode);
 
+    /// <summary>The answer to a request Kestrel could not read (broken chunking, a truncated or too slow body, too large).</summary>
+    public static IResult UnreadableRequest(BadHttpRequestException exception) => exception.StatusCode switch
+    {
+        StatusCodes.Status413PayloadTooLarge => TooLarge(),
+        StatusCodes.Status408RequestTimeout => Error(StatusCodes.Status408RequestTimeout, "request_timeout", "the body arrived too slowly; send it again"),
+        >= 400 and < 500 => Error(exception.StatusCode, "bad_request", Unreadable(exception)),
+        _ => BadRequest(Unreadable(exception)),
+    };
+
+    private static string Unreadable(BadHttpRequestException exception) =>
+        exception.Message.StartsWith("the body", StringComparison.Ordinal) ? exception.Message : $"the request could not be read: {exception.Message}";
+
+    private static IResult TooLarge() =>
+        Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes");
+
     /// <summary>
     /// Reads a JSON body of <typeparamref name="T"/>; on malformed JSON, a wrong content type or a body over
-    /// the size limit, returns the error answer instead.
+    /// the size limit, returns the error answer instead. A body Kestrel cannot read (broken chunking,
+    /// truncated, too slow) throws <see cref="BadHttpRequestException"/>, answered by the API's filter.
     /// </summary>
-    public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request, CancellationToken cancellationToken)
+    public static async Task<(T? Body, IResult? Error)> ReadBodyAsync<T>(HttpRequest request)
         where T : class
     {
         if (request.ContentLength is > AdminApiLimits.MaximumRequestBodyBytes)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
+            return (null, TooLarge());
         }
         if (request.ContentType is { } contentType && !contentType.StartsWith("application/json", StringComparison.OrdinalIgnoreCase))
         {
@@ -35,16 +52,20 @@ internal static class ApiResults
         }
         try
         {
-            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, AdminApiJson.Options, cancellationToken).ConfigureAwait(false);
+            // No cancellation token: a body is at most 16 KiB, Kestrel ends the read itself when the client
+            // goes away or sends too slowly, and a read cancelled by the token on a reset connection leaves
+            // Kestrel's body reader "in progress", so its draining afterwards fails and logs an error.
+            var body = await JsonSerializer.DeserializeAsync<T>(request.Body, AdminApiJson.Options, CancellationToken.None).ConfigureAwait(false);
             return body is null ? (null, BadRequest("the body must be a JSON object")) : (body, null);
         }
         catch (JsonException exception)
         {
             return (null, BadRequest($"the body is not valid JSON for this request: {exception.Message}"));
         }
-        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        catch (IOException exception) when (exception is not (BadHttpRequestException or ConnectionResetException) && !request.HttpContext.RequestAborted.IsCancellationRequested)
         {
-            return (null, Error(StatusCodes.Status413PayloadTooLarge, "too_large", $"the body may hold at most {AdminApiLimits.MaximumRequestBodyBytes} bytes"));
+            // Kestrel reports some framing errors (e.g. a chunk size that overflows) as plain I/O errors.
+            throw new BadHttpRequestException($"the body could not be read: {exception.Message}", StatusCodes.Status400BadRequest, exception);
         }
     }
 }
@@ -56,7 +77,8 @@ internal static class AdminApiJson
 
     private static JsonSerializerOptions Create()
     {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        // A field given twice is ambiguous (which one did the sender mean?): refused.
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web) { AllowDuplicateProperties = false };
         options.Converters.Add(new System.Text.Json.Serialization.JsonStringEnumConverter());
         options.MakeReadOnly(populateMissingResolver: true);
         return options;

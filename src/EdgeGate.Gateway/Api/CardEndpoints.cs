@@ -55,7 +55,7 @@ internal static class CardEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<RenewCardRequest>(request, cancellationToken).ConfigureAwait(false);
+        var (body, error) = await ApiResults.ReadBodyAsync<RenewCardRequest>(request).ConfigureAwait(false);
         if (error is not null)
         {
             return error;

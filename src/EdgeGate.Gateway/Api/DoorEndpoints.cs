@@ -26,7 +26,7 @@ internal static partial class DoorEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<UnlockRequest>(request, cancellationToken).ConfigureAwait(false);
+        var (body, error) = await ApiResults.ReadBodyAsync<UnlockRequest>(request).ConfigureAwait(false);
         if (error is not null)
         {
             return error;

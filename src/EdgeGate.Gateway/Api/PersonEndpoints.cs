@@ -84,7 +84,7 @@ internal static class PersonEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<RenewPersonRequest>(request, cancellationToken).ConfigureAwait(false);
+        var (body, error) = await ApiResults.ReadBodyAsync<RenewPersonRequest>(request).ConfigureAwait(false);
         if (error is not null)
         {
             return error;
@@ -161,7 +161,7 @@ internal static class PersonEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<DeregisterRequest>(request, cancellationToken).ConfigureAwait(false);
+        var (body, error) = await ApiResults.ReadBodyAsync<DeregisterRequest>(request).ConfigureAwait(false);
         if (error is not null)
         {
             return error;

@@ -165,6 +165,10 @@ public sealed class EdgeGateSettings
             {
                 errors.Add("Uplink:StateInterval: must be at least 1 s");
             }
+            if (Uplink.UnlockMaximumLifetime < TimeSpan.FromSeconds(1) || Uplink.UnlockMaximumLifetime > UplinkOptions.UnlockMaximumLifetimeLimit)
+            {
+                errors.Add($"Uplink:UnlockMaximumLifetime: must be between 1 s and {UplinkOptions.UnlockMaximumLifetimeLimit.TotalMinutes:0} minutes (got {Uplink.UnlockMaximumLifetime})");
+            }
             Uplink.ValidateConnection(UplinkOptions.SectionName, errors);
         }
         if (Doors.FirstOrDefault(door => door.Kind == DoorKind.Mqtt) is { } mqttDoor)

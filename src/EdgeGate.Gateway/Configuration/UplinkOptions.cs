@@ -38,6 +38,15 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
     [Range(1024, 64 * 1024 * 1024)]
     public int CommandMaximumBytes { get; set; } = 4 * 1024 * 1024;
 
+    /// <summary>
+    /// A platform <c>unlock</c> must carry an <c>expiresAt</c> at most this long after the gateway receives
+    /// it (1 s to <see cref="UnlockMaximumLifetimeLimit"/>); a later one is refused with <c>expires_too_far</c>.
+    /// </summary>
+    public TimeSpan UnlockMaximumLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>The largest <see cref="UnlockMaximumLifetime"/> accepted: a remote unlock is for someone at the door now.</summary>
+    public static readonly TimeSpan UnlockMaximumLifetimeLimit = TimeSpan.FromMinutes(10);
+
     /// <summary>Commands waiting to be applied; beyond it a command is answered "busy" at once.</summary>
     [Range(1, 10000)]
     public int CommandQueueCapacity { get; set; } = 64;

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Runtime.CompilerServices;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
@@ -49,8 +50,25 @@ public sealed class RemoteUnlockBridge(AccessAttemptQueue queue, DecisionFeed fe
         }
         return outcome is DoorCommandOutcome.Done
             ? new RemoteUnlockResult(RemoteUnlockStatus.Unlocked, $"{doorName} released", decision)
-            : new RemoteUnlockResult(RemoteUnlockStatus.DoorNotResponding, $"{doorName} did not confirm the release: {outcome?.ToString() ?? "no answer in time"}", decision);
+            : new RemoteUnlockResult(RemoteUnlockStatus.DoorNotResponding, NotConfirmed(doorName, outcome), decision);
     }
+
+    /// <summary>
+    /// What the operator reads when the door did not confirm: plain words, no driver or exception text
+    /// (the journal's door_fault alert and the log carry the details).
+    /// </summary>
+    public static string NotConfirmed(string doorName, DoorCommandOutcome? outcome) => outcome switch
+    {
+        DoorCommandOutcome.NoResponse noResponse =>
+            $"{doorName} did not confirm the release: its lock did not answer within {noResponse.Waited.TotalSeconds.ToString("0.#", CultureInfo.InvariantCulture)} s. Check the lock's power and wiring",
+        DoorCommandOutcome.Rejected =>
+            $"{doorName} did not confirm the release: its lock refused it (for example a jammed lock)",
+        DoorCommandOutcome.TransportError =>
+            $"{doorName} did not confirm the release: the gateway could not reach its lock (cable, power or lock broker); the door_fault alert in the journal has the details",
+        DoorCommandOutcome.NotSupported =>
+            $"{doorName} cannot be released remotely: its lock does not support it",
+        _ => $"{doorName} did not confirm the release within {AnswerTimeout.TotalSeconds.ToString("0", CultureInfo.InvariantCulture)} s",
+    };
 
     private async Task<(AccessDecision? Decision, DoorCommandOutcome? Outcome)> UnlockAsync(
         string doorName, string operatorId, string reason, CancellationToken cancellationToken)

@@ -42,7 +42,7 @@ public static class UplinkServiceCollectionExtensions
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardIssueCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardRenewCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new CardRevokeCommandHandler(provider.GetRequiredService<EdgeGateDatabase>()));
-        services.AddSingleton<IPlatformCommandHandler>(provider => new UnlockCommandHandler(provider.GetService<IRemoteUnlock>()));
+        services.AddSingleton<IPlatformCommandHandler>(provider => new UnlockCommandHandler(provider.GetService<IRemoteUnlock>(), settings.Uplink.UnlockMaximumLifetime));
         services.AddSingleton<IPlatformCommandHandler>(provider => new ConfigReloadCommandHandler(provider.GetService<IConfigurationReloader>()));
         services.AddSingleton<IPlatformCommandHandler>(provider => new GallerySyncCommandHandler(
             provider.GetRequiredService<EdgeGateDatabase>(), provider.GetRequiredService<TemplateSettings>(), provider.GetRequiredService<TimeProvider>()));

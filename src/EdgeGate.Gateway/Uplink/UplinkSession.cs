@@ -16,8 +16,10 @@ namespace EdgeGate.Gateway.Uplink;
 /// <item>alerts go first: they are also sent ahead of the stream (with <c>prev</c> null) as soon as recorded;</item>
 /// <item>rewinds to ack+1 on every (re)connection and when the ack has not moved for
 /// <see cref="UplinkSessionOptions.AckTimeout"/>; compacts acknowledged rows;</item>
-/// <item>publishes the retained online state (the client's will says offline), asks for gallery changes
-/// on every connection, and answers commands through the <see cref="PlatformCommandDispatcher"/>.</item>
+/// <item>publishes the retained online state (the client's will says offline) on every connection, every
+/// <see cref="UplinkSessionOptions.StateInterval"/> and when the backlog drains or grows, asks for gallery
+/// changes on every connection, and answers commands through the <see cref="PlatformCommandDispatcher"/>
+/// (passing on whether the broker delivered one retained).</item>
 /// </list>
 /// The session owns no connection: the caller connects and disposes the client.
 /// </summary>
@@ -29,6 +31,12 @@ public sealed partial class UplinkSession
     /// <summary>A state message about refused writes (full storage) is sent at most this often, ahead of the regular ones.</summary>
     public static readonly TimeSpan StorageReportInterval = TimeSpan.FromSeconds(5);
 
+    /// <summary>A state message following the backlog (drained, or grown past a step) is sent at most this often, ahead of the regular ones.</summary>
+    public static readonly TimeSpan BacklogReportInterval = TimeSpan.FromSeconds(2);
+
+    /// <summary>The backlog (rows beyond the ack) first reported early at this size, then each time it doubles.</summary>
+    public const long BacklogReportStep = 100;
+
     private readonly IMqttClient client;
     private readonly EdgeGateDatabase database;
     private readonly EventJournal journal;
@@ -38,7 +46,7 @@ public sealed partial class UplinkSession
     private readonly TimeProvider timeProvider;
     private readonly ILogger<UplinkSession> logger;
     private readonly Channel<bool> wake = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly Channel<(string Name, ReadOnlyMemory<byte> Payload)> commands;
+    private readonly Channel<(string Name, ReadOnlyMemory<byte> Payload, bool Retained)> commands;
 
     private readonly TaskCompletionSource subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private long connectionEpoch;
@@ -51,6 +59,7 @@ public sealed partial class UplinkSession
     private long commandsRefusedBusy;
     private long reportedRefusedWrites;
     private DateTimeOffset lastStateAt = DateTimeOffset.MinValue;
+    private JournalStatus? lastStateJournal;
 
     public UplinkSession(
         IMqttClient client,
@@ -74,7 +83,7 @@ public sealed partial class UplinkSession
         this.dispatcher = dispatcher;
         this.timeProvider = timeProvider;
         this.logger = logger;
-        commands = Channel.CreateBounded<(string, ReadOnlyMemory<byte>)>(new BoundedChannelOptions(options.CommandQueueCapacity)
+        commands = Channel.CreateBounded<(string, ReadOnlyMemory<byte>, bool)>(new BoundedChannelOptions(options.CommandQueueCapacity)
         {
             SingleReader = true,
             SingleWriter = true,
@@ -172,7 +181,13 @@ public sealed partial class UplinkSession
             }
             else if (dispatcher is not null && topics.CommandNameOf(message.Topic) is { } name)
             {
-                if (!commands.Writer.TryWrite((name, message.Payload)))
+                if (message.Payload.IsEmpty)
+                {
+                    // An empty message is how the platform clears a retained command off the broker; brokers
+                    // pass the clearing publish on to subscribers. It is no command: nothing to answer.
+                    LogEmptyCommandIgnored(logger, CommandFields.Shorten(name));
+                }
+                else if (!commands.Writer.TryWrite((name, message.Payload, message.Retain)))
                 {
                     Interlocked.Increment(ref commandsRefusedBusy);
                     await AnswerAsync(PlatformCommandDispatcher.BusyAnswer(name, message.Payload), cancellationToken).ConfigureAwait(false);
@@ -188,12 +203,12 @@ public sealed partial class UplinkSession
             await Task.Delay(Timeout.InfiniteTimeSpan, cancellationToken).ConfigureAwait(false);
             return;
         }
-        await foreach (var (name, payload) in commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
+        await foreach (var (name, payload, retained) in commands.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
         {
             byte[] answer;
             try
             {
-                answer = await dispatcher.DispatchAsync(name, payload, cancellationToken).ConfigureAwait(false);
+                answer = await dispatcher.DispatchAsync(name, payload, retained, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
@@ -367,6 +382,10 @@ public sealed partial class UplinkSession
                     await PublishStateAsync(cancellationToken).ConfigureAwait(false);
                     nextStateAt = timeProvider.GetUtcNow() + options.StateInterval;
                 }
+                else if (BacklogMoved(acked) && timeProvider.GetUtcNow() - lastStateAt >= BacklogReportInterval)
+                {
+                    await PublishStateAsync(cancellationToken).ConfigureAwait(false);
+                }
                 else
                 {
                     await ReportRefusedWritesAsync(cancellationToken).ConfigureAwait(false);
@@ -445,6 +464,27 @@ public sealed partial class UplinkSession
         await client.PublishAsync(topics.State, payload, MqttQualityOfService.AtLeastOnce, retain: true, cancellationToken).ConfigureAwait(false);
         reportedRefusedWrites = fullness.RefusedWrites;
         lastStateAt = timeProvider.GetUtcNow();
+        lastStateJournal = status;
+    }
+
+    /// <summary>
+    /// Whether the last state published no longer tells the backlog: it drained (nothing beyond the ack)
+    /// while the state showed a backlog or an older last seq, or it grew to <see cref="BacklogReportStep"/>
+    /// rows and from there to twice what the state showed.
+    /// </summary>
+    private bool BacklogMoved(long acked)
+    {
+        if (lastStateJournal is not { } shown)
+        {
+            return false;
+        }
+        // Both backlogs as seq spans beyond the ack (rows that aged out leave gaps: an upper bound of the rows).
+        var lastSeq = journal.LastRecordedSeq;
+        var backlog = lastSeq - acked;
+        var shownBacklog = shown.LastSeq - shown.AckedSeq;
+        return backlog <= 0
+            ? lastSeq != shown.LastSeq || shownBacklog > 0
+            : backlog >= Math.Max(BacklogReportStep, 2 * shownBacklog);
     }
 
     /// <summary>Publishes the state early when writes were refused for lack of space since the last one.</summary>
@@ -517,6 +557,9 @@ public sealed partial class UplinkSession
 
     [LoggerMessage(EventId = 8007, Level = LogLevel.Error, Message = "Command {Command} could not be recorded or answered; a resend is answered later")]
     private static partial void LogCommandStorageFailed(ILogger logger, Exception exception, string command);
+
+    [LoggerMessage(EventId = 8009, Level = LogLevel.Debug, Message = "Ignored an empty message on cmd/{Command} (a retained command being cleared)")]
+    private static partial void LogEmptyCommandIgnored(ILogger logger, string command);
 
     [LoggerMessage(EventId = 8008, Level = LogLevel.Critical, Message = "Storage full: {RefusedWrites} write(s) refused so far; events are not being recorded. Reporting it to the platform in the state message")]
     private static partial void LogStorageFull(ILogger logger, long refusedWrites);

@@ -25,14 +25,23 @@ public sealed class EventJournal
     // Row count, kept by the single writer (read once at open), so the cap costs no COUNT(*) per append.
     private long rows;
 
+    // The highest seq committed, kept by the single writer (read once at open).
+    private long lastRecordedSeq;
+
     internal EventJournal(EdgeGateDatabase database, StorageOptions options)
     {
         this.database = database;
         this.options = options;
     }
 
-    internal void Initialise(SqliteConnection writer) =>
+    internal void Initialise(SqliteConnection writer)
+    {
         rows = writer.Command("SELECT COUNT(*) FROM journal").ScalarInt64();
+        lastRecordedSeq = writer.Command("SELECT COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0)").ScalarInt64();
+    }
+
+    /// <summary>The seq of the newest committed row (0 before the first); read from memory, costs nothing.</summary>
+    public long LastRecordedSeq => Interlocked.Read(ref lastRecordedSeq);
 
     /// <summary>Records one event; returns its seq once it is durably committed.</summary>
     public async Task<long> AppendAsync(JournalDraft draft, CancellationToken cancellationToken = default)
@@ -87,7 +96,11 @@ public sealed class EventJournal
             seqs.Add((long)insert.ExecuteScalar()!);
         }
         delta += drafts.Count;
-        context.AfterCommit(() => rows += delta);
+        context.AfterCommit(() =>
+        {
+            rows += delta;
+            Interlocked.Exchange(ref lastRecordedSeq, seqs[^1]);
+        });
         return seqs;
     }
 

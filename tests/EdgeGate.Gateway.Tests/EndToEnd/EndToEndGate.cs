@@ -239,35 +239,6 @@ public sealed class EndToEndGate : IAsyncDisposable
         return text.ToString();
     }
 
-    public async ValueTask DisposeAsync()
-    {
-        if (App is not null)
-        {
-            using var stopLimit = new CancellationTokenSource(StopTimeout);
-            try
-            {
-                await App.StopAsync(stopLimit.Token);
-            }
-            finally
-            {
-                await App.DisposeAsync();
-            }
-        }
-        if (Platform is not null)
-        {
-            await Platform.DisposeAsync();
-        }
-        if (platformClient is not null)
-        {
-            await platformClient.DisposeAsync();
-        }
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-            // Best effort: a temp folder left behind is harmless.
-        }
-    }
+    public ValueTask DisposeAsync() =>
+        new(Hosting.GatewayTestTeardown.StopAsync(App, Platform, platformClient, Directory, StopTimeout));
 }

@@ -3,18 +3,22 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Tests.Live;
 
-/// <summary>Keeps every log line (level, event id, formatted message) for assertions.</summary>
+/// <summary>Keeps every log line (level, event id, formatted message, category, exception) for assertions.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider
 {
-    public ConcurrentQueue<(LogLevel Level, int EventId, string Message)> Lines { get; } = new();
+    public ConcurrentQueue<(LogLevel Level, int EventId, string Message, string Category, Exception? Exception)> Lines { get; } = new();
 
-    public ILogger CreateLogger(string categoryName) => new Logger(this);
+    public ILogger CreateLogger(string categoryName) => new Logger(this, categoryName);
+
+    /// <summary>Lines at <see cref="LogLevel.Error"/> or worse, one string each (for failure messages).</summary>
+    public IReadOnlyList<string> Errors() =>
+        Lines.Where(line => line.Level >= LogLevel.Error).Select(line => $"{line.Level} {line.Category} {line.EventId}: {line.Message} {line.Exception}").ToList();
 
     public void Dispose()
     {
     }
 
-    private sealed class Logger(CapturingLoggerProvider owner) : ILogger
+    private sealed class Logger(CapturingLoggerProvider owner, string category) : ILogger
     {
         public IDisposable? BeginScope<TState>(TState state)
             where TState : notnull => null;
@@ -22,6 +26,6 @@ public sealed class CapturingLoggerProvider : ILoggerProvider
         public bool IsEnabled(LogLevel logLevel) => true;
 
         public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
-            owner.Lines.Enqueue((logLevel, eventId.Id, formatter(state, exception)));
+            owner.Lines.Enqueue((logLevel, eventId.Id, formatter(state, exception), category, exception));
     }
 }

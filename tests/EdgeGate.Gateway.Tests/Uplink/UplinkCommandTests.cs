@@ -77,7 +77,9 @@ public sealed class UplinkCommandTests(ITestOutputHelper output)
     [InlineData("card_renew", """{"v":1,"id":"x7","uid":"C1","validUntil":"2027-01-01T00:00:00Z","extra":1}""", "invalid_field", "extra: unknown field")]
     [InlineData("card_revoke", """{"v":1,"id":"x8","uid":12}""", "invalid_field", "must be a string")]
     [InlineData("deregister", """{"v":1,"id":"x9","personId":"nobody"}""", "not_found", "nobody")]
-    [InlineData("unlock", """{"v":1,"id":"x10","door":"gate-1"}""", "unavailable", "remote unlock")]
+    [InlineData("unlock", """{"v":1,"id":"x10","door":"gate-1","expiresAt":"{soon}"}""", "unavailable", "remote unlock")]
+    [InlineData("unlock", """{"v":1,"id":"x10b","door":"gate-1"}""", "expires_required", "expiresAt: required")]
+    [InlineData("unlock", """{"v":1,"id":"x10c","door":"gate-1","expiresAt":"2100-01-01T00:00:00Z"}""", "expires_too_far", "more than 60 s")]
     [InlineData("unlock", """{"v":1,"id":"x11","door":"gate-1","expiresAt":"2020-01-01T00:00:00Z"}""", "expired", "expiresAt")]
     [InlineData("launch", """{"v":1,"id":"x12"}""", "unknown_command", "launch")]
     [InlineData("enrol", """{"v":2,"id":"x13"}""", "unsupported_version", "version 1")]
@@ -89,7 +91,7 @@ public sealed class UplinkCommandTests(ITestOutputHelper output)
         using var broker = await MosquittoBroker.StartAsync();
         await using var bed = await UplinkTestBed.StartAsync(broker);
 
-        var answer = await SendAsync(bed, name, json);
+        var answer = await SendAsync(bed, name, json.Replace("{soon}", UplinkMessages.Timestamp(DateTimeOffset.UtcNow.AddSeconds(30)), StringComparison.Ordinal));
 
         Assert.False(answer.Ok, answer.Json);
         Assert.Equal(code, answer.Code);

@@ -150,6 +150,55 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         Assert.True(bed.GatewayClient.IsConnected);
     }
 
+    [Fact]
+    public async Task The_state_follows_a_burst_until_the_backlog_drains_not_only_every_state_interval()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        // The regular state comes every 60 s (the default): anything sooner follows the backlog.
+        await using var bed = await UplinkTestBed.StartAsync(broker);
+        await WaitUntilAsync(() => Task.FromResult(bed.Platform.LastState is not null), "the state published on connecting");
+
+        var seqs = await bed.JournalAsync(3000);
+        await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
+        var acknowledgedAt = System.Diagnostics.Stopwatch.StartNew();
+
+        await WaitUntilAsync(() => Task.FromResult(Journal(bed.Platform.LastState) is { LastSeq: var last, Unacked: 0 } && last == seqs[^1]),
+            $"a state with lastSeq {seqs[^1]} and no backlog, well before the 60 s state interval", TimeSpan.FromSeconds(10));
+        output.WriteLine($"state with the drained backlog {acknowledgedAt.ElapsedMilliseconds} ms after the platform's ack: {bed.Platform.LastState}");
+        Assert.InRange(acknowledgedAt.Elapsed, TimeSpan.Zero, UplinkSession.BacklogReportInterval + TimeSpan.FromSeconds(3));
+    }
+
+    [Fact]
+    public async Task The_state_reports_a_growing_backlog_at_each_doubling()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        // A platform that stores but never acknowledges: the backlog only grows.
+        await using var bed = await UplinkTestBed.StartAsync(broker, platformOptions: new Gateway.Uplink.Simulator.PlatformSimulatorOptions { AckInterval = TimeSpan.FromHours(1) });
+        await WaitUntilAsync(() => Task.FromResult(bed.Platform.LastState is not null), "the state published on connecting");
+        Assert.Equal(0, Journal(bed.Platform.LastState)!.Value.Unacked);
+
+        var first = await bed.JournalAsync(150);
+        await WaitUntilAsync(() => Task.FromResult(Journal(bed.Platform.LastState)?.Unacked == 150), "a state with the backlog of 150", TimeSpan.FromSeconds(10));
+        var second = await bed.JournalAsync(300);
+        await WaitUntilAsync(() => Task.FromResult(Journal(bed.Platform.LastState)?.Unacked == 450), "a state with the backlog of 450 (above twice 150)", TimeSpan.FromSeconds(10));
+
+        var shown = Journal(bed.Platform.LastState)!.Value;
+        Assert.Equal(second[^1], shown.LastSeq);
+        Assert.Equal(first[0] - 1, shown.AckedSeq);
+        output.WriteLine(bed.Platform.LastState);
+    }
+
+    private static (long LastSeq, long AckedSeq, long Unacked)? Journal(string? state)
+    {
+        if (state is null)
+        {
+            return null;
+        }
+        using var document = JsonDocument.Parse(state);
+        var journal = document.RootElement.GetProperty("journal");
+        return (journal.GetProperty("lastSeq").GetInt64(), journal.GetProperty("ackedSeq").GetInt64(), journal.GetProperty("unacked").GetInt64());
+    }
+
     internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
     {
         var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));

@@ -4,23 +4,60 @@ using System.Text.Json;
 namespace EdgeGate.Gateway.Uplink.Commands;
 
 /// <summary>
-/// Schema checks for command fields: each reader names the field in its message and throws
-/// <see cref="CommandRejectedException"/> (code <c>invalid_field</c>) on a wrong type, length or range.
+/// Schema checks for command fields, the one reading path for a command's body: each reader names the
+/// field in its message and throws <see cref="CommandRejectedException"/> (code <c>invalid_field</c>) on a
+/// wrong type, length, range or text that is not valid Unicode; it never throws anything else for bad input.
 /// </summary>
 public static class CommandFields
 {
     /// <summary>The envelope fields every command may carry.</summary>
     private static readonly string[] EnvelopeFields = ["v", "id", "expiresAt"];
 
+    private const string NotText = "is not valid text: it holds an unpaired UTF-16 surrogate escape (\\ud800-\\udfff)";
+
     /// <summary>Rejects properties other than the envelope's and <paramref name="allowed"/>.</summary>
     public static void OnlyKnown(JsonElement body, params string[] allowed)
     {
         foreach (var property in body.EnumerateObject())
         {
-            if (!allowed.Contains(property.Name, StringComparer.Ordinal) && !EnvelopeFields.Contains(property.Name, StringComparer.Ordinal))
+            var name = PropertyName(property);
+            if (!allowed.Contains(name, StringComparer.Ordinal) && !EnvelopeFields.Contains(name, StringComparer.Ordinal))
             {
-                throw Invalid(Shorten(property.Name), "unknown field");
+                throw Invalid(Shorten(name), "unknown field");
             }
+        }
+    }
+
+    /// <summary>
+    /// The text of a string value. The dispatcher has checked the bytes are UTF-8, but a JSON escape can
+    /// still name half a UTF-16 surrogate pair (<c>"\ud800"</c>), which is no text at all: refused here.
+    /// </summary>
+    public static string Text(JsonElement value, string name)
+    {
+        if (value.ValueKind != JsonValueKind.String)
+        {
+            throw Invalid(name, $"must be a string, not {Describe(value.ValueKind)}");
+        }
+        try
+        {
+            return value.GetString()!;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid(name, NotText);
+        }
+    }
+
+    /// <summary>A property's name, refused like <see cref="Text"/> when it is not valid text.</summary>
+    public static string PropertyName(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException)
+        {
+            throw Invalid("(a field name)", NotText);
         }
     }
 
@@ -33,11 +70,7 @@ public static class CommandFields
         {
             return null;
         }
-        if (value.ValueKind != JsonValueKind.String)
-        {
-            throw Invalid(name, $"must be a string, not {Describe(value.ValueKind)}");
-        }
-        var text = value.GetString()!;
+        var text = Text(value, name);
         if (text.Length == 0 || text.Length > maximumLength)
         {
             throw Invalid(name, $"must be 1-{maximumLength} characters (got {text.Length})");

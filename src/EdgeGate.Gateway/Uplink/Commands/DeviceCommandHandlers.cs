@@ -5,12 +5,18 @@ namespace EdgeGate.Gateway.Uplink.Commands;
 
 /// <summary>
 /// <c>unlock</c>: remote unlock of one door through the access policy (<see cref="IRemoteUnlock"/>:
-/// journaled as GRANTED_REMOTE). Applied at most once per id, so a command delivered again days later
-/// cannot open the door; <c>expiresAt</c> bounds it further.
+/// journaled as GRANTED_REMOTE). Applied at most once per id, and only with an <c>expiresAt</c> no
+/// further ahead than <see cref="MaximumLifetime"/>: a command held back somewhere (a queue, a broker,
+/// an intruder's replay with a new id) cannot open the door later.
 /// </summary>
-public sealed class UnlockCommandHandler(IRemoteUnlock? remoteUnlock = null) : IPlatformCommandHandler
+public sealed class UnlockCommandHandler(IRemoteUnlock? remoteUnlock = null, TimeSpan? maximumLifetime = null) : IPlatformCommandHandler
 {
+    /// <summary>How far after its arrival an unlock may expire, unless configured (<c>Uplink:UnlockMaximumLifetime</c>).</summary>
+    public static readonly TimeSpan DefaultMaximumLifetime = TimeSpan.FromSeconds(60);
+
     public string Name => "unlock";
+
+    public TimeSpan MaximumLifetime { get; } = maximumLifetime ?? DefaultMaximumLifetime;
 
     public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
     {
@@ -18,6 +24,17 @@ public sealed class UnlockCommandHandler(IRemoteUnlock? remoteUnlock = null) : I
         var door = CommandFields.RequiredString(command.Body, "door", 64, UplinkTopics.IsValidId, "may hold letters, digits, '-' and '_'");
         var requestedBy = CommandFields.OptionalString(command.Body, "requestedBy", 128) ?? "platform";
         var reason = CommandFields.OptionalString(command.Body, "reason", 200) ?? $"platform command {command.Id}";
+        // The dispatcher has refused an expiresAt in the past (expired).
+        if (CommandFields.OptionalTimestamp(command.Body, "expiresAt") is not { } expiresAt)
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.ExpiresRequired,
+                $"expiresAt: required for unlock, at most {MaximumLifetime.TotalSeconds:0} s after the gateway receives it (gateway time {UplinkMessages.Timestamp(command.ReceivedAt)})");
+        }
+        if (expiresAt - command.ReceivedAt > MaximumLifetime)
+        {
+            return PlatformCommandResult.Error(CommandErrorCodes.ExpiresTooFar,
+                $"expiresAt: {UplinkMessages.Timestamp(expiresAt)} is more than {MaximumLifetime.TotalSeconds:0} s after the gateway received the command at {UplinkMessages.Timestamp(command.ReceivedAt)} (check both clocks)");
+        }
         if (remoteUnlock is null)
         {
             return PlatformCommandResult.Error(CommandErrorCodes.Unavailable, "remote unlock is not available on this gateway (no door service)");

@@ -57,7 +57,7 @@ public sealed class GallerySyncCommandHandler(EdgeGateDatabase database, Templat
         var removed = new List<string>(removedItems.Count);
         for (var i = 0; i < removedItems.Count; i++)
         {
-            var text = removedItems[i].ValueKind == System.Text.Json.JsonValueKind.String ? removedItems[i].GetString()! : "";
+            var text = removedItems[i].ValueKind == System.Text.Json.JsonValueKind.String ? CommandFields.Text(removedItems[i], $"removed[{i}]") : "";
             if (!CommandFields.IsIdentifier(text))
             {
                 throw CommandFields.Invalid($"removed[{i}]", "must be a person id");

@@ -4,9 +4,10 @@ using System.Text.Json.Nodes;
 namespace EdgeGate.Gateway.Uplink.Commands;
 
 /// <summary>
-/// One platform command (topic <c>cmd/&lt;Name&gt;</c>). The dispatcher has already checked size, JSON,
-/// schema version and id, and guarantees the handler runs at most once per id (command log); the
-/// handler validates its own fields (reject unknown ones) and applies the change.
+/// One platform command (topic <c>cmd/&lt;Name&gt;</c>). The dispatcher has already checked size, JSON
+/// (UTF-8, no duplicate fields, bounded depth), schema version, id and expiry, and guarantees the
+/// handler runs at most once per id (command log); the handler validates its own fields through
+/// <see cref="CommandFields"/> (reject unknown ones) and applies the change.
 /// </summary>
 public interface IPlatformCommandHandler
 {
@@ -47,6 +48,7 @@ public sealed class CommandRejectedException : Exception
 /// <summary>The error codes of cmd-result (docs/protocol.md).</summary>
 public static class CommandErrorCodes
 {
+    public const string Retained = "retained";
     public const string TooLarge = "too_large";
     public const string MalformedJson = "malformed_json";
     public const string UnsupportedVersion = "unsupported_version";
@@ -58,8 +60,17 @@ public static class CommandErrorCodes
     public const string Busy = "busy";
     public const string Unavailable = "unavailable";
     public const string Expired = "expired";
+    public const string ExpiresRequired = "expires_required";
+    public const string ExpiresTooFar = "expires_too_far";
     public const string VersionGap = "version_gap";
     public const string DeviceFailed = "device_failed";
     public const string Interrupted = "interrupted";
     public const string InternalError = "internal_error";
+
+    /// <summary>
+    /// Codes that say the command itself was malformed or not allowed as sent (logged as warnings);
+    /// the others are outcomes of a well-formed command (not found, conflict, expired, …) or faults.
+    /// </summary>
+    public static bool IsBadInput(string code) => code is Retained or TooLarge or MalformedJson or UnsupportedVersion or InvalidId
+        or UnknownCommand or InvalidField or ExpiresRequired or ExpiresTooFar;
 }
