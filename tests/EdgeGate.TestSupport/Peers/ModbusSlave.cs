@@ -26,7 +26,7 @@ public sealed record ModbusSlaveOptions
 
 /// <summary>
 /// An independent Modbus RTU slave: Debian's python3-pymodbus (3.0) serving one slave id on a
-/// serial device (<c>Peers/modbus_slave.py</c>). It prints every coil write and register change
+/// serial device (<c>Peers/modbus_slave.py</c>, which ships with the gateway as <c>Demo/modbus_slave.py</c>). It prints every coil write and register change
 /// with a monotonic timestamp, so a test sees a relay pulse from the slave's side; a test changes
 /// its discrete inputs (door contact, exit button) while it runs.
 /// </summary>
@@ -154,7 +154,7 @@ public sealed class ModbusSlave : IDisposable
         get
         {
             var beside = Path.Combine(AppContext.BaseDirectory, "Peers", "modbus_slave.py");
-            return File.Exists(beside) ? beside : Path.Combine(RepositoryPaths.Root, "tests", "EdgeGate.TestSupport", "Peers", "modbus_slave.py");
+            return File.Exists(beside) ? beside : Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "Demo", "modbus_slave.py");
         }
     }
 }
