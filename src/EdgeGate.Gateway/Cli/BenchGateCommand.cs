@@ -29,11 +29,12 @@ internal static class BenchGateCommand
         var present = new Option<double>("--present") { Description = "seconds the face is in view per presentation", DefaultValueFactory = _ => 2 };
         var absent = new Option<double>("--absent") { Description = "seconds nobody is in view before each presentation", DefaultValueFactory = _ => 2 };
         var pulse = new Option<int>("--pulse-ms") { Description = "door pulse length (milliseconds)", DefaultValueFactory = _ => 1000 };
+        var captureOptions = new Option<string?>("--capture-options") { Description = "FFmpeg capture options to measure instead of the gateway's (key;value|key;value)" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
 
         var command = new Command("gate", "Measure face-first-visible → relay ON on the wire through the whole gateway (RTSP test stream with glass stamps, Modbus slave on a pty)")
         {
-            cameras, fps, presentations, photo, enrolPhoto, width, height, present, absent, pulse, json,
+            cameras, fps, presentations, photo, enrolPhoto, width, height, present, absent, pulse, captureOptions, json,
         };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
@@ -49,7 +50,8 @@ internal static class BenchGateCommand
                 parseResult.GetValue(height),
                 parseResult.GetValue(present),
                 parseResult.GetValue(absent),
-                TimeSpan.FromMilliseconds(parseResult.GetValue(pulse)));
+                TimeSpan.FromMilliseconds(parseResult.GetValue(pulse)),
+                parseResult.GetValue(captureOptions));
             if (run.Problem() is { } problem)
             {
                 error.WriteLine($"bench gate: {problem}");
@@ -75,7 +77,8 @@ internal static class BenchGateCommand
 /// <summary>What <c>bench gate</c> runs.</summary>
 /// <param name="Presentations">Warm presentations per camera (the first presentation after start is reported apart).</param>
 internal sealed record GateBenchmarkRun(
-    int Cameras, int Fps, int Presentations, string Photo, string EnrolPhoto, int Width, int Height, double PresentSeconds, double AbsentSeconds, TimeSpan PulseLength)
+    int Cameras, int Fps, int Presentations, string Photo, string EnrolPhoto, int Width, int Height, double PresentSeconds, double AbsentSeconds, TimeSpan PulseLength,
+    string? CaptureOptions = null)
 {
     /// <summary>Relay coils of the simulated board (one door per camera).</summary>
     public const int MaximumCameras = 8;

@@ -73,7 +73,7 @@ internal static class GateBenchmark
             await using var app = GatewayHost.Build(settings, services =>
             {
                 services.AddSingleton<FrameSourceOpener>((url, openTimeout, readTimeout) =>
-                    new StampedFrameSource(VideoFrameSource.Opener()(url, openTimeout, readTimeout), cameraOf[url], record));
+                    new StampedFrameSource(VideoFrameSource.Opener(run.CaptureOptions)(url, openTimeout, readTimeout), cameraOf[url], record));
                 services.AddSingleton<IFaceAnalyser>(_ => new TimedAnalyser(LiveGateRegistration.CreateAnalyser(settings), record));
             }, LogEventLevel.Warning);
             var feed = app.Services.GetRequiredService<DecisionFeed>();

@@ -9,7 +9,7 @@ namespace EdgeGate.Vision.Capture;
 /// <param name="AnalyseFps">Frames per second handed to analysis; the others are grabbed without conversion.</param>
 public sealed record CameraCaptureSettings(string Name, string Door, string Url, double AnalyseFps)
 {
-    /// <summary>Limit for one open (OpenCV serialises opens process-wide: keep it short).</summary>
+    /// <summary>Limit for one open (connecting, describing and probing the stream).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A read waiting longer than this counts as a lost stream.</summary>
