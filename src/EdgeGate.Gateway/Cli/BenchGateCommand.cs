@@ -27,7 +27,7 @@ internal static class BenchGateCommand
         var width = new Option<int>("--width") { Description = "stream width", DefaultValueFactory = _ => 1280 };
         var height = new Option<int>("--height") { Description = "stream height", DefaultValueFactory = _ => 720 };
         var present = new Option<double>("--present") { Description = "seconds the face is in view per presentation", DefaultValueFactory = _ => 2 };
-        var absent = new Option<double>("--absent") { Description = "seconds nobody is in view before each presentation", DefaultValueFactory = _ => 2 };
+        var absent = new Option<double>("--absent") { Description = "seconds nobody is in view before each presentation (plus up to one more, at random)", DefaultValueFactory = _ => 2 };
         var pulse = new Option<int>("--pulse-ms") { Description = "door pulse length (milliseconds)", DefaultValueFactory = _ => 1000 };
         var captureOptions = new Option<string?>("--capture-options") { Description = "FFmpeg capture options to measure instead of the gateway's (key;value|key;value)" };
         var json = new Option<bool>("--json") { Description = "print the result as JSON" };
@@ -137,7 +137,7 @@ internal sealed record GateBenchResult(
     public string ToText()
     {
         var text = new StringBuilder();
-        text.AppendLine(Invariant($"gate: {Run.Cameras} camera(s), {Run.Width}x{Run.Height}@{Run.Fps}, face {Run.PresentSeconds} s / nobody {Run.AbsentSeconds} s, {Run.Presentations} warm presentation(s) per camera"));
+        text.AppendLine(Invariant($"gate: {Run.Cameras} camera(s), {Run.Width}x{Run.Height}@{Run.Fps}, face {Run.PresentSeconds} s / nobody {Run.AbsentSeconds}–{Run.AbsentSeconds + 1} s, {Run.Presentations} warm presentation(s) per camera"));
         text.AppendLine(Invariant($"start → ready          {StartToReadyMilliseconds:F0} ms"));
         text.AppendLine(FirstGrant is { } first
             ? Invariant($"first grant after start {first.Total:F0} ms  ({Describe(first)})")

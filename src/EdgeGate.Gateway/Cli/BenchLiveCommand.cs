@@ -387,7 +387,7 @@ internal static class LiveBenchmark
                 MachineCpu.Percent(machineBefore, machine),
                 Environment.ProcessorCount,
                 maximumQueued,
-                handOff.Capacity,
+                handOff.CapacityPerCamera * run.Cameras,
                 handOff.DroppedFrames - droppedBefore,
                 perCamera);
         }
@@ -401,7 +401,9 @@ internal static class LiveBenchmark
     /// <summary>The benchmark owns the analyser; the host must not dispose it.</summary>
     private sealed class BorrowedAnalyser(IFaceAnalyser inner) : IFaceAnalyser
     {
-        public void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
+        public void Detect(ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Detect(frame, faces);
+
+        public FaceObservation Describe(ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
 
         public void Dispose()
         {

@@ -132,8 +132,10 @@ internal sealed class GateRecord
                     var timing = Timing(camera.Name, index, number, faceFrom, on.ArrivedMicroseconds, decision.Count == 0 ? null : decision[0].Made, doors);
                     (number == 0 ? firstGrants : warmGrants).Add(timing);
                 }
-                // Grants for this door outside every presentation (nobody was in view).
-                unexpected += grantsHere.Count - claimed;
+                // Grants for this door outside every presentation (nobody was in view); a camera
+                // ahead of the others may have started a presentation beyond the measured ones.
+                var measuredUntil = presentations.Count == 0 ? long.MinValue : presentations[^1].WindowEnd;
+                unexpected += grantsHere.Count(grant => grant.At < measuredUntil) - claimed;
                 perCamera.Add(new GateCameraResult(
                     camera.Name,
                     presentations.Count,

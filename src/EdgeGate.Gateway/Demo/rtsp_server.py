@@ -19,9 +19,12 @@ glass_stamp()); the start of every segment is printed as
 "SEGMENT <path> <image|blank> <segment index> <monotonic microseconds>". --path may be repeated (one
 stream id per path, carried in the barcode). With --wait-for-start every client streams blank frames
 until a line "start" arrives on standard input, then all begin the segments at their next frame.
+--blank-jitter-frames N makes each blank segment up to N frames longer, at random (seeded per
+stream), so that faces do not always appear at the same point of the viewer's frame cadence.
 """
 
 import argparse
+import random
 import signal
 import sys
 import threading
@@ -147,10 +150,15 @@ class StartSignal:
 class LiveClient(threading.Thread):
     """Pushes one client's frames by the clock, stamped with their push time, until the media goes."""
 
-    def __init__(self, source, pixels, width, height, fps, path, stream_id, start):
+    def __init__(self, source, pixels, width, height, fps, path, stream_id, start, jitter):
         super().__init__(daemon=True)
         self.source = source
         self.pixels = pixels  # list of (kind, I420 bytes, frame count)
+        # Blank segments last up to <jitter> frames longer, at random (seeded per stream), so that a
+        # face does not always appear at the same point of the viewer's frame cadence.
+        self.jitter = jitter
+        self.random = random.Random(stream_id)
+        self.length = self.pixels[0][2]
         self.width = width
         self.height = height
         self.fps = fps
@@ -179,6 +187,7 @@ class LiveClient(threading.Thread):
             if segment is None:
                 if self.start_signal.event.is_set():
                     segment, shown = 0, 0
+                    self.length = self.segment_length(0)
             else:
                 segment, shown = self.advance(segment, shown, missed)
             microseconds = time.monotonic_ns() // 1000
@@ -200,17 +209,23 @@ class LiveClient(threading.Thread):
 
     def advance(self, segment, shown, frames):
         shown += frames
-        while shown >= self.pixels[segment][2]:
-            shown -= self.pixels[segment][2]
+        while shown >= self.length:
+            shown -= self.length
             segment = (segment + 1) % len(self.pixels)
+            self.length = self.segment_length(segment)
         return segment, shown
+
+    def segment_length(self, segment):
+        kind, _, count = self.pixels[segment]
+        return count + (self.random.randint(0, self.jitter) if kind == "blank" else 0)
 
 
 class LiveFactory(GstRtspServer.RTSPMediaFactory):
     """One live pipeline per client, fed by a LiveClient thread (see --stamp)."""
 
-    def __init__(self, pixels, width, height, fps, path, stream_id, start):
+    def __init__(self, pixels, width, height, fps, path, stream_id, start, jitter):
         super().__init__()
+        self.jitter = jitter
         self.pixels = pixels
         self.width = width
         self.height = height
@@ -226,7 +241,8 @@ class LiveFactory(GstRtspServer.RTSPMediaFactory):
 
     def on_media_configure(self, factory, media):
         source = media.get_element().get_by_name_recurse_up("source")
-        client = LiveClient(source, self.pixels, self.width, self.height, self.fps, self.path, self.stream_id, self.start_signal)
+        client = LiveClient(source, self.pixels, self.width, self.height, self.fps, self.path, self.stream_id,
+                            self.start_signal, self.jitter)
         media.connect("unprepared", lambda _media: client.stop())
         client.start()
 
@@ -296,6 +312,8 @@ def main():
                         help="push frames live by the clock, each stamped with its push time (see above)")
     parser.add_argument("--wait-for-start", action="store_true",
                         help="with --stamp: blank frames until a line 'start' on standard input")
+    parser.add_argument("--blank-jitter-frames", type=int, default=0,
+                        help="with --stamp: each blank segment lasts up to this many frames longer, at random")
     arguments = parser.parse_args()
     paths = arguments.paths or ["/gate"]
     if any(not path.startswith("/") for path in paths) or len(set(paths)) != len(paths):
@@ -319,7 +337,8 @@ def main():
     start = StartSignal(started=not arguments.wait_for_start)
     for stream_id, path in enumerate(paths):
         if arguments.stamp:
-            factory = LiveFactory(pixels, width, height, arguments.fps, path, stream_id, start)
+            factory = LiveFactory(pixels, width, height, arguments.fps, path, stream_id, start,
+                                  arguments.blank_jitter_frames)
         else:
             factory = StillsFactory([(Gst.Buffer.new_wrapped(frame), count) for _, frame, count in pixels],
                                     width, height, arguments.fps)

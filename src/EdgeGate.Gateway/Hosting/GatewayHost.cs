@@ -11,6 +11,7 @@ using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Core.Access;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -77,6 +78,10 @@ public static class GatewayHost
         if (settings.Api.Enabled)
         {
             builder.AddAdminApi(settings);
+        }
+        else
+        {
+            services.AddSingleton<IServer, NoListeningServer>();
         }
         var app = builder.Build();
         if (settings.Api.Enabled)

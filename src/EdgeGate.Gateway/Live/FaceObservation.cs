@@ -5,28 +5,37 @@ using EdgeGate.Vision.Tracking;
 namespace EdgeGate.Gateway.Live;
 
 /// <summary>
-/// One face found in an analysed frame, as recognition needs it. The embedding may point into the
-/// analyser's reused buffers: it is valid until the next <see cref="IFaceAnalyser.Analyse"/>.
+/// One face found in a frame, as recognition needs it: a detection (box and size), described or
+/// not. The embedding may point into the analyser's reused buffers: it is valid until the next
+/// <see cref="IFaceAnalyser.Detect"/>.
 /// </summary>
 /// <param name="Box">Face box in frame pixels.</param>
 /// <param name="SizePixels">Side of the square face box.</param>
-/// <param name="QualityAccepted">False when the face is too blurred or turned to vote (it is still tracked).</param>
-/// <param name="Embedding">L2-normalised embedding (empty when none was computed).</param>
+/// <param name="QualityAccepted">False when the face is too blurred or turned to vote, or not described (it is still tracked).</param>
+/// <param name="Embedding">L2-normalised embedding (empty when none was computed, or the detection is not a face after all).</param>
 /// <param name="ProbabilityReal">Liveness P(real), null when not computed.</param>
 public readonly record struct FaceObservation(RectangleF Box, int SizePixels, bool QualityAccepted, ReadOnlyMemory<float> Embedding, float? ProbabilityReal);
 
-/// <summary>The face pipeline as the recognition loop uses it: a frame in, its faces out. One per recognition thread.</summary>
+/// <summary>
+/// The face pipeline as the recognition loop uses it, in two steps: find the faces of a frame
+/// (cheap), then describe only those recognition still needs (landmarks, quality, embedding,
+/// liveness). One per recognition thread.
+/// </summary>
 public interface IFaceAnalyser : IDisposable
 {
-    /// <summary>Finds and describes the faces of a BGR frame, replacing the contents of <paramref name="faces"/>.</summary>
-    void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces);
+    /// <summary>Finds the faces of a BGR frame, replacing the contents of <paramref name="faces"/> with undescribed detections.</summary>
+    void Detect(ReadOnlyImageSpan frame, List<FaceObservation> faces);
+
+    /// <summary>Describes face <paramref name="face"/> of the last <see cref="Detect"/>, which was given the same frame.</summary>
+    FaceObservation Describe(ReadOnlyImageSpan frame, int face);
 }
 
 /// <summary>What the gallery says about one embedding.</summary>
 /// <param name="Kind">Match, NoMatch (a stranger) or Ambiguous (two persons too close).</param>
 /// <param name="PersonId">The person, for a match.</param>
 /// <param name="Similarity">Similarity to the best person (−1 with an empty gallery).</param>
-public readonly record struct IdentityMatch(FaceVoteKind Kind, string? PersonId, float Similarity);
+/// <param name="Margin">Best minus second-best person similarity.</param>
+public readonly record struct IdentityMatch(FaceVoteKind Kind, string? PersonId, float Similarity, float Margin);
 
 /// <summary>The 1:N gallery search with the site's thresholds and margin.</summary>
 public interface IFaceIdentifier

@@ -32,7 +32,7 @@ public static class LiveGateRegistration
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
         services.TryAddSingleton(provider => new CameraSnapshots(settings.Cameras.Select(camera => camera.Name), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(new FrameHandOff(Math.Max(1, settings.Cameras.Count) * recognition.FrameQueuePerCamera));
+        services.TryAddSingleton(new FrameHandOff(recognition.FrameQueuePerCamera));
         services.TryAddSingleton(_ => CreateGallery(recognition));
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
         services.TryAddSingleton<IFaceAnalyser>(_ => CreateAnalyser(settings));

@@ -31,10 +31,12 @@ public sealed class RecognitionEvents
 }
 
 /// <summary>
-/// Recognition after the face pipeline: per camera, follow faces across frames, match each
-/// undecided track against the gallery, vote over the last frames, and turn verdicts into
-/// candidates and stranger sightings. Faces of a track that already produced a candidate are not
-/// matched again. Single-threaded (one recognition loop).
+/// Recognition after face detection: per camera, follow faces across frames, describe (landmarks,
+/// embedding, liveness) and match the faces of undecided tracks, vote over the last frames (or
+/// decide on one frame, <see cref="OneFrameRule"/>), and turn verdicts into candidates and stranger
+/// sightings. Faces of a track that already produced a candidate are not described or matched
+/// again: while a recognised person stays in view, a frame costs detection only.
+/// Single-threaded (one recognition loop).
 /// </summary>
 public sealed class RecognitionEngine
 {
@@ -55,19 +57,42 @@ public sealed class RecognitionEngine
         this.identifier = identifier;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         trackerRules = new TrackerRules((float)options.TrackMinimumOverlap, options.TrackMaximumMissedFrames);
-        voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames);
+        voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames, OneFrameRuleOf(options));
         trackerRules.Validate();
         voteRules.Validate();
     }
 
-    /// <summary>Live tracks of a camera (for diagnostics).</summary>
+    /// <summary>The one-frame rule of the Recognition section (null when one-frame decisions are off).</summary>
+    public static OneFrameRule? OneFrameRuleOf(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.OneFrameDecisions
+            ? new OneFrameRule((float)options.OneFrameSimilarity, (float)options.OneFrameMargin, (float)options.OneFrameLiveness)
+            : null;
+    }
+
+    /// <summary>Live tracks of a camera (a face is in view while there is one).</summary>
     public int TrackCount(string cameraName) => trackers.TryGetValue(cameraName, out var tracker) ? tracker.Tracks.Count : 0;
 
     /// <summary>
-    /// Processes one analysed frame's faces into <paramref name="events"/> (cleared first).
+    /// The presentation check of one face in one frame: the only place the vote and the one-frame rule
+    /// learn whether a face is a live person. Today the liveness model's P(real) against
+    /// <see cref="RecognitionOptions.LivenessThreshold"/>; no score is no verdict.
+    /// </summary>
+    public PresentationCheck PresentationOf(in FaceObservation face) => face.ProbabilityReal switch
+    {
+        null => PresentationCheck.Undecided,
+        var score when score >= options.LivenessThreshold => PresentationCheck.Passed,
+        _ => PresentationCheck.Failed,
+    };
+
+    /// <summary>
+    /// Processes one frame's faces into <paramref name="events"/> (cleared first). The faces may be
+    /// detections only: <paramref name="describe"/> (index in <paramref name="faces"/>) then describes
+    /// the ones whose track is undecided; without it the faces must be described already.
     /// <paramref name="snapshot"/> makes a stranger's JPEG from its face box (null = no snapshots).
     /// </summary>
-    public void Process(FrameContext frame, IReadOnlyList<FaceObservation> faces, RecognitionEvents events, Func<RectangleF, byte[]?>? snapshot = null)
+    public void Process(FrameContext frame, IReadOnlyList<FaceObservation> faces, RecognitionEvents events, Func<int, FaceObservation>? describe = null, Func<RectangleF, byte[]?>? snapshot = null)
     {
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentNullException.ThrowIfNull(events);
@@ -94,16 +119,24 @@ public sealed class RecognitionEngine
         for (var t = 0; t < tracks.Length; t++)
         {
             var track = tracks[t];
-            var face = faces[tracked[t]];
-            if (track.Voter.CandidateEmitted || !face.QualityAccepted || face.Embedding.IsEmpty)
+            if (track.Voter.CandidateEmitted)
+            {
+                continue;
+            }
+            var face = describe is null ? faces[tracked[t]] : describe(tracked[t]);
+            if (!face.QualityAccepted || face.Embedding.IsEmpty)
             {
                 continue;
             }
             var match = identifier.Identify(face.Embedding.Span);
             events.MatchedFaces++;
-            var liveness = face.ProbabilityReal ?? 0f;
-            var live = face.ProbabilityReal is not null && liveness >= options.LivenessThreshold;
-            var verdict = track.Voter.Add(new FaceVote(match.Kind, match.Kind == FaceVoteKind.Match ? match.PersonId : null, match.Similarity, liveness, live));
+            var verdict = track.Voter.Add(new FaceVote(
+                match.Kind,
+                match.Kind == FaceVoteKind.Match ? match.PersonId : null,
+                match.Similarity,
+                match.Margin,
+                face.ProbabilityReal ?? 0f,
+                PresentationOf(face)));
             switch (verdict.Kind)
             {
                 case VoteVerdictKind.Candidate:

@@ -185,13 +185,15 @@ public sealed partial class RecognitionService(
     private void Analyse(CapturedFrame frame)
     {
         var start = Stopwatch.GetTimestamp();
-        var image = frame.Buffer.AsReadOnlySpan();
-        analyser.Analyse(image, faces);
+        analyser.Detect(frame.Buffer.AsReadOnlySpan(), faces);
         engine.Process(
             new FrameContext(frame.CameraName, frame.DoorName, frame.ArrivedAt),
             faces,
             events,
+            face => analyser.Describe(frame.Buffer.AsReadOnlySpan(), face),
             options.StrangerSnapshots ? box => StrangerSnapshot.Encode(frame.Buffer.AsReadOnlySpan(), box, options.SnapshotMaximumBytes) : null);
+        // While someone is in view the camera hands over every frame of its stream.
+        frame.Camera.FaceInView = engine.TrackCount(frame.CameraName) > 0;
         Statistics.Analysed(Stopwatch.GetTimestamp() - start);
         Statistics.FrameDone(timeProvider.GetElapsedTime(frame.ArrivalTimestamp).TotalMilliseconds);
     }
@@ -201,7 +203,7 @@ public sealed partial class RecognitionService(
         foreach (var candidate in events.Candidates)
         {
             Statistics.Candidate();
-            LogCandidate(candidate.CameraName, candidate.PersonId, candidate.TrackId, candidate.Similarity, candidate.LivenessScore, candidate.LivenessPassed, candidate.FrameToCandidate.TotalMilliseconds);
+            LogCandidate(candidate.CameraName, candidate.PersonId, candidate.TrackId, candidate.Similarity, candidate.LivenessScore, candidate.LivenessPassed, candidate.AgreeingFrames, candidate.FrameToCandidate.TotalMilliseconds);
             await outputs.CandidateWriter.WriteAsync(candidate, stoppingToken).ConfigureAwait(false);
         }
         foreach (var stranger in events.Strangers)
@@ -225,8 +227,8 @@ public sealed partial class RecognitionService(
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
-        Message = "Camera {Camera}: candidate {PersonId} (track {TrackId}, similarity {Similarity:F3}, liveness {Liveness:F2} passed {LivenessPassed}, {LatencyMilliseconds:F0} ms after its frame)")]
-    private partial void LogCandidate(string camera, string personId, long trackId, double similarity, double liveness, bool livenessPassed, double latencyMilliseconds);
+        Message = "Camera {Camera}: candidate {PersonId} (track {TrackId}, similarity {Similarity:F3}, liveness {Liveness:F2} passed {LivenessPassed}, {Frames} frame(s), {LatencyMilliseconds:F0} ms after its frame)")]
+    private partial void LogCandidate(string camera, string personId, long trackId, double similarity, double liveness, bool livenessPassed, int frames, double latencyMilliseconds);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Camera {Camera}: stranger (track {TrackId}, best similarity {Similarity:F3}, snapshot {Snapshot})")]
     private partial void LogStranger(string camera, long trackId, double similarity, string snapshot);

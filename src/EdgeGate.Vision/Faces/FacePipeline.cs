@@ -118,26 +118,53 @@ public sealed class FacePipeline : IDisposable
     /// <summary>Analyses a BGR frame into <paramref name="analysis"/>, overwriting its previous faces.</summary>
     public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis)
     {
+        var inferenceBefore = InferenceTicks;
+        var start = Stopwatch.GetTimestamp();
+        Detect(frame, analysis);
+        var detectEnd = Stopwatch.GetTimestamp();
+        var stages = default(StageTicks);
+        for (var i = 0; i < analysis.Faces.Count;)
+        {
+            if (Describe(frame, analysis.Faces[i], ref stages))
+            {
+                i++;
+            }
+            else
+            {
+                analysis.Reject(i);
+            }
+        }
+        var end = Stopwatch.GetTimestamp();
+        analysis.Timings = new FaceStageTimings(
+            Stopwatch.GetElapsedTime(start, detectEnd),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Landmarks)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Align)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Embed)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Liveness)),
+            Stopwatch.GetElapsedTime(start, end),
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Analyse(ReadOnlyImageSpan, FaceAnalysis)"/>: finds the faces of a
+    /// BGR frame (box, score, square box; at most <see cref="FacePipelineOptions.MaximumFaces"/>, the
+    /// largest) into <paramref name="analysis"/> without describing them. <see cref="Describe(ReadOnlyImageSpan, DetectedFace)"/>
+    /// then describes the ones needed, on the same frame.
+    /// </summary>
+    public void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis)
+    {
         ArgumentNullException.ThrowIfNull(analysis);
         FaceDetector.RequireBgr(frame);
         analysis.Reset();
         analysis.FrameWidth = frame.Width;
         analysis.FrameHeight = frame.Height;
-
-        var inferenceBefore = InferenceTicks;
-        var start = Stopwatch.GetTimestamp();
         detector.Detect(frame, detections);
-        var detectEnd = Stopwatch.GetTimestamp();
         analysis.DetectedCount = detections.Count;
         if (detections.Count > options.MaximumFaces)
         {
             detections.Sort(LargestFirst);
             detections.RemoveRange(options.MaximumFaces, detections.Count - options.MaximumFaces);
         }
-
-        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0;
-        var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
-        var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
         foreach (var detection in detections)
         {
             var square = FaceGeometry.SquareBox(detection.Box, frame.Width, frame.Height);
@@ -150,55 +177,70 @@ public sealed class FacePipeline : IDisposable
             face.Score = detection.Score;
             face.SquareBox = square;
             face.EmbeddingModelId = embedder.ModelId;
-
-            var stageStart = Stopwatch.GetTimestamp();
-            landmarks.Detect(frame, FaceGeometry.UnclippedSquareBox(detection.Box), face.LandmarkBuffer);
-            face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
-            var stageEnd = Stopwatch.GetTimestamp();
-            landmarkTicks += stageEnd - stageStart;
-
-            stageStart = stageEnd;
-            aligner.Align(frame, face.Points, alignedFace);
-            ImageOps.ToGray(alignedFace, alignedGrayFace);
-            var sharpness = SharpnessMeasure.VarianceOfLaplacian(alignedGray, aligner.Size, aligner.Size, aligner.Size);
-            face.Quality = new FaceQuality(Math.Max(square.Width, square.Height), sharpness, PoseEstimate.YawDegrees(face.Points));
-            stageEnd = Stopwatch.GetTimestamp();
-            alignTicks += stageEnd - stageStart;
-
+            face.Quality = default;
             face.HasEmbedding = false;
             face.EmbeddingNorm = 0f;
-            if (options.ComputeEmbeddings)
-            {
-                stageStart = stageEnd;
-                face.EmbeddingNorm = embedder.Embed(alignedFace, face.EmbeddingBuffer);
-                face.HasEmbedding = true;
-                stageEnd = Stopwatch.GetTimestamp();
-                embedTicks += stageEnd - stageStart;
-                if (face.EmbeddingNorm < Facts.MinimumFaceNorm)
-                {
-                    analysis.RemoveLast();
-                    continue;
-                }
-            }
-
             face.ProbabilityReal = null;
-            if (options.ComputeLiveness)
+        }
+    }
+
+    /// <summary>
+    /// Describes a face found by <see cref="Detect"/> on the same frame: landmarks, five points,
+    /// alignment, quality, embedding and liveness (as the options say). False when the embedding's
+    /// raw norm is below the manifest's minimum: not a face after all (it then has no embedding and
+    /// no liveness).
+    /// </summary>
+    public bool Describe(ReadOnlyImageSpan frame, DetectedFace face)
+    {
+        var stages = default(StageTicks);
+        return Describe(frame, face, ref stages);
+    }
+
+    private bool Describe(ReadOnlyImageSpan frame, DetectedFace face, ref StageTicks stages)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
+        var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
+
+        var stageStart = Stopwatch.GetTimestamp();
+        landmarks.Detect(frame, FaceGeometry.UnclippedSquareBox(face.Box), face.LandmarkBuffer);
+        face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
+        var stageEnd = Stopwatch.GetTimestamp();
+        stages.Landmarks += stageEnd - stageStart;
+
+        stageStart = stageEnd;
+        aligner.Align(frame, face.Points, alignedFace);
+        ImageOps.ToGray(alignedFace, alignedGrayFace);
+        var sharpness = SharpnessMeasure.VarianceOfLaplacian(alignedGray, aligner.Size, aligner.Size, aligner.Size);
+        face.Quality = new FaceQuality(FaceGeometry.SizePixels(face.SquareBox), sharpness, PoseEstimate.YawDegrees(face.Points));
+        stageEnd = Stopwatch.GetTimestamp();
+        stages.Align += stageEnd - stageStart;
+
+        face.HasEmbedding = false;
+        face.EmbeddingNorm = 0f;
+        if (options.ComputeEmbeddings)
+        {
+            stageStart = stageEnd;
+            face.EmbeddingNorm = embedder.Embed(alignedFace, face.EmbeddingBuffer);
+            face.HasEmbedding = true;
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Embed += stageEnd - stageStart;
+            if (face.EmbeddingNorm < Facts.MinimumFaceNorm)
             {
-                stageStart = stageEnd;
-                face.ProbabilityReal = liveness.ProbabilityReal(frame, square);
-                stageEnd = Stopwatch.GetTimestamp();
-                livenessTicks += stageEnd - stageStart;
+                face.HasEmbedding = false;
+                return false;
             }
         }
-        var end = Stopwatch.GetTimestamp();
-        analysis.Timings = new FaceStageTimings(
-            Stopwatch.GetElapsedTime(start, detectEnd),
-            TimeSpan.FromTicks(ToTimeSpanTicks(landmarkTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(alignTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(embedTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(livenessTicks)),
-            Stopwatch.GetElapsedTime(start, end),
-            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+
+        face.ProbabilityReal = null;
+        if (options.ComputeLiveness)
+        {
+            stageStart = stageEnd;
+            face.ProbabilityReal = liveness.ProbabilityReal(frame, face.SquareBox);
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Liveness += stageEnd - stageStart;
+        }
+        return true;
     }
 
     /// <summary>
@@ -241,4 +283,13 @@ public sealed class FacePipeline : IDisposable
 
     private static long ToTimeSpanTicks(long stopwatchTicks) =>
         (long)(stopwatchTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+
+    /// <summary>Stopwatch ticks per describing stage, summed over a frame's faces.</summary>
+    private struct StageTicks
+    {
+        public long Landmarks;
+        public long Align;
+        public long Embed;
+        public long Liveness;
+    }
 }

@@ -13,21 +13,71 @@ public enum FaceVoteKind
     Ambiguous,
 }
 
+/// <summary>
+/// Whether a face in one frame is a live person presenting themselves, from whatever evidence the
+/// gateway has about it (today the liveness model on that frame; track evidence or a near-infrared
+/// camera can decide it too). The vote and the one-frame rule read nothing else about presentation.
+/// </summary>
+public enum PresentationCheck
+{
+    /// <summary>No verdict (not computed, or the evidence is not in yet): the frame's vote is not a live one.</summary>
+    Undecided,
+
+    /// <summary>The check passed: the frame's vote counts as live.</summary>
+    Passed,
+
+    /// <summary>The check failed: the frame looks like a photo, a screen or a mask.</summary>
+    Failed,
+}
+
 /// <summary>One frame's vote for a track.</summary>
 /// <param name="PersonId">The matched person (only for <see cref="FaceVoteKind.Match"/>).</param>
 /// <param name="Similarity">Similarity to the best person (−1 with an empty gallery).</param>
+/// <param name="Margin">Best minus second-best person similarity (2 when nobody else is enrolled).</param>
 /// <param name="LivenessScore">P(real) from the liveness model.</param>
-/// <param name="LivenessPassed">Whether <paramref name="LivenessScore"/> reached the threshold.</param>
-public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, float Similarity, float LivenessScore, bool LivenessPassed)
+/// <param name="Presentation">The presentation check of this face in this frame.</param>
+public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, float Similarity, float Margin, float LivenessScore, PresentationCheck Presentation)
 {
-    public static FaceVote Match(string personId, float similarity, float livenessScore, bool livenessPassed) =>
-        new(FaceVoteKind.Match, personId, similarity, livenessScore, livenessPassed);
+    /// <summary>Whether the frame counts as a live vote.</summary>
+    public bool LivenessPassed => Presentation == PresentationCheck.Passed;
 
-    public static FaceVote NoMatch(float similarity, float livenessScore, bool livenessPassed) =>
-        new(FaceVoteKind.NoMatch, null, similarity, livenessScore, livenessPassed);
+    public static FaceVote Match(string personId, float similarity, float margin, float livenessScore, PresentationCheck presentation) =>
+        new(FaceVoteKind.Match, personId, similarity, margin, livenessScore, presentation);
 
-    public static FaceVote Ambiguous(float similarity, float livenessScore, bool livenessPassed) =>
-        new(FaceVoteKind.Ambiguous, null, similarity, livenessScore, livenessPassed);
+    public static FaceVote NoMatch(float similarity, float livenessScore, PresentationCheck presentation) =>
+        new(FaceVoteKind.NoMatch, null, similarity, 0f, livenessScore, presentation);
+
+    public static FaceVote Ambiguous(float similarity, float margin, float livenessScore, PresentationCheck presentation) =>
+        new(FaceVoteKind.Ambiguous, null, similarity, margin, livenessScore, presentation);
+}
+
+/// <summary>
+/// When one frame is enough: a match well above the vote's threshold, far ahead of the second
+/// person, whose presentation check passed with a liveness score of at least
+/// <paramref name="MinimumLiveness"/> (the faces that vote at all already passed the quality gate).
+/// Every other frame votes. The bars and the evidence that they are as safe as the vote are in
+/// docs/recognition-latency.md.
+/// </summary>
+/// <param name="MinimumSimilarity">Similarity the match must reach (above the vote's match threshold).</param>
+/// <param name="MinimumMargin">Lead over the second-best person (above the vote's margin).</param>
+/// <param name="MinimumLiveness">P(real) the frame must reach besides passing the presentation check.</param>
+public sealed record OneFrameRule(float MinimumSimilarity, float MinimumMargin, float MinimumLiveness)
+{
+    /// <summary>True when <paramref name="vote"/> alone decides its track.</summary>
+    public bool Decides(in FaceVote vote) =>
+        vote.Kind == FaceVoteKind.Match
+        && vote.Presentation == PresentationCheck.Passed
+        && vote.Similarity >= MinimumSimilarity
+        && vote.Margin >= MinimumMargin
+        && vote.LivenessScore >= MinimumLiveness;
+
+    public void Validate()
+    {
+        if (!(MinimumSimilarity is > 0f and <= 1f) || !(MinimumMargin is >= 0f and <= 2f) || !(MinimumLiveness is >= 0f and <= 1f))
+        {
+            throw new ArgumentOutOfRangeException(nameof(MinimumSimilarity), this, "similarity must be in (0, 1], margin in [0, 2], liveness in [0, 1]");
+        }
+    }
 }
 
 /// <summary>The vote's rules (from the Recognition configuration section).</summary>
@@ -35,7 +85,8 @@ public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, floa
 /// <param name="VoteWindow">n: how many of the latest frames count.</param>
 /// <param name="SpoofAfterFrames">A track that keeps matching one person without passing liveness
 /// is reported as a presentation attack after this many frames (0 = twice the window).</param>
-public sealed record VoteRules(int VotesRequired, int VoteWindow, int SpoofAfterFrames = 0)
+/// <param name="OneFrame">When a single frame decides (null: always vote).</param>
+public sealed record VoteRules(int VotesRequired, int VoteWindow, int SpoofAfterFrames = 0, OneFrameRule? OneFrame = null)
 {
     public int EffectiveSpoofAfterFrames => SpoofAfterFrames > 0 ? SpoofAfterFrames : 2 * VoteWindow;
 
@@ -44,6 +95,7 @@ public sealed record VoteRules(int VotesRequired, int VoteWindow, int SpoofAfter
         ArgumentOutOfRangeException.ThrowIfLessThan(VotesRequired, 1);
         ArgumentOutOfRangeException.ThrowIfLessThan(VoteWindow, VotesRequired);
         ArgumentOutOfRangeException.ThrowIfNegative(SpoofAfterFrames);
+        OneFrame?.Validate();
     }
 }
 
@@ -52,7 +104,7 @@ public enum VoteVerdictKind
     /// <summary>Nothing to report yet (or already reported).</summary>
     None,
 
-    /// <summary>k of the last n frames agree on one person and passed liveness.</summary>
+    /// <summary>k of the last n frames agree on one person and passed liveness, or one frame met the one-frame rule.</summary>
     Candidate,
 
     /// <summary>The track kept matching one person but never passed liveness: a candidate with liveness failed.</summary>
@@ -66,16 +118,18 @@ public enum VoteVerdictKind
 /// <param name="PersonId">The person (candidates only).</param>
 /// <param name="Similarity">Mean similarity of the agreeing frames (candidates) or the best seen on the track (strangers).</param>
 /// <param name="LivenessScore">Mean P(real) of the agreeing frames (strangers: of the window).</param>
-/// <param name="AgreeingFrames">How many frames of the window agreed.</param>
-public readonly record struct VoteVerdict(VoteVerdictKind Kind, string? PersonId, double Similarity, double LivenessScore, int AgreeingFrames)
+/// <param name="AgreeingFrames">How many frames of the window agreed (1 for a one-frame decision).</param>
+/// <param name="OneFrame">The candidate was decided on one frame by the <see cref="OneFrameRule"/>.</param>
+public readonly record struct VoteVerdict(VoteVerdictKind Kind, string? PersonId, double Similarity, double LivenessScore, int AgreeingFrames, bool OneFrame = false)
 {
     public static VoteVerdict None { get; } = new(VoteVerdictKind.None, null, 0, 0, 0);
 }
 
 /// <summary>
-/// The per-track vote: a candidate once k of the last n frames agree on the same person with
-/// liveness passing; at most one candidate per track (one person standing in view is one
-/// candidate), at most one presentation-attack candidate, and one stranger report for a track
+/// The per-track vote: a candidate at once when a frame meets the <see cref="OneFrameRule"/> and no
+/// frame of the window named someone else, otherwise once k of the last n frames agree on the same
+/// person with liveness passing; at most one candidate per track (one person standing in view is
+/// one candidate), at most one presentation-attack candidate, and one stranger report for a track
 /// that stays unknown. Pure and single-threaded.
 /// </summary>
 public sealed class CandidateVoter
@@ -125,7 +179,12 @@ public sealed class CandidateVoter
         totalVotes++;
         bestSimilarity = Math.Max(bestSimilarity, vote.Similarity);
 
-        var leader = LeadingPerson(out var matchesInWindow);
+        var leader = LeadingPerson(out var matchesInWindow, out var personsInWindow);
+        if (rules.OneFrame is { } oneFrame && oneFrame.Decides(vote) && personsInWindow == 1)
+        {
+            CandidateEmitted = true;
+            return new VoteVerdict(VoteVerdictKind.Candidate, vote.PersonId, vote.Similarity, vote.LivenessScore, AgreeingFrames: 1, OneFrame: true);
+        }
         if (leader is not null)
         {
             var (live, liveSimilarity, liveScore) = Tally(leader, requireLiveness: true);
@@ -164,9 +223,10 @@ public sealed class CandidateVoter
     }
 
     /// <summary>The person with the most match votes in the window (ties: the most recent vote's person).</summary>
-    private string? LeadingPerson(out int matchesInWindow)
+    private string? LeadingPerson(out int matchesInWindow, out int personsInWindow)
     {
         matchesInWindow = 0;
+        personsInWindow = 0;
         string? leader = null;
         var leaderVotes = 0;
         // Walk from the newest vote backwards so that a tie goes to the most recent person.
@@ -182,6 +242,10 @@ public sealed class CandidateVoter
             {
                 continue;
             }
+            if (!NamedBefore(vote.PersonId!, age))
+            {
+                personsInWindow++;
+            }
             var votes = Tally(vote.PersonId!, requireLiveness: false).Count;
             if (votes > leaderVotes)
             {
@@ -190,6 +254,20 @@ public sealed class CandidateVoter
             }
         }
         return leader;
+    }
+
+    /// <summary>Whether a vote newer than the one <paramref name="age"/> frames back matched <paramref name="personId"/>.</summary>
+    private bool NamedBefore(string personId, int age)
+    {
+        for (var newer = 0; newer < age; newer++)
+        {
+            var vote = window[(next - 1 - newer + window.Length) % window.Length];
+            if (vote.Kind == FaceVoteKind.Match && vote.PersonId == personId)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private (int Count, double MeanSimilarity, double MeanLiveness) Tally(string personId, bool requireLiveness)

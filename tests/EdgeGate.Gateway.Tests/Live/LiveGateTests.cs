@@ -236,7 +236,9 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     /// <summary>The fixture owns the pipeline; the host must not dispose it.</summary>
     private sealed class NonDisposingAnalyser(IFaceAnalyser inner) : IFaceAnalyser
     {
-        public void Analyse(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
+        public void Detect(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Detect(frame, faces);
+
+        public FaceObservation Describe(Vision.Imaging.ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
 
         public void Dispose()
         {
