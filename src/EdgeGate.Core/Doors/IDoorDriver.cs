@@ -31,6 +31,14 @@ public interface IDoorDriver
     /// reading's outcome is <see cref="DoorCommandOutcome.NotSupported"/> and it holds no inputs.
     /// </summary>
     Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the way to the device and asks it for its state once, without moving the lock (the
+    /// gateway's warm-up, so that the first release does not pay for it). Devices that cannot be
+    /// asked answer <see cref="DoorCommandOutcome.Done"/> saying so.
+    /// </summary>
+    Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.Done("nothing to ask this device"));
 }
 
 /// <summary>What a door driver can do.</summary>

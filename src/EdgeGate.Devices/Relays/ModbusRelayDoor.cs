@@ -135,6 +135,15 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
         return DoorInputsReading.Read(new DoorInputs(doorClosed, exitPressed), $"discrete inputs {first}…{first + count - 1} at slave {options.SlaveId}");
     }
 
+    /// <summary>Reads the relay coil once (the board answers; nothing moves).</summary>
+    public async Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken)
+    {
+        var result = await client.ReadCoilsAsync(options.SlaveId, options.RelayCoil, 1, cancellationToken).ConfigureAwait(false);
+        return ToOutcome(result, result.IsSuccess
+            ? $"{Relay} answers: it is {(result.Value![0] ? "on" : "off")}"
+            : "");
+    }
+
     /// <summary>Relocks, trying up to <see cref="ModbusRelayDoorOptions.RelockAttempts"/> times; never cancelled (a door must not stay released).</summary>
     private async Task<DoorCommandOutcome> RelockAsync()
     {

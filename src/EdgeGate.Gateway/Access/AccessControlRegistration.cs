@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -61,7 +62,8 @@ public static class AccessControlRegistration
                 provider.GetRequiredService<EdgeGateDatabase>(),
                 provider.GetRequiredService<DecisionFeed>(),
                 provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<DoorService>>()));
+                provider.GetRequiredService<ILogger<DoorService>>(),
+                provider.GetService<StartupWarmUp>()));
             if (DoorInputService.Watches(door))
             {
                 services.AddSingleton<IHostedService>(provider => new DoorInputService(

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -33,7 +34,8 @@ public sealed partial class DecisionService(
     DoorRequestQueues doorRequests,
     DecisionFeed feed,
     TimeProvider timeProvider,
-    ILogger<DecisionService> logger) : BackgroundService
+    ILogger<DecisionService> logger,
+    StartupWarmUp? warmUp = null) : BackgroundService
 {
     /// <summary>Face tracks whose repeat was journaled (the most recent ones; a track lasts seconds).</summary>
     private const int RepeatedTracksKept = 1024;
@@ -48,13 +50,20 @@ public sealed partial class DecisionService(
         await Task.Yield();
         try
         {
-            try
+            if (warmUp is not null)
             {
-                await RestorePassagesAsync(stoppingToken).ConfigureAwait(false);
+                await warmUp.RunAsync(StartupWarmUp.Decisions, WarmUpAsync, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            else
             {
-                LogRestoreFailed(logger, exception);
+                try
+                {
+                    await WarmUpAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRestoreFailed(logger, exception);
+                }
             }
             await foreach (var attempt in attempts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
@@ -72,6 +81,29 @@ public sealed partial class DecisionService(
         {
             // Shutdown.
         }
+    }
+
+    /// <summary>
+    /// Before the first attempt: the stored passages are restored, the database is read and written
+    /// once (<see cref="EdgeGateDatabase.WarmUpAsync"/>), and a decision is rehearsed on a history of
+    /// its own (policy and journal row drafted, nothing recorded), so the first real decision is as
+    /// quick as the next.
+    /// </summary>
+    private async Task<string> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await RestorePassagesAsync(cancellationToken).ConfigureAwait(false);
+        await database.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        await database.Persons.GetAsync("warm-up", cancellationToken).ConfigureAwait(false);
+        if (doors.Names.FirstOrDefault() is { } doorName && doors.TryGet(doorName, out var door, out _))
+        {
+            var attempt = AccessAttempt.ForFace(new FaceCredential(null, 0, 0, LivenessPassed: true, "warm-up"), doorName, timeProvider.GetUtcNow());
+            var decision = AccessPolicy.Decide(
+                new AccessRequest { Credential = attempt.Credential, Door = door, At = attempt.At },
+                new AccessHistory(),
+                settings.Current);
+            _ = AccessJournal.DecisionDraft(attempt, decision);
+        }
+        return "passages restored, database read and written, a decision rehearsed";
     }
 
     /// <summary>Decides one attempt end to end (journal, history, door queue, feed); null for an unknown door.</summary>

@@ -257,6 +257,10 @@ public sealed partial class DoorDrivers : IDisposable
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
             RunAsync(driver => driver.SetAsync(released, cancellationToken));
 
+        /// <summary>Opens the line (a device that cannot be opened is the outcome) and asks the device.</summary>
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.CheckAsync(cancellationToken));
+
         public async Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken)
         {
             if (!TryGetDriver(out var current, out var generation, out var failure))
@@ -339,6 +343,11 @@ public sealed partial class DoorDrivers : IDisposable
             RunAsync(() => door.SetAsync(released, cancellationToken));
 
         public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) => door.ReadInputsAsync(cancellationToken);
+
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<DoorCommandOutcome>(broker.Unreachable is { } reason
+                ? new DoorCommandOutcome.TransportError(reason)
+                : new DoorCommandOutcome.Done($"lock broker {broker.Address} connected"));
 
         private async Task<DoorCommandOutcome> RunAsync(Func<Task<DoorCommandOutcome>> command)
         {

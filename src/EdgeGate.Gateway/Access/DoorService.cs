@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using EdgeGate.Core.Doors;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -20,7 +21,8 @@ public sealed partial class DoorService(
     EdgeGateDatabase database,
     DecisionFeed feed,
     TimeProvider timeProvider,
-    ILogger<DoorService> logger) : BackgroundService
+    ILogger<DoorService> logger,
+    StartupWarmUp? warmUp = null) : BackgroundService
 {
     /// <summary>Extra time on top of the pulse for the driver's own exchanges before the command is abandoned.</summary>
     public static readonly TimeSpan CommandAllowance = TimeSpan.FromSeconds(15);
@@ -32,6 +34,10 @@ public sealed partial class DoorService(
         await Task.Yield();
         try
         {
+            if (warmUp is not null)
+            {
+                await warmUp.RunAsync(StartupWarmUp.Door(doorName), WarmUpAsync, stoppingToken).ConfigureAwait(false);
+            }
             await foreach (var command in queues.ReaderFor(doorName).ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
                 await CarryOutAsync(command, stoppingToken).ConfigureAwait(false);
@@ -41,6 +47,21 @@ public sealed partial class DoorService(
         {
             // Shutdown.
         }
+    }
+
+    /// <summary>
+    /// Opens the door's line and asks its device for its state once (nothing moves), and drafts a
+    /// door record (not written), so the first release is as quick as the next.
+    /// </summary>
+    private async Task<string> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        using var limit = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        limit.CancelAfter(CommandAllowance);
+        var outcome = await drivers.For(doorName).CheckAsync(limit.Token).ConfigureAwait(false);
+        _ = AccessJournal.DoorOutcomeDraft(
+            new DoorRequest(doorName, DoorRequestKind.Pulse, TimeSpan.FromSeconds(1), null, null, timeProvider.GetUtcNow()),
+            outcome, TimeSpan.Zero, timeProvider.GetUtcNow());
+        return outcome.IsDone ? outcome.Describe() : $"the device did not answer as it should: {outcome.Describe()}";
     }
 
     /// <summary>Drives the door and journals the outcome; returns what was published to the feed.</summary>

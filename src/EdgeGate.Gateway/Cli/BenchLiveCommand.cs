@@ -405,6 +405,8 @@ internal static class LiveBenchmark
 
         public FaceObservation Describe(ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
 
+        public void WarmUp() => inner.WarmUp();
+
         public void Dispose()
         {
         }

@@ -310,6 +310,8 @@ internal static class GateBenchmark
             return described;
         }
 
+        public void WarmUp() => inner.WarmUp();
+
         public void Dispose() => inner.Dispose();
     }
 }

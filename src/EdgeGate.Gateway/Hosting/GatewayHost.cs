@@ -49,6 +49,8 @@ public static class GatewayHost
         services.AddSingleton(settings);
         services.AddSingleton<SystemdNotifier>();
         services.AddSingleton<LoopHeartbeats>();
+        services.AddSingleton(provider => new StartupWarmUp(
+            StartupWarmUp.PartsFor(settings.Doors.Select(door => door.Name)), provider.GetRequiredService<ILogger<StartupWarmUp>>()));
         services.AddHostedService<WatchdogService>();
         services.AddGatewayDatabase(settings);
         // Before the cameras and locks: it starts before them and stops after them.
@@ -83,6 +85,8 @@ public static class GatewayHost
         {
             services.AddSingleton<IServer, NoListeningServer>();
         }
+        // The last hosted service: the host's start completes (and READY=1 goes out) once warm.
+        services.AddHostedService<StartupWarmUpGate>();
         var app = builder.Build();
         if (settings.Api.Enabled)
         {

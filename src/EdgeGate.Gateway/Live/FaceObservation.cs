@@ -28,6 +28,9 @@ public interface IFaceAnalyser : IDisposable
 
     /// <summary>Describes face <paramref name="face"/> of the last <see cref="Detect"/>, which was given the same frame.</summary>
     FaceObservation Describe(ReadOnlyImageSpan frame, int face);
+
+    /// <summary>Runs every model once so that the first face is analysed at full speed (before the gateway reports ready).</summary>
+    void WarmUp();
 }
 
 /// <summary>What the gallery says about one embedding.</summary>

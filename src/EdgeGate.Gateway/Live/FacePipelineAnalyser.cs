@@ -49,6 +49,12 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
             detected.ProbabilityReal);
     }
 
+    public void WarmUp()
+    {
+        Pipeline.WarmUp();
+        QualityGate.Check(default);
+    }
+
     private static RectangleF BoxOf(DetectedFace face) => new(face.Box.X1, face.Box.Y1, face.Box.Width, face.Box.Height);
 
     public void Dispose() => Pipeline.Dispose();

@@ -54,7 +54,8 @@ public static class LiveGateRegistration
             provider.GetRequiredService<ILogger<RecognitionService>>(),
             provider.GetService<LoopHeartbeats>(),
             provider.GetRequiredService<StrangerSnapshotHolder>().Store,
-            provider.GetRequiredService<CameraSnapshots>()));
+            provider.GetRequiredService<CameraSnapshots>(),
+            provider.GetService<StartupWarmUp>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
         foreach (var camera in settings.Cameras)
         {

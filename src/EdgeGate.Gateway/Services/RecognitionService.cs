@@ -97,7 +97,8 @@ public sealed partial class RecognitionService(
     ILogger<RecognitionService> logger,
     LoopHeartbeats? heartbeats = null,
     StrangerSnapshotStore? snapshotStore = null,
-    CameraSnapshots? cameraSnapshots = null) : BackgroundService
+    CameraSnapshots? cameraSnapshots = null,
+    StartupWarmUp? warmUp = null) : BackgroundService
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
@@ -115,6 +116,7 @@ public sealed partial class RecognitionService(
         var consecutiveFailures = 0;
         try
         {
+            await WarmUpAsync(stoppingToken).ConfigureAwait(false);
             snapshotStore?.Prune();
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -162,6 +164,17 @@ public sealed partial class RecognitionService(
             heartbeats?.Retire(LoopName);
             outputs.Complete();
         }
+    }
+
+    /// <summary>Every model runs once before the first frame (frames arriving meanwhile wait in the hand-off, the newest kept).</summary>
+    private Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        Task<string> WarmUp(CancellationToken _)
+        {
+            analyser.WarmUp();
+            return Task.FromResult("every face model ran once");
+        }
+        return warmUp is null ? WarmUp(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, WarmUp, stoppingToken);
     }
 
     private async Task<CapturedFrame?> NextFrameAsync(CancellationToken stoppingToken)

@@ -209,5 +209,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) => inner.SetAsync(released, cancellationToken);
 
         public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) => inner.ReadInputsAsync(cancellationToken);
+
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) => inner.CheckAsync(cancellationToken);
     }
 }

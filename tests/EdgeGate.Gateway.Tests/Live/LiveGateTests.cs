@@ -240,6 +240,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
 
         public FaceObservation Describe(Vision.Imaging.ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
 
+        public void WarmUp() => inner.WarmUp();
+
         public void Dispose()
         {
         }
