@@ -23,6 +23,16 @@ public interface IDoorDriver
     /// </summary>
     Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases the door until <paramref name="window"/> ends, then locks it again. Grants that come
+    /// while the door is released extend the window: a driver that times the release itself follows
+    /// the extensions (<see cref="ReleaseWindow.WaitAsync"/>). By default the window is closed at once
+    /// and the door released for the time it had left, as <see cref="PulseAsync(TimeSpan, CancellationToken)"/>
+    /// (device-timed pulses: the device's own timer; each later grant sends another device pulse).
+    /// </summary>
+    Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+        PulseAsync((window ?? throw new ArgumentNullException(nameof(window))).Close(), cancellationToken);
+
     /// <summary>Holds the door released (<paramref name="released"/> = true, e.g. fire alarm, office hours) or locked.</summary>
     Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken);
 

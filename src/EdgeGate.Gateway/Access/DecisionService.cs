@@ -11,7 +11,7 @@ namespace EdgeGate.Gateway.Access;
 /// The decision stage: takes access attempts from <see cref="AccessAttemptQueue"/> one at a time,
 /// resolves the person and card from the store, asks <see cref="AccessPolicy"/>, writes the
 /// decision to the journal (committed to disk) BEFORE a door is driven, records it in the
-/// <see cref="AccessHistory"/>, queues the door command of a grant and publishes to the
+/// <see cref="AccessHistory"/>, hands a grant's door command to its <see cref="DoorService"/> and publishes to the
 /// <see cref="DecisionFeed"/>. A suppressed repeat (within the cooldown) drives no door and is not
 /// recorded in the history; it is journaled as <c>access_suppressed</c> (routine lane) and logged:
 /// each card repeat, a face repeat once per track (a face standing in view, seen again and again,
@@ -31,7 +31,7 @@ public sealed partial class DecisionService(
     AccessHistory history,
     AccessSettingsSource settings,
     AccessDoors doors,
-    DoorRequestQueues doorRequests,
+    DoorServices doorServices,
     DecisionFeed feed,
     TimeProvider timeProvider,
     ILogger<DecisionService> logger,
@@ -106,7 +106,7 @@ public sealed partial class DecisionService(
         return "passages restored, database read and written, a decision rehearsed";
     }
 
-    /// <summary>Decides one attempt end to end (journal, history, door queue, feed); null for an unknown door.</summary>
+    /// <summary>Decides one attempt end to end (journal, history, door, feed); null for an unknown door.</summary>
     public async Task<DecisionMade?> DecideAsync(AccessAttempt attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
@@ -159,17 +159,15 @@ public sealed partial class DecisionService(
             LogJournalFailed(logger, exception, decision.DoorId, decision.ReasonCode);
         }
 
-        LogDecision(logger, decision.DoorId, decision.ReasonCode, decision.PersonId ?? "-", attempt.Source, seq ?? 0);
-
-        if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
-        {
-            await doorRequests.EnqueueAsync(
-                new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()),
-                cancellationToken).ConfigureAwait(false);
-        }
-
+        // The feed hears of the decision before of its door; the door's release then leaves at once,
+        // on this thread, before anything else is done with the decision.
         var made = new DecisionMade(attempt, decision, seq, journalError);
         feed.Publish(made);
+        if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
+        {
+            doorServices.For(door.Name).Submit(new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()));
+        }
+        LogDecision(logger, decision.DoorId, decision.ReasonCode, decision.PersonId ?? "-", attempt.Source, seq ?? 0);
         return made;
     }
 

@@ -254,6 +254,9 @@ public sealed partial class DoorDrivers : IDisposable
         public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
             RunAsync(driver => driver.PulseAsync(duration, cancellationToken));
 
+        public Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.PulseAsync(window, cancellationToken));
+
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
             RunAsync(driver => driver.SetAsync(released, cancellationToken));
 
@@ -338,6 +341,9 @@ public sealed partial class DoorDrivers : IDisposable
 
         public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
             RunAsync(() => door.PulseAsync(duration, cancellationToken));
+
+        public Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+            RunAsync(() => ((IDoorDriver)door).PulseAsync(window, cancellationToken));
 
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
             RunAsync(() => door.SetAsync(released, cancellationToken));

@@ -48,7 +48,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
 
     public DecisionService Decisions => provider.GetRequiredService<DecisionService>();
 
-    public DoorRequestQueues DoorRequests => provider.GetRequiredService<DoorRequestQueues>();
+    public DoorServices Doors => provider.GetRequiredService<DoorServices>();
 
     public IReadOnlyList<CardReaderService> Readers => started.OfType<CardReaderService>().ToList();
 
@@ -204,6 +204,12 @@ internal sealed class AccessTestHost : IAsyncDisposable
         {
             await beforePulse();
             return await inner.PulseAsync(duration, cancellationToken);
+        }
+
+        public async Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken)
+        {
+            await beforePulse();
+            return await inner.PulseAsync(window, cancellationToken);
         }
 
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) => inner.SetAsync(released, cancellationToken);
