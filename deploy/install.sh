@@ -76,7 +76,8 @@ if [ $staging -eq 0 ] && [ $systemd -eq 1 ] && command -v systemctl >/dev/null; 
   systemctl enable edgegate.service
   echo "install.sh: installed. Give the box its identity with:"
   echo "  /opt/edgegate/edgegate provision --site <id> --gateway <id> --broker <host:port> --ca <platform CA> --username <user> --password-file <file>"
-  echo "install.sh: check the box with: sudo -u edgegate /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
+  echo "  (a box without a platform: /opt/edgegate/edgegate provision --site <id> --gateway <id> --standalone)"
+  echo "install.sh: check the box with: /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
   echo "install.sh: then start it with: systemctl start edgegate"
 else
   echo "install.sh: installed into ${destdir:-/}"
