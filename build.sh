@@ -131,9 +131,9 @@ publish() {
   for target in "${targets[@]}"; do
     say "publishing $target into artifacts/edgegate-$target"
     rm -rf "artifacts/edgegate-$target"
-    # Built under bin/<configuration>/net10.0/<rid>: the development build next to it stays as it is.
+    # Built under .deps/publish (--artifacts-path): the development build in src/*/bin stays as it is.
     dotnet publish src/EdgeGate.Gateway/EdgeGate.Gateway.csproj -c Release -r "$target" --self-contained \
-      -p:EdgeGateRid="$target" -p:AppendRuntimeIdentifierToOutputPath=true -o "artifacts/edgegate-$target" --verbosity quiet
+      -p:EdgeGateRid="$target" --artifacts-path .deps/publish -o "artifacts/edgegate-$target" --verbosity quiet
   done
   # Each package runs its own doctor and an eval on photos cut from a sample photo; the arm64 one
   # under qemu-user on x86_64, where its figures must match the x64 package's.

@@ -40,8 +40,10 @@ runtime_packages() {
 }
 
 packages() {
-  # shellcheck disable=SC2046 # one word per package
-  printf '%s\n' "${build_packages[@]}" $(runtime_packages)
+  local runtime
+  runtime=$(runtime_packages)
+  # shellcheck disable=SC2086 # one word per package
+  printf '%s\n' "${build_packages[@]}" $runtime
 }
 
 # apt for arch arm64 with its own lists, cache and an empty dpkg status; the machine's sources,
@@ -89,7 +91,9 @@ make_sysroot() {
   local archives="$state/cache/archives" listing="$state/download-list"
   mkdir -p "$state/state/lists/partial" "$archives/partial" "$state/empty-archives/partial"
   : > "$state/state/status"
-  mapfile -t roots < <(packages)
+  local list
+  list=$(packages)
+  mapfile -t roots <<< "$list"
 
   if ! arm64_apt apt-get update -qq; then
     # A cached run may go on offline with the indexes of the last update (still signature-checked then).
