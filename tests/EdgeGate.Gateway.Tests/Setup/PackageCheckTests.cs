@@ -26,7 +26,7 @@ public sealed class PackageCheckTests(ITestOutputHelper output) : IDisposable
     {
         var figures = Path.Combine(directory, "eval.json");
 
-        var result = await CheckPackageAsync(Doctor.InstallScriptTests.PublishedProgramFolder(), "--eval-json", figures);
+        var result = await CheckPackageAsync(GatewayProcess.ProgramFolder, "--eval-json", figures);
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Contains($"{Rid} package: edgegate and ", result.Output, StringComparison.Ordinal);
@@ -41,7 +41,7 @@ public sealed class PackageCheckTests(ITestOutputHelper output) : IDisposable
     public async Task A_package_without_its_OpenCV_shim_or_with_a_library_for_another_machine_fails_before_running()
     {
         var package = Directory.CreateDirectory(Path.Combine(directory, "package")).FullName;
-        var built = Doctor.InstallScriptTests.PublishedProgramFolder();
+        var built = GatewayProcess.ProgramFolder;
         File.Copy(Path.Combine(built, "edgegate"), Path.Combine(package, "edgegate"));
         File.Copy(Path.Combine(built, "libonnxruntime.so"), Path.Combine(package, "libonnxruntime.so"));
 
@@ -139,7 +139,7 @@ public sealed class PackageCheckTests(ITestOutputHelper output) : IDisposable
     /// <summary>The gateway's build folder copied without what the package check does not look at.</summary>
     private string CopyOfBuiltGateway()
     {
-        var source = Doctor.InstallScriptTests.PublishedProgramFolder();
+        var source = GatewayProcess.ProgramFolder;
         var package = Path.Combine(directory, "package");
         foreach (var file in Directory.EnumerateFiles(source, "*", SearchOption.AllDirectories))
         {
