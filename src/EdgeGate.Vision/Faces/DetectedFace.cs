@@ -1,5 +1,6 @@
 using System.Numerics;
 using EdgeGate.Core.Persons;
+using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Faces;
 
@@ -52,6 +53,9 @@ public sealed class DetectedFace
     /// <summary>Liveness P(real), or null when it was not computed.</summary>
     public float? ProbabilityReal { get; internal set; }
 
+    /// <summary>Image cues of a photo or screen (computed with liveness), or null when not computed.</summary>
+    public PresentationCues? Cues { get; internal set; }
+
     internal Span<Vector2> LandmarkBuffer => landmarks;
 
     internal Span<float> EmbeddingBuffer => embedding;
@@ -103,6 +107,7 @@ public sealed class DetectedFace
             EmbeddingNorm = EmbeddingNorm,
             EmbeddingModelId = EmbeddingModelId,
             ProbabilityReal = ProbabilityReal,
+            Cues = Cues,
         };
         landmarks.CopyTo(copy.landmarks, 0);
         embedding.CopyTo(copy.embedding, 0);

@@ -238,6 +238,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     {
         public void Analyse(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
 
+        public void Detect(Vision.Imaging.ReadOnlyImageSpan frame, List<System.Drawing.RectangleF> faces) => inner.Detect(frame, faces);
+
         public void Dispose()
         {
         }
