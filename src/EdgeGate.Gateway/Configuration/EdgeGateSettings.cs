@@ -115,6 +115,10 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Recognition:SnapshotRetention: must be positive");
         }
+        if (Recognition.InfraredMaximumSkew <= TimeSpan.Zero || Recognition.InfraredMaximumSkew > TimeSpan.FromSeconds(2))
+        {
+            errors.Add($"Recognition:InfraredMaximumSkew: must be between 0 and 2 s (got {Recognition.InfraredMaximumSkew})");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Gateway.TimeZone, out _))
         {
             errors.Add($"Gateway:TimeZone: '{Gateway.TimeZone}' is not a known time zone (use an IANA name such as Asia/Shanghai)");

@@ -1,6 +1,7 @@
 using System.Numerics;
 using EdgeGate.Core.Recognition;
 using EdgeGate.Vision.Imaging;
+using EdgeGate.TestSupport.Faces;
 using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Tests.Presentation;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using EdgeGate.Core.Recognition;
+using EdgeGate.TestSupport.Faces;
 using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Tests.Presentation;

@@ -1,6 +1,6 @@
 using System.Numerics;
 
-namespace EdgeGate.Vision.Tests.Presentation;
+namespace EdgeGate.TestSupport.Faces;
 
 /// <summary>
 /// A three-dimensional head of 68 iBUG landmarks built from a few proportions (units: the distance
@@ -8,7 +8,7 @@ namespace EdgeGate.Vision.Tests.Presentation;
 /// landmarks printed flat (all at depth 0) move as a plane. Landmark jitter of the given size is
 /// added per point, as the landmark model would.
 /// </summary>
-internal sealed class SyntheticHead
+public sealed class SyntheticHead
 {
     private readonly Vector3[] points;
 
