@@ -154,8 +154,12 @@ internal sealed record AttackReport(
     double LivenessGoalThreshold,
     PresentationErrorRates LivenessGoalHeldOut,
     PresentationCheckFit Fitted,
-    PresentationErrorRates FittedHeldOut)
+    PresentationErrorRates FittedHeldOut,
+    IReadOnlyList<(double Bpcer, double Threshold, PresentationErrorRates Rates)> HeldOutCurve)
 {
+    /// <summary>BPCERs at which the held-out trade-off is shown (thresholds set on the held-out faces themselves: not operating points).</summary>
+    public static IReadOnlyList<double> CurveBpcers { get; } = [0.02, 0.05, 0.10];
+
     public static AttackReport Build(IReadOnlyList<PresentationSample> samples, PresentationAttackOptions options, PresentationCheck check)
     {
         var split = IdentitySplit.Of(samples.Select(sample => sample.Identity));
@@ -169,6 +173,13 @@ internal sealed record AttackReport(
         var goalThreshold = fittingBonaFide.Count == 0 ? 0f : fittingBonaFide[(int)Math.Floor(AttackEvaluationOptions.BpcerGoal * (fittingBonaFide.Count - 1))];
 
         var fitted = PresentationCheckFitting.Fit(fitting);
+        double Score(PresentationSample sample) => check.Evaluate(sample.ProbabilityReal, sample.Cues).CheckScore;
+        var heldOutBonaFide = heldOut.Where(sample => !sample.IsAttack && sample.FaceFound).Select(Score).Order().ToList();
+        var curve = heldOutBonaFide.Count == 0 ? [] : CurveBpcers.Select(bpcer =>
+        {
+            var threshold = heldOutBonaFide[(int)Math.Floor(bpcer * (heldOutBonaFide.Count - 1))];
+            return (bpcer, threshold, PresentationErrorRates.Of(heldOut, sample => Score(sample) >= threshold));
+        }).ToList();
         return new AttackReport(
             options,
             split,
@@ -182,7 +193,8 @@ internal sealed record AttackReport(
             goalThreshold,
             PresentationErrorRates.Of(heldOut, sample => sample.ProbabilityReal >= goalThreshold),
             fitted,
-            PresentationErrorRates.Of(heldOut, sample => fitted.Weights.Score(sample.ProbabilityReal, sample.Cues) >= fitted.Threshold));
+            PresentationErrorRates.Of(heldOut, sample => fitted.Weights.Score(sample.ProbabilityReal, sample.Cues) >= fitted.Threshold),
+            curve);
     }
 
     public string ToText()
@@ -198,6 +210,10 @@ internal sealed record AttackReport(
         Rates(text, $"combined check    at {Check.CheckThreshold:0.###}", CheckHeldOut);
         Rates(text, $"combined check    fitting ids", CheckFitting);
         Rates(text, $"combined, refit   at {Fitted.Threshold:0.###}", FittedHeldOut);
+        foreach (var (bpcer, threshold, rates) in HeldOutCurve)
+        {
+            Rates(text, $"combined check    at {threshold:0.###} (set on held-out for BPCER {bpcer:0.##})", rates);
+        }
         return text.ToString().TrimEnd();
     }
 
@@ -248,6 +264,17 @@ internal sealed record AttackReport(
             Rates(writer, "held_out", CheckHeldOut);
             Rates(writer, "fitting", CheckFitting);
             Rates(writer, "all", CheckAll);
+            // Thresholds set on the held-out bona fide faces themselves: how far the scores separate, not an operating point.
+            writer.WriteStartArray("held_out_trade_off");
+            foreach (var (bpcer, threshold, rates) in HeldOutCurve)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("bpcer_target", bpcer);
+                writer.WriteNumber("threshold", Math.Round(threshold, 6));
+                RatesBody(writer, rates);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
             writer.WriteEndObject();
 
             writer.WriteStartObject("refit");

@@ -117,7 +117,8 @@ public sealed class DetectedFace
 
 /// <summary>
 /// Time spent per stage on one frame (summed over its faces). Each stage includes its pre- and
-/// post-processing; <see cref="Inference"/> is the part inside ONNX Runtime across all stages.
+/// post-processing; <see cref="Inference"/> is the part inside ONNX Runtime across all stages;
+/// <see cref="Cues"/> is the presentation cues measured after liveness (not part of <see cref="Liveness"/>).
 /// </summary>
 public readonly record struct FaceStageTimings(
     TimeSpan Detect,
@@ -126,7 +127,8 @@ public readonly record struct FaceStageTimings(
     TimeSpan Embed,
     TimeSpan Liveness,
     TimeSpan Total,
-    TimeSpan Inference)
+    TimeSpan Inference,
+    TimeSpan Cues = default)
 {
     /// <summary>Everything outside ONNX Runtime: resizing, colour conversion, tensor filling, decoding, alignment, quality.</summary>
     public TimeSpan PrePostProcessing => Total - Inference;

@@ -148,7 +148,7 @@ public sealed class FacePipeline : IDisposable
             detections.RemoveRange(options.MaximumFaces, detections.Count - options.MaximumFaces);
         }
 
-        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0;
+        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0, cueTicks = 0;
         var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
         var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
         foreach (var detection in detections)
@@ -200,9 +200,12 @@ public sealed class FacePipeline : IDisposable
             {
                 stageStart = stageEnd;
                 face.ProbabilityReal = liveness.ProbabilityReal(frame, square, out var crop);
-                face.Cues = cues.Measure(frame, square, liveness.LastInput, crop);
                 stageEnd = Stopwatch.GetTimestamp();
                 livenessTicks += stageEnd - stageStart;
+                stageStart = stageEnd;
+                face.Cues = cues.Measure(frame, square, liveness.LastInput, crop);
+                stageEnd = Stopwatch.GetTimestamp();
+                cueTicks += stageEnd - stageStart;
             }
         }
         var end = Stopwatch.GetTimestamp();
@@ -213,7 +216,8 @@ public sealed class FacePipeline : IDisposable
             TimeSpan.FromTicks(ToTimeSpanTicks(embedTicks)),
             TimeSpan.FromTicks(ToTimeSpanTicks(livenessTicks)),
             Stopwatch.GetElapsedTime(start, end),
-            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(cueTicks)));
     }
 
     /// <summary>

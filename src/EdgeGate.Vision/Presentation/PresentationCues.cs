@@ -69,6 +69,7 @@ public sealed class PresentationCueMeter
     private readonly byte[] luma = new byte[CropSide * CropSide];
     private readonly short[] gradientX = new short[CropSide * CropSide];
     private readonly short[] gradientY = new short[CropSide * CropSide];
+    private readonly int[] lineShift = new int[2 * CropSide];
 
     /// <summary>
     /// The cues of the face in <paramref name="squareBox"/> of <paramref name="frame"/>, with
@@ -176,31 +177,44 @@ public sealed class PresentationCueMeter
     /// offset, the mean signed gradient along the line over the points outside the face (at least
     /// half the crop's length), so one long edge of steady contrast scores high and texture cancels.
     /// </summary>
-    private static void LineSearch(short[] gradient, int width, int height, float alongStart, float alongEnd, float acrossStart, float acrossEnd, bool horizontal, out float before, out float after)
+    private void LineSearch(short[] gradient, int width, int height, float alongStart, float alongEnd, float acrossStart, float acrossEnd, bool horizontal, out float before, out float after)
     {
         before = 0f;
         after = 0f;
         var length = horizontal ? width : height;
         var span = horizontal ? height : width;
         var middle = length / 2f;
+        // Gradient index = across * acrossStride + along * alongStride.
+        var acrossStride = horizontal ? CropSide : 1;
+        var alongStride = horizontal ? 1 : CropSide;
+        var faceAlongStart = (int)MathF.Ceiling(alongStart);
+        var faceAlongEnd = (int)MathF.Ceiling(alongEnd);
+        var faceAcrossStart = (int)MathF.Ceiling(acrossStart);
+        var faceAcrossEnd = (int)MathF.Ceiling(acrossEnd);
         foreach (var slope in Slopes)
         {
+            // The line's shift from its offset at each point, rounded as Round(offset + shift) rounds
+            // (to even at halves: the table depends on the offset's parity).
+            for (var along = 0; along < length; along++)
+            {
+                var shift = slope * (along - middle);
+                lineShift[along] = (int)MathF.Round(shift);
+                lineShift[CropSide + along] = (int)MathF.Round(1 + shift) - 1;
+            }
             for (var offset = 2; offset < span - 2; offset++)
             {
                 long sum = 0;
                 var points = 0;
+                var shifts = lineShift.AsSpan((offset & 1) * CropSide, length);
                 for (var along = 1; along < length - 1; along++)
                 {
-                    var across = (int)MathF.Round(offset + (slope * (along - middle)));
-                    if (across < 1 || across >= span - 1)
+                    var across = offset + shifts[along];
+                    if ((uint)(across - 1) >= (uint)(span - 2)
+                        || (along >= faceAlongStart && along < faceAlongEnd && across >= faceAcrossStart && across < faceAcrossEnd))
                     {
                         continue;
                     }
-                    if (along >= alongStart && along < alongEnd && across >= acrossStart && across < acrossEnd)
-                    {
-                        continue;
-                    }
-                    sum += horizontal ? gradient[(across * CropSide) + along] : gradient[(along * CropSide) + across];
+                    sum += gradient[(across * acrossStride) + (along * alongStride)];
                     points++;
                 }
                 if (points < length / 2)
