@@ -11,8 +11,9 @@ namespace EdgeGate.Gateway.Live;
 /// frame and, for each colour frame with faces, looks for every face at the matching place of an
 /// infrared frame of about the same time (<see cref="RecognitionOptions.InfraredMaximumSkew"/>). A
 /// phone or tablet screen emits no near infrared, so a face it shows is missing there. The infrared
-/// frame is searched once (detection only) however many faces and colour frames ask. Used by the
-/// recognition loop only; capture threads only write the hand-offs.
+/// frame is searched once (detection only) however many faces and colour frames ask; an infrared
+/// frame replaced by a newer one before it was needed counts as dropped in the camera's health.
+/// Used by the recognition loop only; capture threads only write the hand-offs.
 /// </summary>
 public sealed class InfraredPairing : IDisposable
 {

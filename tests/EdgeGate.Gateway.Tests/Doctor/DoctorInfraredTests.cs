@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Gateway.Tests.Live;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Doctor;
@@ -21,16 +21,7 @@ public sealed class DoctorInfraredTests(ITestOutputHelper output) : IDisposable
     public async Task AGreyStreamPassesAsTheInfraredCameraAndAColourStreamFails()
     {
         var photo = Path.Combine(RepositoryPaths.Root, ".deps", "samples", "sample1.jpg");
-        var grey = Path.Combine(directory, "grey.jpg");
-        using (var image = BgrImage.Load(photo))
-        {
-            var pixels = new byte[image.Width * image.Height];
-            var greySpan = new ImageSpan(pixels, image.Width, image.Height, image.Width, PixelFormat.Gray8);
-            ImageOps.ToGray(image.AsReadOnlySpan(), greySpan);
-            using var back = BgrImage.Create(image.Width, image.Height);
-            ImageOps.ConvertColor(greySpan, back.AsSpan());
-            File.WriteAllBytes(grey, back.EncodeJpeg(92));
-        }
+        var grey = InfraredImages.GreyCopy(photo, Path.Combine(directory, "grey.jpg"));
         using var colourStream = await RtspTestServer.StartAsync([RtspSegment.Image(photo, 30)], width: 640, height: 360, framesPerSecond: 15);
         using var greyStream = await RtspTestServer.StartAsync([RtspSegment.Image(grey, 30)], width: 640, height: 360, framesPerSecond: 15);
 

@@ -9,6 +9,7 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Live;
+using EdgeGate.Gateway.Tests.EndToEnd;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
 using EdgeGate.Vision.Imaging;
@@ -46,9 +47,9 @@ public sealed class InfraredMatchTests
 /// decision, journal): an enrolled person whose face the infrared stream also shows (a grey copy of
 /// the frame, as a near-infrared sensor gives) is granted; the same person shown on a "screen" —
 /// the infrared stream stays dark — is denied DENIED_SPOOF with a spoof_attempt alert carrying the
-/// infrared evidence.
+/// infrared evidence. Runs with the end-to-end tests, one whole gateway at a time.
 /// </summary>
-[Collection(LiveGatewayCollection.Name)]
+[Collection(EndToEndCollection.Name)]
 public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<LiveFaceData>
 {
     private const string ColourCamera = "gate-colour";
@@ -61,7 +62,7 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var folder = new TemporaryFolder();
-        var grey = GreyCopy(data.ProbePhoto!, folder.Path);
+        var grey = InfraredImages.GreyCopy(data.ProbePhoto!, Path.Combine(folder.Path, "infrared.jpg"));
         using var colour = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 60)], width, height);
         // The infrared camera shows the face from the start: whenever the colour camera sees it, so does it.
         using var infrared = await RtspTestServer.StartAsync([RtspSegment.Image(grey, 61)], width, height);
@@ -109,20 +110,6 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
         Assert.Contains("spoof_attempt", payload.GetProperty("alerts").EnumerateArray().Select(alert => alert.GetString()));
         Assert.Equal("infrared_no_face", payload.GetProperty("presentation").GetProperty("reason").GetString());
         Assert.True(payload.GetProperty("presentation").GetProperty("infraredMissing").GetInt32() >= 3);
-    }
-
-    /// <summary>The photo as a near-infrared camera would show it: grey, in a BGR stream.</summary>
-    private static string GreyCopy(string photo, string folder)
-    {
-        using var image = BgrImage.Load(photo);
-        var grey = new byte[image.Width * image.Height];
-        var greySpan = new ImageSpan(grey, image.Width, image.Height, image.Width, PixelFormat.Gray8);
-        ImageOps.ToGray(image.AsReadOnlySpan(), greySpan);
-        using var back = BgrImage.Create(image.Width, image.Height);
-        ImageOps.ConvertColor(greySpan, back.AsSpan());
-        var path = Path.Combine(folder, "infrared.jpg");
-        File.WriteAllBytes(path, back.EncodeJpeg(95));
-        return path;
     }
 
     /// <summary>The gateway host with one door, its colour camera and that camera's infrared camera, the fixture's person enrolled.</summary>
@@ -232,11 +219,4 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
             }
         }
     }
-}
-
-/// <summary>Tests that run a whole gateway on the shared cores run one at a time.</summary>
-[CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class LiveGatewayCollection
-{
-    public const string Name = "Live gateway";
 }

@@ -123,49 +123,40 @@ internal sealed class FloatImage
         var line = new float[Math.Max(Width, Height) * 3];
         for (var y = 0; y < Height; y++)
         {
-            var offset = y * Width * 3;
-            Data.AsSpan(offset, Width * 3).CopyTo(line);
-            for (var x = 0; x < Width; x++)
-            {
-                float b = 0, g = 0, r = 0;
-                for (var k = -radius; k <= radius; k++)
-                {
-                    var source = Math.Clamp(x + k, 0, Width - 1) * 3;
-                    var weight = kernel[k + radius];
-                    b += line[source] * weight;
-                    g += line[source + 1] * weight;
-                    r += line[source + 2] * weight;
-                }
-                Data[offset + (x * 3)] = b;
-                Data[offset + (x * 3) + 1] = g;
-                Data[offset + (x * 3) + 2] = r;
-            }
+            BlurLine(kernel, line, start: y * Width * 3, step: 3, count: Width);
         }
         for (var x = 0; x < Width; x++)
         {
-            for (var y = 0; y < Height; y++)
+            BlurLine(kernel, line, start: x * 3, step: Width * 3, count: Height);
+        }
+    }
+
+    /// <summary>Convolves one row or column (<paramref name="count"/> pixels, <paramref name="step"/> floats apart) with the kernel.</summary>
+    private void BlurLine(float[] kernel, float[] line, int start, int step, int count)
+    {
+        var radius = kernel.Length / 2;
+        for (var i = 0; i < count; i++)
+        {
+            var index = start + (i * step);
+            line[i * 3] = Data[index];
+            line[(i * 3) + 1] = Data[index + 1];
+            line[(i * 3) + 2] = Data[index + 2];
+        }
+        for (var i = 0; i < count; i++)
+        {
+            float b = 0, g = 0, r = 0;
+            for (var k = -radius; k <= radius; k++)
             {
-                var index = ((y * Width) + x) * 3;
-                line[(y * 3)] = Data[index];
-                line[(y * 3) + 1] = Data[index + 1];
-                line[(y * 3) + 2] = Data[index + 2];
+                var source = Math.Clamp(i + k, 0, count - 1) * 3;
+                var weight = kernel[k + radius];
+                b += line[source] * weight;
+                g += line[source + 1] * weight;
+                r += line[source + 2] * weight;
             }
-            for (var y = 0; y < Height; y++)
-            {
-                float b = 0, g = 0, r = 0;
-                for (var k = -radius; k <= radius; k++)
-                {
-                    var source = Math.Clamp(y + k, 0, Height - 1) * 3;
-                    var weight = kernel[k + radius];
-                    b += line[source] * weight;
-                    g += line[source + 1] * weight;
-                    r += line[source + 2] * weight;
-                }
-                var index = ((y * Width) + x) * 3;
-                Data[index] = b;
-                Data[index + 1] = g;
-                Data[index + 2] = r;
-            }
+            var index = start + (i * step);
+            Data[index] = b;
+            Data[index + 1] = g;
+            Data[index + 2] = r;
         }
     }
 

@@ -85,10 +85,8 @@ public static class PresentationSimulator
     /// <summary>The photo at gate scale, cut to at most the scene size around the face.</summary>
     private static (FloatImage Frame, Vector2 Centre) BonaFide(ReadOnlyImageSpan photo, PixelRectangle faceBox, float faceSide, Random random)
     {
-        var scale = faceSide / Math.Max(faceBox.Width, faceBox.Height);
-        var scaled = Scaled(photo, scale);
-        var faceX = (faceBox.X + (faceBox.Width / 2f)) * scaled.Width / photo.Width;
-        var faceY = (faceBox.Y + (faceBox.Height / 2f)) * scaled.Height / photo.Height;
+        var (scaled, face) = AtFaceSize(photo, faceBox, faceSide);
+        var (faceX, faceY) = (face.X, face.Y);
         var width = Math.Min(SceneWidth, scaled.Width);
         var height = Math.Min(SceneHeight, scaled.Height);
         // Face a little off-centre, as a person walking up is; the window stays inside the photo.
@@ -106,10 +104,8 @@ public static class PresentationSimulator
     private static (FloatImage Frame, Vector2 Centre) Printed(ReadOnlyImageSpan photo, PixelRectangle faceBox, float faceSide, Random random, bool cutOut)
     {
         // The print at camera scale: artefact pixels ≈ frame pixels before the tilt.
-        var scale = faceSide / Math.Max(faceBox.Width, faceBox.Height);
-        var print = Scaled(photo, scale);
-        var faceX = (faceBox.X + (faceBox.Width / 2f)) * print.Width / photo.Width;
-        var faceY = (faceBox.Y + (faceBox.Height / 2f)) * print.Height / photo.Height;
+        var (print, face) = AtFaceSize(photo, faceBox, faceSide);
+        var (faceX, faceY) = (face.X, face.Y);
 
         // Ink on paper: less colour, a narrower range (paper white is not a light, ink black is not black),
         // a warm paper tint, dot and fibre texture, and the blur of printing and focus.
@@ -230,10 +226,8 @@ public static class PresentationSimulator
     {
         // Camera pixels per display pixel: a phone held close shows its pixels magnified, a tablet further away smaller.
         var pitch = Uniform(random, 0.4f, 1.6f);
-        var scale = faceSide / pitch / Math.Max(faceBox.Width, faceBox.Height);
-        var display = Scaled(photo, scale);
-        var faceX = (faceBox.X + (faceBox.Width / 2f)) * display.Width / photo.Width;
-        var faceY = (faceBox.Y + (faceBox.Height / 2f)) * display.Height / photo.Height;
+        var (display, face) = AtFaceSize(photo, faceBox, faceSide / pitch);
+        var (faceX, faceY) = (face.X, face.Y);
 
         var gamma = Uniform(random, 0.7f, 1.4f);
         var brightness = Uniform(random, 0.85f, 1.25f);
@@ -431,11 +425,17 @@ public static class PresentationSimulator
         return BgrImage.Decode(jpeg);
     }
 
-    private static FloatImage Scaled(ReadOnlyImageSpan photo, float scale)
+    /// <summary>The photo resized so its face's square box is <paramref name="faceSide"/> pixels, and where the face's centre lands.</summary>
+    private static (FloatImage Image, Vector2 Face) AtFaceSize(ReadOnlyImageSpan photo, PixelRectangle faceBox, float faceSide)
     {
+        var scale = faceSide / Math.Max(faceBox.Width, faceBox.Height);
         var width = Math.Max(8, (int)MathF.Round(photo.Width * scale));
         var height = Math.Max(8, (int)MathF.Round(photo.Height * scale));
-        return FloatImage.Resized(photo, width, height);
+        var image = FloatImage.Resized(photo, width, height);
+        var face = new Vector2(
+            (faceBox.X + (faceBox.Width / 2f)) * width / photo.Width,
+            (faceBox.Y + (faceBox.Height / 2f)) * height / photo.Height);
+        return (image, face);
     }
 
     private static float Ink(float value, float black, float white) => black + ((white - black) * Math.Clamp(value, 0f, 255f) / 255f);
