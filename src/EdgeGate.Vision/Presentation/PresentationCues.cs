@@ -66,6 +66,7 @@ public sealed class PresentationCueMeter
     private static readonly float[] Slopes = [-0.2f, -0.1f, 0f, 0.1f, 0.2f];
 
     private readonly int[] histogram = new int[256];
+    private readonly int[] columnOffsets = new int[Grid];
     private readonly byte[] luma = new byte[CropSide * CropSide];
     private readonly short[] gradientX = new short[CropSide * CropSide];
     private readonly short[] gradientY = new short[CropSide * CropSide];
@@ -109,13 +110,16 @@ public sealed class PresentationCueMeter
         long chromaChange = 0;
         var data = frame.Data;
         var stride = frame.Stride;
+        for (var column = 0; column < columns; column++)
+        {
+            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
+        }
         for (var row = 0; row < rows; row++)
         {
-            var y = top + (int)(row * stepY);
+            var rowStart = (top + (int)(row * stepY)) * stride;
             for (var column = 0; column < columns; column++)
             {
-                var x = left + (int)(column * stepX);
-                var index = (y * stride) + (x * 3);
+                var index = rowStart + columnOffsets[column];
                 int b = data[index], g = data[index + 1], r = data[index + 2];
                 int rightB = data[index + 3], rightG = data[index + 4], rightR = data[index + 5];
                 int belowB = data[index + stride], belowG = data[index + stride + 1], belowR = data[index + stride + 2];
@@ -203,6 +207,11 @@ public sealed class PresentationCueMeter
             }
             for (var offset = 2; offset < span - 2; offset++)
             {
+                if (offset >= acrossStart && offset < acrossEnd)
+                {
+                    // A line through the face counts on neither side.
+                    continue;
+                }
                 long sum = 0;
                 var points = 0;
                 var shifts = lineShift.AsSpan((offset & 1) * CropSide, length);
