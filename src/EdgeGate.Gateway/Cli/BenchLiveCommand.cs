@@ -407,6 +407,8 @@ internal static class LiveBenchmark
 
         public void WarmUp() => inner.WarmUp();
 
+        public void Detect(ReadOnlyImageSpan frame, List<System.Drawing.RectangleF> faces) => inner.Detect(frame, faces);
+
         public void Dispose()
         {
         }

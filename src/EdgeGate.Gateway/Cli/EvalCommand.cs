@@ -36,6 +36,7 @@ internal static class EvalCommand
         {
             Description = "the directory holding manifest.json (default: EDGEGATE_MODELS, beside the program, or above it)",
         };
+        var attacks = AttackEvaluationOptions.Create();
         threads.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -48,6 +49,7 @@ internal static class EvalCommand
         {
             labels, root, json, threads, modelsDirectory,
         };
+        attacks.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -71,6 +73,10 @@ internal static class EvalCommand
                 using var pipeline = FacePipeline.Load(
                     directory is null ? null : ModelCatalog.Open(directory),
                     new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
+                if (parseResult.GetValue(attacks.Attacks))
+                {
+                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
+                }
                 var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
                 output.WriteLine(parseResult.GetValue(json) ? ToJson(report) : ToText(report));
                 return Task.FromResult(0);

@@ -310,6 +310,8 @@ internal static class GateBenchmark
             return described;
         }
 
+        public void Detect(ReadOnlyImageSpan frame, List<System.Drawing.RectangleF> faces) => inner.Detect(frame, faces);
+
         public void WarmUp() => inner.WarmUp();
 
         public void Dispose() => inner.Dispose();

@@ -83,7 +83,7 @@ public static class GatewayHost
         }
         else
         {
-            services.AddSingleton<IServer, NoListeningServer>();
+            services.AddSingleton<IServer, NoHttpServer>();
         }
         // The last hosted service: the host's start completes (and READY=1 goes out) once warm.
         services.AddHostedService<StartupWarmUpGate>();

@@ -8,12 +8,13 @@ namespace EdgeGate.Gateway.Live;
 
 /// <summary>
 /// <see cref="IFaceAnalyser"/> over the real <see cref="FacePipeline"/>: detect, then per face asked
-/// for landmarks, align, embed, liveness, with the quality gate deciding whether a face may vote.
+/// for landmarks, align, embed, liveness and presentation cues, with the quality gate deciding whether a face may vote.
 /// Reuses one <see cref="FaceAnalysis"/>, so embeddings handed out are valid until the next frame.
 /// </summary>
 public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate qualityGate) : IFaceAnalyser
 {
     private readonly FaceAnalysis analysis = new();
+    private readonly List<FaceDetection> detections = [];
 
     public FacePipeline Pipeline { get; } = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
 
@@ -33,6 +34,18 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
         }
     }
 
+    public void Detect(ReadOnlyImageSpan frame, List<RectangleF> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        faces.Clear();
+        Pipeline.Detect(frame, detections);
+        foreach (var detection in detections)
+        {
+            var box = detection.Box;
+            faces.Add(new RectangleF(box.X1, box.Y1, box.Width, box.Height));
+        }
+    }
+
     public FaceObservation Describe(ReadOnlyImageSpan frame, int face)
     {
         var detected = analysis.Faces[face];
@@ -46,7 +59,9 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
             detected.Quality.SizePixels,
             QualityGate.Check(detected.Quality) == FaceQualityVerdict.Accepted,
             detected.Embedding,
-            detected.ProbabilityReal);
+            detected.ProbabilityReal,
+            detected.Cues,
+            detected.Landmarks);
     }
 
     public void WarmUp()

@@ -1,6 +1,7 @@
 using System.Drawing;
 using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 
 namespace EdgeGate.Gateway.Live;
@@ -32,11 +33,13 @@ public sealed class RecognitionEvents
 
 /// <summary>
 /// Recognition after face detection: per camera, follow faces across frames, describe (landmarks,
-/// embedding, liveness) and match the faces of undecided tracks, vote over the last frames (or
-/// decide on one frame, <see cref="OneFrameRule"/>), and turn verdicts into candidates and stranger
-/// sightings. Faces of a track that already produced a candidate are not described or matched
-/// again: while a recognised person stays in view, a frame costs detection only.
-/// Single-threaded (one recognition loop).
+/// embedding, liveness, cues) and match the faces of undecided tracks, check each face's
+/// presentation (<see cref="PresentationCheck"/> per frame, accumulated in the track's
+/// <see cref="TrackPresentation"/>), vote over the last frames (or decide on one frame,
+/// <see cref="OneFrameRule"/>, which reads the same presentation verdict), and turn verdicts into
+/// candidates and stranger sightings carrying that evidence. Faces of a track that already produced
+/// a candidate are not described or matched again: while a recognised person stays in view, a frame
+/// costs detection only. Single-threaded (one recognition loop).
 /// </summary>
 public sealed class RecognitionEngine
 {
@@ -45,6 +48,8 @@ public sealed class RecognitionEngine
     private readonly TimeProvider timeProvider;
     private readonly TrackerRules trackerRules;
     private readonly VoteRules voteRules;
+    private readonly PresentationRules presentationRules;
+    private readonly PresentationCheck presentationCheck;
     private readonly Dictionary<string, FaceTracker> trackers = new(StringComparer.Ordinal);
     private readonly List<RectangleF> boxes = [];
     private readonly List<int> tracked = [];
@@ -60,6 +65,29 @@ public sealed class RecognitionEngine
         voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames, OneFrameRuleOf(options));
         trackerRules.Validate();
         voteRules.Validate();
+        presentationRules = PresentationRulesFor(options);
+        presentationCheck = PresentationCheckFor(options);
+    }
+
+    /// <summary>The single-frame presentation check of the Recognition section.</summary>
+    public static PresentationCheck PresentationCheckFor(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new PresentationCheck(options.LivenessThreshold, options.PresentationThreshold);
+    }
+
+    /// <summary>The per-track presentation rules of the Recognition section.</summary>
+    public static PresentationRules PresentationRulesFor(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rules = PresentationRules.Default with
+        {
+            RequireBlink = options.RequireBlink,
+            InfraredFramesToDeny = options.InfraredFramesToDeny,
+            MotionCheck = options.PlanarMotionCheck,
+        };
+        rules.Validate();
+        return rules;
     }
 
     /// <summary>The one-frame rule of the Recognition section (null when one-frame decisions are off).</summary>
@@ -75,18 +103,6 @@ public sealed class RecognitionEngine
     public int TrackCount(string cameraName) => trackers.TryGetValue(cameraName, out var tracker) ? tracker.Tracks.Count : 0;
 
     /// <summary>
-    /// The presentation check of one face in one frame: the only place the vote and the one-frame rule
-    /// learn whether a face is a live person. Today the liveness model's P(real) against
-    /// <see cref="RecognitionOptions.LivenessThreshold"/>; no score is no verdict.
-    /// </summary>
-    public PresentationCheck PresentationOf(in FaceObservation face) => face.ProbabilityReal switch
-    {
-        null => PresentationCheck.Undecided,
-        var score when score >= options.LivenessThreshold => PresentationCheck.Passed,
-        _ => PresentationCheck.Failed,
-    };
-
-    /// <summary>
     /// Processes one frame's faces into <paramref name="events"/> (cleared first). The faces may be
     /// detections only: <paramref name="describe"/> (index in <paramref name="faces"/>) then describes
     /// the ones whose track is undecided; without it the faces must be described already.
@@ -99,7 +115,7 @@ public sealed class RecognitionEngine
         events.Clear();
         if (!trackers.TryGetValue(frame.CameraName, out var tracker))
         {
-            tracker = new FaceTracker(trackerRules, voteRules);
+            tracker = new FaceTracker(trackerRules, voteRules, presentationRules);
             trackers.Add(frame.CameraName, tracker);
         }
 
@@ -130,29 +146,35 @@ public sealed class RecognitionEngine
             }
             var match = identifier.Identify(face.Embedding.Span);
             events.MatchedFaces++;
+            var presentation = track.Presentation;
+            var frameCheck = presentationCheck.Evaluate(face.ProbabilityReal, face.Cues);
+            var live = presentation.Add(frameCheck, face.Landmarks.Span, face.Infrared);
             var verdict = track.Voter.Add(new FaceVote(
                 match.Kind,
                 match.Kind == FaceVoteKind.Match ? match.PersonId : null,
                 match.Similarity,
                 match.Margin,
-                face.ProbabilityReal ?? 0f,
-                PresentationOf(face)));
+                frameCheck.LivenessScore,
+                live,
+                AttackEvidence: presentation.AttackReason is not null));
             switch (verdict.Kind)
             {
                 case VoteVerdictKind.Candidate:
                 case VoteVerdictKind.SpoofCandidate:
+                    var passed = verdict.Kind == VoteVerdictKind.Candidate;
                     events.Candidates.Add(new FaceCandidate(
                         frame.CameraName,
                         frame.DoorName,
                         verdict.PersonId!,
                         verdict.Similarity,
                         verdict.LivenessScore,
-                        LivenessPassed: verdict.Kind == VoteVerdictKind.Candidate,
+                        LivenessPassed: passed,
                         track.Id,
                         verdict.AgreeingFrames,
                         track.FirstSeenAt,
                         frame.ArrivedAt,
-                        timeProvider.GetUtcNow()));
+                        timeProvider.GetUtcNow(),
+                        presentation.Evidence(passed ? PresentationVerdict.BonaFide : PresentationVerdict.Attack)));
                     break;
                 case VoteVerdictKind.Stranger:
                     byte[]? jpeg = null;
@@ -169,7 +191,8 @@ public sealed class RecognitionEngine
                         track.FirstSeenAt,
                         frame.ArrivedAt,
                         timeProvider.GetUtcNow(),
-                        jpeg));
+                        jpeg,
+                        presentation.Evidence(presentation.VerdictSoFar)));
                     break;
                 case VoteVerdictKind.None:
                     break;

@@ -84,7 +84,8 @@ public sealed class RecognitionStatistics
 /// The recognition loop: takes the newest frames from the capture hand-off, runs the face pipeline,
 /// tracks and votes (<see cref="RecognitionEngine"/>), and writes candidates and stranger sightings
 /// to <see cref="RecognitionOutputs"/>, which never drop. A failing frame is logged and skipped
-/// with a short, growing pause; the loop goes on. Each analysed frame is offered to
+/// with a short, growing pause; the loop goes on. Faces of a camera with a paired infrared camera
+/// are looked for in its newest infrared frame (<see cref="InfraredPairing"/>) before the vote. Each analysed frame is offered to
 /// <see cref="CameraSnapshots"/> (copied only while the console looks) before its buffer goes back.
 /// </summary>
 public sealed partial class RecognitionService(
@@ -98,6 +99,7 @@ public sealed partial class RecognitionService(
     LoopHeartbeats? heartbeats = null,
     StrangerSnapshotStore? snapshotStore = null,
     CameraSnapshots? cameraSnapshots = null,
+    InfraredPairing? infrared = null,
     StartupWarmUp? warmUp = null) : BackgroundService
 {
     private const string LoopName = "recognition";
@@ -198,12 +200,14 @@ public sealed partial class RecognitionService(
     private void Analyse(CapturedFrame frame)
     {
         var start = Stopwatch.GetTimestamp();
-        analyser.Detect(frame.Buffer.AsReadOnlySpan(), faces);
+        var image = frame.Buffer.AsReadOnlySpan();
+        analyser.Detect(image, faces);
+        infrared?.Confirm(frame.CameraName, frame.ArrivedAt, image.Width, image.Height, faces, analyser);
         engine.Process(
             new FrameContext(frame.CameraName, frame.DoorName, frame.ArrivedAt),
             faces,
             events,
-            face => analyser.Describe(frame.Buffer.AsReadOnlySpan(), face),
+            face => analyser.Describe(frame.Buffer.AsReadOnlySpan(), face) with { Infrared = faces[face].Infrared },
             options.StrangerSnapshots ? box => StrangerSnapshot.Encode(frame.Buffer.AsReadOnlySpan(), box, options.SnapshotMaximumBytes) : null);
         // While someone is in view the camera hands over every frame of its stream.
         frame.Camera.FaceInView = engine.TrackCount(frame.CameraName) > 0;

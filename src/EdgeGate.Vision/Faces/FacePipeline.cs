@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
+using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Faces;
 
@@ -20,7 +21,7 @@ public sealed record FacePipelineOptions
     /// </summary>
     public bool ComputeEmbeddings { get; init; } = true;
 
-    /// <summary>Compute liveness P(real).</summary>
+    /// <summary>Compute liveness P(real) and the presentation cues.</summary>
     public bool ComputeLiveness { get; init; } = true;
 
     public void Validate()
@@ -46,6 +47,7 @@ public sealed class FacePipeline : IDisposable
     private readonly FaceAligner aligner;
     private readonly FaceEmbedder embedder;
     private readonly LivenessChecker liveness;
+    private readonly PresentationCueMeter cues = new();
     private readonly List<FaceDetection> detections = [];
     private readonly byte[] aligned;
     private readonly byte[] alignedGray;
@@ -115,6 +117,17 @@ public sealed class FacePipeline : IDisposable
         return Analyse(image.AsReadOnlySpan());
     }
 
+    /// <summary>
+    /// Detection only (no landmarks, embedding or liveness), into <paramref name="faces"/>, as the
+    /// detector gives them: for a second look at a frame, such as the paired infrared camera's.
+    /// </summary>
+    public void Detect(ReadOnlyImageSpan frame, List<FaceDetection> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        FaceDetector.RequireBgr(frame);
+        detector.Detect(frame, faces);
+    }
+
     /// <summary>Analyses a BGR frame into <paramref name="analysis"/>, overwriting its previous faces.</summary>
     public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis)
     {
@@ -142,7 +155,8 @@ public sealed class FacePipeline : IDisposable
             TimeSpan.FromTicks(ToTimeSpanTicks(stages.Embed)),
             TimeSpan.FromTicks(ToTimeSpanTicks(stages.Liveness)),
             Stopwatch.GetElapsedTime(start, end),
-            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Cues)));
     }
 
     /// <summary>
@@ -181,6 +195,7 @@ public sealed class FacePipeline : IDisposable
             face.HasEmbedding = false;
             face.EmbeddingNorm = 0f;
             face.ProbabilityReal = null;
+            face.Cues = null;
         }
     }
 
@@ -206,8 +221,9 @@ public sealed class FacePipeline : IDisposable
         };
         if (!Describe(frame, face))
         {
-            // A blank frame is no face, so the description stopped before liveness: run it too.
-            liveness.ProbabilityReal(frame, face.SquareBox);
+            // A blank frame is no face, so the description stopped before liveness: run it and the cues too.
+            liveness.ProbabilityReal(frame, face.SquareBox, out var crop);
+            cues.Measure(frame, face.SquareBox, liveness.LastInput, crop);
         }
         return Stopwatch.GetElapsedTime(started);
     }
@@ -261,12 +277,17 @@ public sealed class FacePipeline : IDisposable
         }
 
         face.ProbabilityReal = null;
+        face.Cues = null;
         if (options.ComputeLiveness)
         {
             stageStart = stageEnd;
-            face.ProbabilityReal = liveness.ProbabilityReal(frame, face.SquareBox);
+            face.ProbabilityReal = liveness.ProbabilityReal(frame, face.SquareBox, out var crop);
             stageEnd = Stopwatch.GetTimestamp();
             stages.Liveness += stageEnd - stageStart;
+            stageStart = stageEnd;
+            face.Cues = cues.Measure(frame, face.SquareBox, liveness.LastInput, crop);
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Cues += stageEnd - stageStart;
         }
         return true;
     }
@@ -319,5 +340,6 @@ public sealed class FacePipeline : IDisposable
         public long Align;
         public long Embed;
         public long Liveness;
+        public long Cues;
     }
 }

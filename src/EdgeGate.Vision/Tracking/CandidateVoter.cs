@@ -13,50 +13,36 @@ public enum FaceVoteKind
     Ambiguous,
 }
 
-/// <summary>
-/// Whether a face in one frame is a live person presenting themselves, from whatever evidence the
-/// gateway has about it (today the liveness model on that frame; track evidence or a near-infrared
-/// camera can decide it too). The vote and the one-frame rule read nothing else about presentation.
-/// </summary>
-public enum PresentationCheck
-{
-    /// <summary>No verdict (not computed, or the evidence is not in yet): the frame's vote is not a live one.</summary>
-    Undecided,
-
-    /// <summary>The check passed: the frame's vote counts as live.</summary>
-    Passed,
-
-    /// <summary>The check failed: the frame looks like a photo, a screen or a mask.</summary>
-    Failed,
-}
-
 /// <summary>One frame's vote for a track.</summary>
 /// <param name="PersonId">The matched person (only for <see cref="FaceVoteKind.Match"/>).</param>
 /// <param name="Similarity">Similarity to the best person (−1 with an empty gallery).</param>
 /// <param name="Margin">Best minus second-best person similarity (2 when nobody else is enrolled).</param>
 /// <param name="LivenessScore">P(real) from the liveness model.</param>
-/// <param name="Presentation">The presentation check of this face in this frame.</param>
-public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, float Similarity, float Margin, float LivenessScore, PresentationCheck Presentation)
+/// <param name="LivenessPassed">Whether the face's presentation check passed on this frame (see
+/// <see cref="Presentation.TrackPresentation"/>: the single-frame check, and the track's motion and infrared evidence).</param>
+/// <param name="AttackEvidence">The track has strong evidence of a presentation attack (planar motion, no face in
+/// infrared): a spoof is reported as soon as enough frames agree on the person, without waiting.</param>
+public readonly record struct FaceVote(
+    FaceVoteKind Kind, string? PersonId, float Similarity, float Margin, float LivenessScore, bool LivenessPassed, bool AttackEvidence = false)
 {
-    /// <summary>Whether the frame counts as a live vote.</summary>
-    public bool LivenessPassed => Presentation == PresentationCheck.Passed;
+    public static FaceVote Match(string personId, float similarity, float margin, float livenessScore, bool livenessPassed) =>
+        new(FaceVoteKind.Match, personId, similarity, margin, livenessScore, livenessPassed);
 
-    public static FaceVote Match(string personId, float similarity, float margin, float livenessScore, PresentationCheck presentation) =>
-        new(FaceVoteKind.Match, personId, similarity, margin, livenessScore, presentation);
+    public static FaceVote NoMatch(float similarity, float livenessScore, bool livenessPassed) =>
+        new(FaceVoteKind.NoMatch, null, similarity, 0f, livenessScore, livenessPassed);
 
-    public static FaceVote NoMatch(float similarity, float livenessScore, PresentationCheck presentation) =>
-        new(FaceVoteKind.NoMatch, null, similarity, 0f, livenessScore, presentation);
-
-    public static FaceVote Ambiguous(float similarity, float margin, float livenessScore, PresentationCheck presentation) =>
-        new(FaceVoteKind.Ambiguous, null, similarity, margin, livenessScore, presentation);
+    public static FaceVote Ambiguous(float similarity, float margin, float livenessScore, bool livenessPassed) =>
+        new(FaceVoteKind.Ambiguous, null, similarity, margin, livenessScore, livenessPassed);
 }
 
 /// <summary>
 /// When one frame is enough: a match well above the vote's threshold, far ahead of the second
-/// person, whose presentation check passed with a liveness score of at least
-/// <paramref name="MinimumLiveness"/> (the faces that vote at all already passed the quality gate).
-/// Every other frame votes. The bars and the evidence that they are as safe as the vote are in
-/// docs/recognition-latency.md.
+/// person, whose presentation check passed on this frame (<see cref="FaceVote.LivenessPassed"/>, the
+/// one verdict the vote uses too) on a track without attack evidence, with a liveness score of at
+/// least <paramref name="MinimumLiveness"/> (the faces that vote at all already passed the quality
+/// gate). A face whose presentation is failing or not yet decided (no liveness score, a paired
+/// infrared frame missing, a required blink not seen yet) votes like every other frame. The bars
+/// and the evidence that they are as safe as the vote are in docs/recognition-latency.md.
 /// </summary>
 /// <param name="MinimumSimilarity">Similarity the match must reach (above the vote's match threshold).</param>
 /// <param name="MinimumMargin">Lead over the second-best person (above the vote's margin).</param>
@@ -66,7 +52,8 @@ public sealed record OneFrameRule(float MinimumSimilarity, float MinimumMargin, 
     /// <summary>True when <paramref name="vote"/> alone decides its track.</summary>
     public bool Decides(in FaceVote vote) =>
         vote.Kind == FaceVoteKind.Match
-        && vote.Presentation == PresentationCheck.Passed
+        && vote.LivenessPassed
+        && !vote.AttackEvidence
         && vote.Similarity >= MinimumSimilarity
         && vote.Margin >= MinimumMargin
         && vote.LivenessScore >= MinimumLiveness;
@@ -84,7 +71,8 @@ public sealed record OneFrameRule(float MinimumSimilarity, float MinimumMargin, 
 /// <param name="VotesRequired">k: frames of the window that must agree.</param>
 /// <param name="VoteWindow">n: how many of the latest frames count.</param>
 /// <param name="SpoofAfterFrames">A track that keeps matching one person without passing liveness
-/// is reported as a presentation attack after this many frames (0 = twice the window).</param>
+/// is reported as a presentation attack after this many frames (0 = twice the window); with strong
+/// attack evidence (<see cref="FaceVote.AttackEvidence"/>) at once.</param>
 /// <param name="OneFrame">When a single frame decides (null: always vote).</param>
 public sealed record VoteRules(int VotesRequired, int VoteWindow, int SpoofAfterFrames = 0, OneFrameRule? OneFrame = null)
 {
@@ -107,7 +95,7 @@ public enum VoteVerdictKind
     /// <summary>k of the last n frames agree on one person and passed liveness, or one frame met the one-frame rule.</summary>
     Candidate,
 
-    /// <summary>The track kept matching one person but never passed liveness: a candidate with liveness failed.</summary>
+    /// <summary>The track kept matching one person but never passed liveness, or showed strong attack evidence: a candidate with liveness failed.</summary>
     SpoofCandidate,
 
     /// <summary>A full window with no match at all and at least k "stranger" votes.</summary>
@@ -194,7 +182,7 @@ public sealed class CandidateVoter
                 return new VoteVerdict(VoteVerdictKind.Candidate, leader, liveSimilarity, liveScore, live);
             }
             var (agreeing, similarity, score) = Tally(leader, requireLiveness: false);
-            if (!SpoofEmitted && agreeing >= rules.VotesRequired && totalVotes >= rules.EffectiveSpoofAfterFrames)
+            if (!SpoofEmitted && agreeing >= rules.VotesRequired && (vote.AttackEvidence || totalVotes >= rules.EffectiveSpoofAfterFrames))
             {
                 SpoofEmitted = true;
                 return new VoteVerdict(VoteVerdictKind.SpoofCandidate, leader, similarity, score, agreeing);

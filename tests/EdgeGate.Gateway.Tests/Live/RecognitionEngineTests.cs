@@ -1,4 +1,5 @@
 using System.Drawing;
+using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Vision.Tracking;
@@ -175,9 +176,40 @@ public sealed class RecognitionEngineTests
         // No verdict is not a pass: the track ends as a presentation-attack candidate, as with votes.
         var candidate = Assert.Single(candidates);
         Assert.False(candidate.LivenessPassed);
-        Assert.Equal(PresentationCheck.Undecided, engine.PresentationOf(Face(7) with { ProbabilityReal = null }));
-        Assert.Equal(PresentationCheck.Failed, engine.PresentationOf(Face(7, liveness: 0.49f)));
-        Assert.Equal(PresentationCheck.Passed, engine.PresentationOf(Face(7, liveness: 0.5f)));
+    }
+
+    [Fact]
+    public void AFaceWhoseInfraredEvidenceIsNotInYetWaitsForItBeforeOneFrameDecides()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+
+        // A paired infrared camera whose frame of this moment is missing: the presentation is undecided.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.NoFrame }], events);
+        Assert.Empty(events.Candidates);
+        time.Advance(Frame);
+
+        // The next frame's infrared counterpart shows the face: that frame decides alone.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.Confirmed }], events);
+        var candidate = Assert.Single(events.Candidates);
+        Assert.Equal(("person-7", 1, true), (candidate.PersonId, candidate.AgreeingFrames, candidate.LivenessPassed));
+    }
+
+    [Fact]
+    public void AFaceTheInfraredCameraDoesNotSeeNeverDecidesOnOneFrame()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.NoFace }], events);
+            candidates.AddRange(events.Candidates);
+            time.Advance(Frame);
+        }
+        // A screen in front of the camera: denied as a spoof as soon as the evidence is strong, never granted.
+        var candidate = Assert.Single(candidates);
+        Assert.False(candidate.LivenessPassed);
     }
 
     [Fact]

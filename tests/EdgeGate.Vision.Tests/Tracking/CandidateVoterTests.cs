@@ -12,11 +12,11 @@ public sealed class CandidateVoterTests
     private static readonly VoteRules ThreeOfFiveOrOneClearFrame = ThreeOfFive with { OneFrame = Unambiguous };
 
     private static FaceVote Live(string person, float similarity = 0.6f, float margin = 0.3f, float liveness = 0.9f) =>
-        FaceVote.Match(person, similarity, margin, liveness, PresentationCheck.Passed);
+        FaceVote.Match(person, similarity, margin, liveness, livenessPassed: true);
 
-    private static FaceVote Flat(string person) => FaceVote.Match(person, 0.6f, 0.3f, 0.1f, PresentationCheck.Failed);
+    private static FaceVote Flat(string person) => FaceVote.Match(person, 0.6f, 0.3f, 0.1f, livenessPassed: false);
 
-    private static FaceVote Unknown(float similarity = 0.2f) => FaceVote.NoMatch(similarity, 0.9f, PresentationCheck.Passed);
+    private static FaceVote Unknown(float similarity = 0.2f) => FaceVote.NoMatch(similarity, 0.9f, livenessPassed: true);
 
     [Fact]
     public void EmitsOneCandidateWhenKOfTheLastNFramesAgree()
@@ -49,7 +49,7 @@ public sealed class CandidateVoterTests
         voter.Add(Live("alice"));
         for (var i = 0; i < 4; i++)
         {
-            Assert.Equal(VoteVerdictKind.None, voter.Add(FaceVote.Ambiguous(0.5f, 0.01f, 0.9f, PresentationCheck.Passed)).Kind);
+            Assert.Equal(VoteVerdictKind.None, voter.Add(FaceVote.Ambiguous(0.5f, 0.01f, 0.9f, livenessPassed: true)).Kind);
         }
         // The two early alice votes slide out of the last five as new ones come in.
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("alice")).Kind);
@@ -110,7 +110,7 @@ public sealed class CandidateVoterTests
     public void RejectsAMatchWithoutAPersonAndInvalidRules()
     {
         var voter = new CandidateVoter(ThreeOfFive);
-        Assert.Throws<ArgumentException>(() => voter.Add(new FaceVote(FaceVoteKind.Match, null, 0.5f, 0.3f, 0.9f, PresentationCheck.Passed)));
+        Assert.Throws<ArgumentException>(() => voter.Add(new FaceVote(FaceVoteKind.Match, null, 0.5f, 0.3f, 0.9f, LivenessPassed: true)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CandidateVoter(new VoteRules(VotesRequired: 4, VoteWindow: 3)));
         Assert.Throws<ArgumentOutOfRangeException>(() => new CandidateVoter(ThreeOfFive with { OneFrame = Unambiguous with { MinimumSimilarity = 1.5f } }));
     }
@@ -147,18 +147,40 @@ public sealed class CandidateVoterTests
         Assert.Equal(3, verdicts[2].AgreeingFrames);
     }
 
-    [Theory]
-    [InlineData(PresentationCheck.Failed)]
-    [InlineData(PresentationCheck.Undecided)]
-    public void AFrameWhosePresentationCheckDidNotPassNeverDecidesAlone(PresentationCheck presentation)
+    [Fact]
+    public void AFrameWhosePresentationCheckDidNotPassNeverDecidesAlone()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
 
-        // A perfect match with a high liveness score: the presentation check still has the last word.
-        var verdict = voter.Add(FaceVote.Match("alice", 0.95f, 0.9f, 0.99f, presentation));
+        // A perfect match with a high liveness score: the presentation check (failing, or not yet
+        // decided: a paired infrared frame missing, a required blink not seen yet) has the last word.
+        var verdict = voter.Add(FaceVote.Match("alice", 0.95f, 0.9f, 0.99f, livenessPassed: false));
 
         Assert.Equal(VoteVerdictKind.None, verdict.Kind);
         Assert.False(voter.CandidateEmitted);
+    }
+
+    [Fact]
+    public void AFrameOfATrackWithAttackEvidenceNeverDecidesAlone()
+    {
+        var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
+
+        // Even with this frame's check passed, the track moved as a plane (or infrared showed no face).
+        var verdict = voter.Add(new FaceVote(FaceVoteKind.Match, "alice", 0.95f, 0.9f, 0.99f, LivenessPassed: true, AttackEvidence: true));
+
+        Assert.Equal(VoteVerdictKind.None, verdict.Kind);
+        Assert.False(voter.CandidateEmitted);
+    }
+
+    [Fact]
+    public void AFaceWhosePresentationPassesLaterIsDecidedOnItsFirstPassingFrame()
+    {
+        var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
+        Assert.Equal(VoteVerdictKind.None, voter.Add(FaceVote.Match("alice", 0.8f, 0.5f, 0.95f, livenessPassed: false)).Kind);
+
+        var verdict = voter.Add(Live("alice", 0.8f, 0.5f, 0.95f));
+
+        Assert.Equal((VoteVerdictKind.Candidate, true, 1), (verdict.Kind, verdict.OneFrame, verdict.AgreeingFrames));
     }
 
     [Fact]
