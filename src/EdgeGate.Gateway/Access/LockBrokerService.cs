@@ -1,4 +1,4 @@
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Gateway.Services;
 using Microsoft.Extensions.Hosting;

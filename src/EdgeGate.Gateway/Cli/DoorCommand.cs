@@ -132,7 +132,7 @@ internal static class DoorCommand
         {
             return false;
         }
-        catch (Core.Messaging.MqttException)
+        catch (Devices.Mqtt.MqttException)
         {
             return false;
         }

@@ -3,7 +3,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Tests.Live;

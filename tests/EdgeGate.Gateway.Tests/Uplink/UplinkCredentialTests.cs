@@ -1,4 +1,4 @@
-using EdgeGate.Core.Messaging;
+using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
@@ -32,7 +32,7 @@ public sealed class UplinkCredentialTests(ITestOutputHelper output) : IAsyncLife
     }
 
     private UplinkService Service(MqttClientOptions options) => new(
-        () => new MosquittoClient(options),
+        () => new SupervisedMqttClient(options),
         database,
         new UplinkTopics(UplinkTestBed.Site, UplinkTestBed.Gateway),
         new UplinkSessionOptions(),
@@ -66,7 +66,6 @@ public sealed class UplinkCredentialTests(ITestOutputHelper output) : IAsyncLife
         var service = Service(new MqttClientOptions
         {
             Host = options.Host, Port = options.Port, ClientId = options.ClientId, Username = "gw-1", Password = "wrong",
-            ReconnectDelayInitial = TimeSpan.FromSeconds(1), ReconnectDelayMaximum = TimeSpan.FromSeconds(1), StallTimeout = TimeSpan.FromSeconds(10),
         });
         using var stop = new CancellationTokenSource();
         await service.StartAsync(stop.Token);
@@ -96,8 +95,8 @@ public sealed class UplinkCredentialTests(ITestOutputHelper output) : IAsyncLife
         var service = Service(new MqttClientOptions
         {
             Host = MosquittoBroker.Host, Port = broker.TlsPort!.Value, ClientId = "gw-wrong-ca", CaCertificatePath = unrelated,
-            ConnectTimeout = TimeSpan.FromSeconds(3), ReconnectDelayInitial = TimeSpan.FromSeconds(1), ReconnectDelayMaximum = TimeSpan.FromSeconds(4),
-            StallTimeout = TimeSpan.FromSeconds(20),
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            Reconnect = new RetryPacing(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(4)),
         });
         using var stop = new CancellationTokenSource();
         await service.StartAsync(stop.Token);

@@ -11,7 +11,7 @@ public abstract class MqttLockContractTests : DoorDriverContractTests
 {
     private readonly CancellationTokenSource stop = new();
     private MosquittoBroker broker = null!;
-    private MosquittoClient client = null!;
+    private SupervisedMqttClient client = null!;
     private Task feed = Task.CompletedTask;
 
     internal SimulatedLockDevice Device { get; private set; } = null!;
@@ -20,7 +20,7 @@ public abstract class MqttLockContractTests : DoorDriverContractTests
 
     protected abstract LockFlavor Flavor { get; }
 
-    internal static MqttLockDoor CreateLock(LockFlavor flavor, MosquittoClient client) => flavor switch
+    internal static MqttLockDoor CreateLock(LockFlavor flavor, SupervisedMqttClient client) => flavor switch
     {
         LockFlavor.HomeAssistant => new HomeAssistantMqttLock(client, $"home/{SimulatedLockDevice.Name}/set", $"home/{SimulatedLockDevice.Name}/state", pulseWithOpen: false, new MqttLockDriverOptions { ConfirmTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System),
         LockFlavor.Zigbee2Mqtt => new Zigbee2MqttLock(client, SimulatedLockDevice.Name, new MqttLockDriverOptions { ConfirmTimeout = TimeSpan.FromSeconds(2) }, TimeProvider.System),

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
