@@ -410,7 +410,8 @@ public sealed class SupervisedMqttClient : IMqttClient
         return Attempt.Connected(candidate);
     }
 
-    private Net.MqttClientOptions BuildOptions(BrokerTls? tls)
+    /// <summary>The MQTTnet options of one attempt (internal for the tests of the mapping).</summary>
+    internal Net.MqttClientOptions BuildOptions(BrokerTls? tls)
     {
         var builder = new Net.MqttClientOptionsBuilder()
             .WithTcpServer(options.Host, options.Port)
