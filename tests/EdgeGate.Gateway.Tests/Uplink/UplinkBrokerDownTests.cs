@@ -24,9 +24,9 @@ public sealed class UplinkCpuCollection
 
 /// <summary>
 /// With TLS configured and the platform broker down, the uplink must cost next to no CPU and log why
-/// it is not connected in plain words (a libmosquitto thread once spun at 100 % of a core per attempt,
-/// logging "Unknown error"). Three ways a broker can be down: nothing listens, something accepts the
-/// connection and closes it, something accepts it and never answers the TLS hello.
+/// it is not connected in plain words (a whole core per connection attempt and "Unknown error" were
+/// seen before). Three ways a broker can be down: nothing listens, something accepts the connection
+/// and closes it, something accepts it and never answers the TLS hello.
 /// </summary>
 [Collection(UplinkCpuCollection.Name)]
 public sealed class UplinkBrokerDownTests(ITestOutputHelper output) : IAsyncLifetime
