@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Globalization;
+using System.Net.Sockets;
 using System.Threading.Channels;
 using MQTTnet.Exceptions;
 using MQTTnet.Formatter;
@@ -29,6 +30,9 @@ namespace EdgeGate.Devices.Mqtt;
 /// </summary>
 public sealed class SupervisedMqttClient : IMqttClient
 {
+    /// <summary>Socket send and receive buffers (see <see cref="BuildOptions"/>).</summary>
+    internal const int SocketBufferBytes = 256 * 1024;
+
     private static readonly Net.MqttClientFactory Factory = new();
 
     private readonly MqttClientOptions options;
@@ -449,7 +453,15 @@ public sealed class SupervisedMqttClient : IMqttClient
             });
         }
         var built = builder.Build();
-        ((Net.MqttClientTcpOptions)built.ChannelOptions).NoDelay = true;
+        var tcp = (Net.MqttClientTcpOptions)built.ChannelOptions;
+        tcp.NoDelay = true;
+        // MQTTnet sets SO_RCVBUF and SO_SNDBUF to this (8 KiB by default), which turns off the kernel's
+        // buffer autotuning: a 16 KiB receive window stalled the platform side of the uplink benchmark at
+        // ~80 messages/s (the sender waited for 200 ms window probes). The kernel caps it at net.core.rmem_max.
+        tcp.BufferSize = SocketBufferBytes;
+        // MQTTnet's default (linger on, 0 s) resets the connection on close, which can drop the DISCONNECT
+        // just written: the broker would then publish the will ("offline") after a clean stop.
+        tcp.LingerState = new LingerOption(enable: false, seconds: 0);
         return built;
     }
 

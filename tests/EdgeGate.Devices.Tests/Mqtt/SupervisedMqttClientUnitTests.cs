@@ -16,7 +16,7 @@ namespace EdgeGate.Devices.Tests.Mqtt;
 public sealed class SupervisedMqttClientUnitTests
 {
     [Fact]
-    public async Task TheMqttNetOptions_AreMqtt311WithNoDelayTheWillAndTheTimeouts()
+    public async Task TheMqttNetOptions_AreMqtt311WithNoDelayRoomySocketBuffersTheWillAndTheTimeouts()
     {
         await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
@@ -36,6 +36,8 @@ public sealed class SupervisedMqttClientUnitTests
 
         var tcp = Assert.IsType<MQTTnet.MqttClientTcpOptions>(options.ChannelOptions);
         Assert.True(tcp.NoDelay);
+        Assert.Equal(SupervisedMqttClient.SocketBufferBytes, tcp.BufferSize);
+        Assert.False(tcp.LingerState.Enabled);
         Assert.Equal(new DnsEndPoint("broker.example", 8883), tcp.RemoteEndpoint);
         Assert.False(tcp.TlsOptions?.UseTls ?? false);
         Assert.Equal(MqttProtocolVersion.V311, options.ProtocolVersion);
