@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
+using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Tests.Live;
 using EdgeGate.Gateway.Uplink;
@@ -17,23 +18,24 @@ using Xunit.Abstractions;
 namespace EdgeGate.Gateway.Tests.Uplink;
 
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class UplinkCpuCollection
+public sealed class UplinkConnectionCollection
 {
-    public const string Name = "uplink CPU (runs alone: measures process CPU)";
+    public const string Name = "uplink connection (runs alone: counts attempts and measures process CPU)";
 }
 
 /// <summary>
-/// With TLS configured and the platform broker down, the uplink must cost next to no CPU and log why
-/// it is not connected in plain words (a whole core per connection attempt and "Unknown error" were
-/// seen before). Three ways a broker can be down: nothing listens, something accepts the connection
+/// How the uplink meets a broker it cannot use: wrong credentials stop it with a clear error; a wrong CA
+/// is reported and retried slowly, never in a hot loop; with TLS configured and the broker down it costs
+/// next to no CPU and logs why in plain words (a whole core per connection attempt and "Unknown error"
+/// were seen before). Three ways a broker can be down: nothing listens, something accepts the connection
 /// and closes it, something accepts it and never answers the TLS hello.
 /// </summary>
-[Collection(UplinkCpuCollection.Name)]
-public sealed class UplinkBrokerDownTests(ITestOutputHelper output) : IAsyncLifetime
+[Collection(UplinkConnectionCollection.Name)]
+public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-down-").FullName;
+    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
     private TemplateKey key = null!;
     private EdgeGateDatabase database = null!;
 
@@ -49,6 +51,100 @@ public sealed class UplinkBrokerDownTests(ITestOutputHelper output) : IAsyncLife
         await database.DisposeAsync();
         key.Dispose();
         Directory.Delete(directory, recursive: true);
+    }
+
+    public enum BrokerDown
+    {
+        NothingListens,
+        ClosesAtOnce,
+        NeverAnswersTls,
+    }
+
+    private UplinkService Service(MqttClientOptions options, ILoggerFactory? loggerFactory = null) => new(
+        () => new SupervisedMqttClient(options),
+        database,
+        new UplinkTopics(UplinkTestBed.Site, UplinkTestBed.Gateway),
+        new UplinkSessionOptions(),
+        new PlatformCommandDispatcher(UplinkServiceCollectionExtensions.StandardHandlers(database, new TemplateSettings("", 8), TimeProvider.System),
+            database, 4096, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance),
+        TimeProvider.System,
+        loggerFactory ?? NullLoggerFactory.Instance);
+
+    [Fact]
+    public void The_password_comes_from_the_credentials_directory_and_a_widely_readable_one_is_refused()
+    {
+        var credentials = Path.Combine(directory, "credentials");
+        var uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
+        var gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
+        Assert.Null(UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
+
+        Assert.True(CredentialFile.WriteText(credentials, UplinkConnection.PasswordFileName, "s3cret pass", overwrite: false));
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(Path.Combine(credentials, UplinkConnection.PasswordFileName)));
+        Assert.Equal("s3cret pass", UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
+
+        File.SetUnixFileMode(Path.Combine(credentials, UplinkConnection.PasswordFileName), UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.OtherRead);
+        var refused = Assert.Throws<CredentialFileException>(() => UplinkConnection.CreateOptions(uplink, gateway, credentials));
+        Assert.Contains("chmod 600", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Wrong_password_stops_the_uplink_with_a_clear_error_and_no_retries()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Users = new Dictionary<string, string> { ["gw-1"] = "right" } });
+        var options = UplinkTestBed.ClientOptions(broker.Port, "gw-wrong-password");
+        var service = Service(new MqttClientOptions
+        {
+            Host = options.Host, Port = options.Port, ClientId = options.ClientId, Username = "gw-1", Password = "wrong",
+        });
+        using var stop = new CancellationTokenSource();
+        await service.StartAsync(stop.Token);
+        try
+        {
+            await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(service.Status.State == MqttConnectionState.Faulted), "the uplink gave up");
+            await Task.Delay(TimeSpan.FromSeconds(4));
+
+            var status = service.Status;
+            output.WriteLine($"state {status.State}: {status.LastError}; connection attempts {broker.CountLogLines("New connection from")}");
+            Assert.Equal(MqttConnectionState.Faulted, status.State);
+            Assert.Contains("not authori", status.LastError, StringComparison.OrdinalIgnoreCase);
+            Assert.InRange(broker.CountLogLines("New connection from"), 1, 2);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+        }
+    }
+
+    [Fact]
+    public async Task Wrong_ca_is_reported_and_retried_with_backoff_not_hot()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
+        var unrelated = await broker.CreateUnrelatedCaCertificateAsync();
+        var service = Service(new MqttClientOptions
+        {
+            Host = MosquittoBroker.Host, Port = broker.TlsPort!.Value, ClientId = "gw-wrong-ca", CaCertificatePath = unrelated,
+            ConnectTimeout = TimeSpan.FromSeconds(3),
+            Reconnect = new RetryPacing(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(4), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(4)),
+        });
+        using var stop = new CancellationTokenSource();
+        await service.StartAsync(stop.Token);
+        try
+        {
+            await Task.Delay(TimeSpan.FromSeconds(8));
+
+            var status = service.Status;
+            var attempts = broker.CountLogLines("New connection from");
+            output.WriteLine($"state {status.State}: {status.LastError}; {attempts} connection attempts in 8 s");
+            Assert.NotEqual(MqttConnectionState.Connected, status.State);
+            Assert.False(string.IsNullOrEmpty(status.LastError));
+            Assert.InRange(attempts, 1, 6);
+        }
+        finally
+        {
+            await service.StopAsync(CancellationToken.None);
+            service.Dispose();
+        }
     }
 
     [Theory]
@@ -69,15 +165,7 @@ public sealed class UplinkBrokerDownTests(ITestOutputHelper output) : IAsyncLife
         };
         var logs = new CapturingLoggerProvider();
         using var loggerFactory = LoggerFactory.Create(builder => builder.AddProvider(logs).SetMinimumLevel(LogLevel.Trace));
-        using var service = new UplinkService(
-            () => new SupervisedMqttClient(options),
-            database,
-            new UplinkTopics(UplinkTestBed.Site, UplinkTestBed.Gateway),
-            new UplinkSessionOptions(),
-            new PlatformCommandDispatcher(UplinkServiceCollectionExtensions.StandardHandlers(database, new TemplateSettings("", 8), TimeProvider.System),
-                database, 4096, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance),
-            TimeProvider.System,
-            loggerFactory);
+        using var service = Service(options, loggerFactory);
         await service.StartAsync(CancellationToken.None);
         try
         {
@@ -111,13 +199,6 @@ public sealed class UplinkBrokerDownTests(ITestOutputHelper output) : IAsyncLife
         {
             await service.StopAsync(CancellationToken.None);
         }
-    }
-
-    public enum BrokerDown
-    {
-        NothingListens,
-        ClosesAtOnce,
-        NeverAnswersTls,
     }
 
     private string WriteCaFile()
