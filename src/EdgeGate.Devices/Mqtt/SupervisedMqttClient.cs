@@ -389,6 +389,8 @@ public sealed class SupervisedMqttClient : IMqttClient
         }
         if (renew.Length > 0)
         {
+            // The renewal has an operation timeout of its own.
+            timeout.CancelAfter(options.OperationTimeout);
             try
             {
                 // A refused renewal stays in the list and is asked for again on the next connection.
@@ -397,8 +399,13 @@ public sealed class SupervisedMqttClient : IMqttClient
             catch (Exception exception)
             {
                 Detach(candidate);
+                if (stop.IsCancellationRequested)
+                {
+                    // DisconnectAsync during the renewal: still a clean goodbye, so the broker drops the will.
+                    await candidate.CloseAsync().ConfigureAwait(false);
+                    stop.ThrowIfCancellationRequested();
+                }
                 candidate.Dispose();
-                stop.ThrowIfCancellationRequested();
                 return Attempt.Failed($"renewing the subscriptions failed: " + (timeout.IsCancellationRequested
                     ? $"{endpoint} did not answer within {FailureReasons.Seconds(options.OperationTimeout)} s"
                     : FailureReasons.Lost(exception, endpoint, options.OperationTimeout)));
