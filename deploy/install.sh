@@ -42,8 +42,8 @@ if [ -n "$destdir" ]; then
   destdir="$(cd "$destdir" && pwd)"
 fi
 
-# Runtime libraries only: the OpenCV modules the shim links, libmosquitto for the uplink and locks.
-runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 libmosquitto1 ca-certificates)
+# Runtime libraries only: the OpenCV modules the shim links (MQTT is managed code, in the package).
+runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 ca-certificates)
 if [ $staging -eq 0 ] && [ $apt -eq 1 ]; then
   missing=()
   for p in "${runtime_packages[@]}"; do
