@@ -1,4 +1,4 @@
-namespace EdgeGate.Core.Messaging;
+namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>One state change of an <see cref="IMqttClient"/>; <paramref name="Reason"/> says why when it is not Connected.</summary>
 public sealed record MqttConnectionStateChangedEventArgs(

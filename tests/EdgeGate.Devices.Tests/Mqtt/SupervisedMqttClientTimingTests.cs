@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
+using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
 using static EdgeGate.Devices.Tests.Mqtt.MqttTestClients;
@@ -17,8 +17,48 @@ public sealed class MqttTimingCollection
 
 /// <summary>Measurements that need the process to themselves, and acknowledgement failures.</summary>
 [Collection(MqttTimingCollection.Name)]
-public sealed class MosquittoClientTimingTests(ITestOutputHelper output)
+public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
 {
+    [Fact]
+    public async Task BrokerDownForHalfAMinute_TheClientIsConnectedAgainWithin2sOfItsReturn()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        var changes = new List<(TimeSpan At, MqttConnectionState State)>();
+        var clock = Stopwatch.StartNew();
+        await using var client = new SupervisedMqttClient(PlainOptions(broker, "outage"));
+        client.ConnectionStateChanged += (_, change) =>
+        {
+            lock (changes)
+            {
+                changes.Add((clock.Elapsed, change.State));
+            }
+        };
+        await client.ConnectAsync(Bounded());
+        await client.SubscribeAsync("outage/#", MqttQualityOfService.AtLeastOnce, Bounded());
+
+        broker.Kill();
+        await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
+        // The outage itself is what is tested: 25 s, under the minute in which retries stay quick.
+        await Task.Delay(TimeSpan.FromSeconds(25));
+        Assert.Equal(MqttConnectionState.Reconnecting, client.State);
+        await broker.RestartAsync();
+        var back = clock.Elapsed;
+        await WaitForStateAsync(client, MqttConnectionState.Connected, TimeSpan.FromSeconds(35));
+        TimeSpan connectedAt;
+        lock (changes)
+        {
+            connectedAt = changes.Last(change => change.State == MqttConnectionState.Connected).At;
+        }
+
+        var took = connectedAt - back;
+        output.WriteLine($"broker listening again at {back.TotalSeconds:0.000} s, client connected (subscriptions renewed) {took.TotalMilliseconds:0} ms later");
+        Assert.True(took < TimeSpan.FromSeconds(2), $"reconnected {took.TotalMilliseconds:0} ms after the broker came back");
+        // Renewed on the restarted broker (it kept no session): a message on the filter arrives.
+        await using var platform = await ConnectedAsync(PlainOptions(broker, "platform"));
+        await platform.PublishAsync("outage/over", "1"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
+        Assert.Equal("1"u8.ToArray(), (await ReceiveOnAsync(client, "outage/over")).Payload.ToArray());
+    }
+
     [Fact]
     public async Task IdleConnectedClient_UsesLittleCpu()
     {
@@ -29,24 +69,12 @@ public sealed class MosquittoClientTimingTests(ITestOutputHelper output)
         await ReceiveAsync(client);
         await Task.Delay(TimeSpan.FromSeconds(1)); // let the JIT's background tiering of start-up code settle
 
-        using var process = Process.GetCurrentProcess();
-        var threadsBefore = ThreadTimes();
-        var before = process.TotalProcessorTime;
+        var cpu = ProcessCpu.Start();
         await Task.Delay(TimeSpan.FromSeconds(2));
-        process.Refresh();
-        var used = process.TotalProcessorTime - before;
-        var compiler = TimeSpan.Zero;
-        foreach (var (id, (name, ticks)) in ThreadTimes())
+        var (used, compiler, threads) = cpu.Stop();
+        foreach (var thread in threads)
         {
-            var delta = TimeSpan.FromMilliseconds(10 * (ticks - (threadsBefore.TryGetValue(id, out var old) ? old.Ticks : 0)));
-            if (delta > TimeSpan.Zero)
-            {
-                output.WriteLine($"thread {id} '{name}': {delta.TotalMilliseconds:0} ms");
-            }
-            if (name.StartsWith(".NET Tiered Com", StringComparison.Ordinal))
-            {
-                compiler += delta;
-            }
+            output.WriteLine(thread);
         }
 
         output.WriteLine($"process CPU over 2 s idle and connected: {used.TotalMilliseconds:0} ms, of which JIT tiering {compiler.TotalMilliseconds:0} ms");
@@ -161,24 +189,6 @@ public sealed class MosquittoClientTimingTests(ITestOutputHelper output)
         await fakeBroker;
 
         Assert.Contains("not acknowledged within", error.Message, StringComparison.Ordinal);
-    }
-
-    private static Dictionary<string, (string Name, long Ticks)> ThreadTimes()
-    {
-        var result = new Dictionary<string, (string, long)>();
-        foreach (var directory in Directory.GetDirectories("/proc/self/task"))
-        {
-            try
-            {
-                var stat = File.ReadAllText(Path.Combine(directory, "stat"));
-                var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
-                result[Path.GetFileName(directory)] = (File.ReadAllText(Path.Combine(directory, "comm")).Trim(), long.Parse(fields[11]) + long.Parse(fields[12]));
-            }
-            catch (IOException)
-            {
-            }
-        }
-        return result;
     }
 
     /// <summary>Reads one MQTT control packet and returns its first byte.</summary>

@@ -1,4 +1,4 @@
-namespace EdgeGate.Core.Messaging;
+namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>A received MQTT message; topic and payload are owned copies (payload bytes as sent, may contain zeros).</summary>
 public sealed record MqttApplicationMessage(

@@ -1,4 +1,4 @@
-namespace EdgeGate.Core.Messaging;
+namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>Where an <see cref="IMqttClient"/> stands.</summary>
 public enum MqttConnectionState

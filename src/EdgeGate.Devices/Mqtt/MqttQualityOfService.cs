@@ -1,4 +1,4 @@
-namespace EdgeGate.Core.Messaging;
+namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>MQTT delivery guarantee. QoS 2 is not offered: the uplink dedupes by sequence number.</summary>
 public enum MqttQualityOfService

@@ -1,12 +1,13 @@
 using System.Threading.Channels;
 
-namespace EdgeGate.Core.Messaging;
+namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>
 /// The MQTT port the gateway needs: one connection to one broker that keeps itself connected
-/// (reconnecting with capped backoff) until it is disconnected or disposed, publishes with a broker
-/// acknowledgement for QoS 1, subscribes (and resubscribes after every reconnect), and hands received
-/// messages to one reader. Shaped like MQTTnet's <c>IMqttClient</c>, smaller.
+/// (reconnecting with <see cref="EdgeGate.Core.RetryPacing"/>) until it is disconnected or disposed,
+/// publishes with a broker acknowledgement for QoS 1, subscribes (and resubscribes after every
+/// reconnect the broker kept no session for), and hands received messages to one reader. Shaped like
+/// MQTTnet's <c>IMqttClient</c>, smaller; <see cref="SupervisedMqttClient"/> implements it on MQTTnet.
 /// </summary>
 public interface IMqttClient : IAsyncDisposable
 {
@@ -17,15 +18,15 @@ public interface IMqttClient : IAsyncDisposable
     bool IsConnected { get; }
 
     /// <summary>
-    /// Why the client is not connected (the native or broker message), or null while connected or
-    /// before the first attempt.
+    /// Why the client is not connected, in plain words ("connection refused by 127.0.0.1:8883", "TLS
+    /// handshake failed: …", the broker's refusal), or null while connected or before the first attempt.
     /// </summary>
     string? LastError { get; }
 
     /// <summary>Raised on a thread-pool thread, in order, for every state change.</summary>
     event EventHandler<MqttConnectionStateChangedEventArgs>? ConnectionStateChanged;
 
-    /// <summary>Messages received on the subscriptions, in arrival order, copied out of native memory.</summary>
+    /// <summary>Messages received on the subscriptions, in arrival order, as owned copies.</summary>
     ChannelReader<MqttApplicationMessage> Messages { get; }
 
     /// <summary>

@@ -2,15 +2,14 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.TestSupport.Peers;
 using static EdgeGate.Devices.Tests.Mqtt.MqttTestClients;
 
 namespace EdgeGate.Devices.Tests.Mqtt;
 
-/// <summary>MosquittoClient against a real mosquitto broker on 127.0.0.1.</summary>
-public sealed class MosquittoClientTests
+/// <summary>SupervisedMqttClient against a real mosquitto broker on 127.0.0.1.</summary>
+public sealed class SupervisedMqttClientTests
 {
     [Fact]
     public async Task PublishAndSubscribe_RoundTripsQos0AndQos1()
@@ -37,7 +36,7 @@ public sealed class MosquittoClientTests
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
-        await using var client = new MosquittoClient(PlainOptions(broker, "early"));
+        await using var client = new SupervisedMqttClient(PlainOptions(broker, "early"));
 
         var connecting = client.ConnectAsync(Bounded());
         await Task.Delay(TimeSpan.FromSeconds(1.5));
@@ -57,7 +56,7 @@ public sealed class MosquittoClientTests
         var client = await ConnectedAsync(PlainOptions(broker, "down"));
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the library is now sleeping before its next attempt
+        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the supervisor is now waiting before its next attempt
 
         var stopwatch = Stopwatch.StartNew();
         await client.DisposeAsync();
@@ -194,16 +193,13 @@ public sealed class MosquittoClientTests
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         var wrongCa = await broker.CreateUnrelatedCaCertificateAsync();
-        await using var client = new MosquittoClient(new MqttClientOptions
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
             Host = MosquittoBroker.Host,
             Port = broker.TlsPort!.Value,
             ClientId = NewClientId("wrongca"),
             CaCertificatePath = wrongCa,
             ConnectTimeout = TimeSpan.FromSeconds(2),
-            ReconnectDelayInitial = TimeSpan.FromSeconds(1),
-            ReconnectDelayMaximum = TimeSpan.FromSeconds(30),
-            WatchdogInterval = TimeSpan.FromMilliseconds(100),
         });
 
         var started = Stopwatch.StartNew();
@@ -211,11 +207,49 @@ public sealed class MosquittoClientTests
         await Task.Delay(TimeSpan.FromSeconds(4) - started.Elapsed);
         var attempts = broker.CountLogLines("New connection from");
 
-        Assert.Contains("certificate verify failed", error.Message, StringComparison.Ordinal);
-        Assert.Contains("certificate verify failed", client.LastError, StringComparison.Ordinal);
+        Assert.Contains($"TLS handshake failed: the broker's certificate (CN=127.0.0.1, issued by CN=EdgeGate Test CA) is not signed by a CA in {wrongCa}", error.Message, StringComparison.Ordinal);
+        Assert.StartsWith("TLS handshake failed: the broker's certificate", client.LastError, StringComparison.Ordinal);
         Assert.Equal(MqttConnectionState.Connecting, client.State);
-        // Backoff 1 s, 2 s, 4 s: attempts at about 0, 1 and 3 s in the first 4 s (a hot loop makes hundreds).
-        Assert.InRange(attempts, 2, 4);
+        // RetryPacing.Broker waits 0.25, 0.5, 1, 1.5, 1.5 s, each jittered to between half and all of it:
+        // 5 to 8 attempts in the first 4 s (4 when the first ones are slow); a hot loop makes hundreds.
+        Assert.InRange(attempts, 4, 8);
+    }
+
+    [Fact]
+    public async Task Tls_WithAHostNameTheCertificateDoesNotName_ReportsTheName()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
+        {
+            Host = "localhost",
+            Port = broker.TlsPort!.Value,
+            ClientId = NewClientId("wronghost"),
+            CaCertificatePath = broker.CaCertificatePath,
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        });
+
+        var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
+
+        // The certificate names 127.0.0.1 only (CN and SAN): the CA is right, the name is not.
+        Assert.Contains("TLS handshake failed: the broker's certificate (CN=127.0.0.1) is not issued for 'localhost'", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MqttConnectionState.Connecting, client.State);
+    }
+
+    [Fact]
+    public async Task PlainClientOnTheTlsPort_SaysSoInPlainWords()
+    {
+        using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
+        {
+            Host = MosquittoBroker.Host,
+            Port = broker.TlsPort!.Value,
+            ClientId = NewClientId("plain-on-tls"),
+            ConnectTimeout = TimeSpan.FromSeconds(2),
+        });
+
+        var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
+
+        Assert.Contains($"127.0.0.1:{broker.TlsPort} closed the connection without answering the MQTT CONNECT (a TLS port? then set the CA file)", error.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -226,7 +260,7 @@ public sealed class MosquittoClientTests
             Users = new Dictionary<string, string> { ["gateway-7"] = "correct horse" },
         });
         var states = new List<MqttConnectionState>();
-        await using var client = new MosquittoClient(new MqttClientOptions
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
             Host = MosquittoBroker.Host,
             Port = broker.Port,
@@ -282,7 +316,7 @@ public sealed class MosquittoClientTests
     public async Task BrokerKilledAndRestarted_ClientReconnectsAndResubscribes()
     {
         using var broker = await MosquittoBroker.StartAsync();
-        await using var client = new MosquittoClient(PlainOptions(broker, "restart"));
+        await using var client = new SupervisedMqttClient(PlainOptions(broker, "restart"));
         var changes = new List<MqttConnectionStateChangedEventArgs>();
         client.ConnectionStateChanged += (_, change) =>
         {
@@ -323,17 +357,18 @@ public sealed class MosquittoClientTests
             Assert.Equal(
                 [MqttConnectionState.Connecting, MqttConnectionState.Connected, MqttConnectionState.Reconnecting, MqttConnectionState.Connected],
                 changes.Select(change => change.State));
-            Assert.Equal("The connection was lost.", changes[2].Reason);
+            // After a kill -9 MQTTnet reports a normal disconnection without an exception: the reason names the broker.
+            Assert.Equal($"connection lost: 127.0.0.1:{broker.Port} closed the connection", changes[2].Reason);
         }
     }
 
     [Fact]
-    public async Task NetworkThreadEndedByAProtocolError_IsRecreatedAndConnectsOnceARealBrokerAnswers()
+    public async Task AProtocolErrorIsRetried_AndTheClientConnectsOnceARealBrokerAnswers()
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
         // An impostor on the broker's port answers every CONNECT with a PINGREQ, which a client must
-        // never receive: libmosquitto reports MOSQ_ERR_PROTOCOL and its network thread ends for good.
+        // never receive: a protocol error, after which MQTTnet gives up on that connection.
         using var impostor = new TcpListener(IPAddress.Loopback, broker.Port);
         impostor.Start();
         using var stopImpostor = new CancellationTokenSource();
@@ -362,32 +397,27 @@ public sealed class MosquittoClientTests
             }
         });
         var plain = PlainOptions(broker, "recreate");
-        await using var client = new MosquittoClient(new MqttClientOptions
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
             Host = plain.Host,
             Port = plain.Port,
             ClientId = plain.ClientId,
             ConnectTimeout = TimeSpan.FromSeconds(30),
             OperationTimeout = plain.OperationTimeout,
-            ReconnectDelayInitial = plain.ReconnectDelayInitial,
-            ReconnectDelayMaximum = plain.ReconnectDelayMaximum,
-            StallTimeout = plain.StallTimeout,
-            WatchdogInterval = plain.WatchdogInterval,
         });
         using var connectLimit = new CancellationTokenSource(TimeSpan.FromSeconds(30));
         var connecting = client.ConnectAsync(connectLimit.Token);
 
-        // The library itself never retries after a protocol error: a second connection, and the
-        // supervisor's "connection failed" after it, mean the supervisor saw the network thread gone
-        // and made a new native client (twice).
+        // A second connection and the reason after it mean the supervisor tried again with a new MQTTnet client.
+        var reason = $"127.0.0.1:{broker.Port} broke the MQTT protocol";
         var deadline = DateTime.UtcNow + WaitLimit;
-        while (!(Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith("connection failed:", StringComparison.Ordinal) == true)
+        while (!(Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith(reason, StringComparison.Ordinal) == true)
             && DateTime.UtcNow < deadline)
         {
             await Task.Delay(10);
         }
         Assert.True(Volatile.Read(ref accepted) >= 2, $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
-        Assert.StartsWith("connection failed:", client.LastError, StringComparison.Ordinal);
+        Assert.StartsWith(reason, client.LastError, StringComparison.Ordinal);
         Assert.False(connecting.IsCompleted);
         Assert.Equal(MqttConnectionState.Connecting, client.State);
 
