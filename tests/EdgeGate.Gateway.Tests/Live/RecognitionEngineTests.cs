@@ -179,6 +179,23 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
+    public void AFaceThatFailsTheQualityGateIsNotDecidedOnThatFrame()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+
+        // Blurred or turned: tracked, but it neither votes nor decides, however good its match.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { QualityAccepted = false }], events);
+        Assert.Empty(events.Candidates);
+        Assert.Equal((1, 0), (events.TrackedFaces, events.MatchedFaces));
+        time.Advance(Frame);
+
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7)], events);
+        var candidate = Assert.Single(events.Candidates);
+        Assert.Equal(("person-7", 1), (candidate.PersonId, candidate.AgreeingFrames));
+    }
+
+    [Fact]
     public void AFaceWhoseInfraredEvidenceIsNotInYetWaitsForItBeforeOneFrameDecides()
     {
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
