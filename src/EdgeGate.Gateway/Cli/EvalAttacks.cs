@@ -51,7 +51,7 @@ internal sealed class AttackEvaluationOptions
 
     public Option<FileInfo?> Config { get; } = new("--config")
     {
-        Description = "with --attacks: take LivenessThreshold and PresentationThreshold from this gateway configuration (default: the built-in defaults)",
+        Description = "take the Recognition section from this gateway configuration (default: the built-in defaults): the one-frame rule's bars, and with --attacks LivenessThreshold and PresentationThreshold",
     };
 
     public static AttackEvaluationOptions Create()

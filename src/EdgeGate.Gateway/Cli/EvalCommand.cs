@@ -37,10 +37,6 @@ internal static class EvalCommand
         {
             Description = "the directory holding manifest.json (default: EDGEGATE_MODELS, beside the program, or above it)",
         };
-        var config = new Option<FileInfo?>("--config")
-        {
-            Description = "take the recognition bars of the one-frame evidence from this configuration (default: the Recognition defaults)",
-        };
         var attacks = AttackEvaluationOptions.Create();
         threads.Validators.Add(result =>
         {
@@ -52,7 +48,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Run the face pipeline on a labelled photo folder and report detection, verification (AUC, EER, TAR@FAR), rank-1 identification and liveness")
         {
-            labels, root, json, threads, modelsDirectory, config,
+            labels, root, json, threads, modelsDirectory,
         };
         attacks.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -73,7 +69,7 @@ internal static class EvalCommand
                     error.WriteLine($"eval: root folder not found: {rootDirectory}");
                     return Task.FromResult(2);
                 }
-                var recognition = parseResult.GetValue(config) is { } configFile ? EdgeGateSettings.Load(configFile.FullName).Recognition : new RecognitionOptions();
+                var recognition = parseResult.GetValue(attacks.Config) is { } configFile ? EdgeGateSettings.Load(configFile.FullName).Recognition : new RecognitionOptions();
                 var photos = LabelledPhotoSet.Load(labelsFile.FullName, rootDirectory);
                 var directory = parseResult.GetValue(modelsDirectory);
                 using var pipeline = FacePipeline.Load(
