@@ -101,6 +101,7 @@ public static class AdminApiExtensions
             .AddEndpointFilter(RequireTokenAsync);
         DecisionEndpoints.Map(api);
         CameraEndpoints.Map(api);
+        StrangerEndpoints.Map(api);
         PersonEndpoints.Map(api);
         CardEndpoints.Map(api);
         EventEndpoints.Map(api);
