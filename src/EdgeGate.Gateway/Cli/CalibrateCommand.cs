@@ -87,6 +87,7 @@ internal static class CalibrateCommand
             CalibrationScores scores;
             ThresholdCalibrationResult result;
             OperatingFigures figures;
+            double threshold;
             int persons, templates, referenceFaces;
             using (pipeline)
             {
@@ -114,18 +115,19 @@ internal static class CalibrateCommand
                     error.WriteLine($"error: {exception.Message}; nothing was changed");
                     return ExitCodes.Usage;
                 }
-                figures = OperatingFigures.At(gallery, result.Threshold, settings.Recognition.Margin);
+                // Written with three decimals, rounded up: never below the calibrated value.
+                threshold = Math.Round(result.Threshold, 3, MidpointRounding.ToPositiveInfinity);
+                figures = OperatingFigures.At(gallery, threshold, settings.Recognition.Margin);
             }
 
             var previous = settings.Recognition.MatchThreshold;
-            WriteReport(output, result, scores, figures, persons, templates, referenceFaces, previous);
+            WriteReport(output, result, threshold, scores, figures, persons, templates, referenceFaces, previous);
             if (parseResult.GetValue(dryRun))
             {
                 output.WriteLine("dry run: the configuration and the journal were not changed");
                 return ExitCodes.Success;
             }
 
-            var threshold = Math.Round(result.Threshold, 3, MidpointRounding.ToPositiveInfinity);
             ConfigurationFile.Set(ConfigurationFile.Section(document, RecognitionOptions.SectionName), nameof(RecognitionOptions.MatchThreshold), threshold);
             var text = ConfigurationFile.ToText(document);
             try
@@ -157,6 +159,7 @@ internal static class CalibrateCommand
     private static void WriteReport(
         TextWriter output,
         ThresholdCalibrationResult result,
+        double threshold,
         CalibrationScores scores,
         OperatingFigures figures,
         int persons,
@@ -177,13 +180,13 @@ internal static class CalibrateCommand
             ("resolves", string.Format(culture, "false-accept rates down to {0:0.##e+0} seen directly (3 / pairs); highest impostor score {1:0.000}",
                 result.SmallestObservableRate, result.HighestImpostorScore)),
             ("method", method),
-            ("threshold", string.Format(culture, "{0:0.000} = estimate {1:0.000} + safety margin {2:0.000} (1.645 bootstrap standard errors); was {3:0.000}",
-                result.Threshold, result.Estimate, result.SafetyMargin, previous)),
+            ("threshold", string.Format(culture, "{0:0.000} = estimate {1:0.0000} + safety margin {2:0.0000} (1.645 bootstrap standard errors), rounded up; was {3:0.000}",
+                threshold, result.Estimate, result.SafetyMargin, previous)),
             ("FAR seen", string.Format(culture, "{0:0.#####} ({1:N0} of {2:N0} impostor pairs at or above it)",
                 result.ObservedFalseAcceptRate, Math.Round(result.ObservedFalseAcceptRate * result.ImpostorPairs), result.ImpostorPairs)),
             ("expected TAR", scores.GenuinePairs.Count == 0
                 ? "not measurable: no person has two templates (enrol several photos per person)"
-                : string.Format(culture, "{0:0.0000} one photo against another of the same person ({1}/{2} pairs); {3:0.0000} a photo against the person's other templates, margin {4:0.00} ({5}/{6})",
+                : string.Format(culture, "{0:0.0000} one photo against another of the same person ({1}/{2} pairs); {3:0.0000} a photo against the person's other templates, margin {4:0.00} ({5}/{6} photos)",
                     figures.VerificationTrueAcceptRate, figures.SamePairsAccepted, figures.SamePairs,
                     figures.IdentificationTrueAcceptRate, figures.Margin, figures.GenuineProbesGranted, figures.GenuineProbes)),
             ("at the gate", string.Format(culture, "a stranger is compared with all {0} persons: up to {0} x FAR = {1:0.####} may find a match", persons, persons * result.TargetFalseAcceptRate)),
