@@ -71,7 +71,7 @@ public sealed class ConsentTests
         Assert.True(person.Version > before, "the gallery sees the change");
         Assert.Empty(await test.Db.Templates.ListForPersonAsync("p-1"));
         Assert.Empty(await test.Db.Templates.ListPhotosAsync("p-1"));
-        Assert.Equal(-1, FileBytes(test.DatabasePath).AsSpan().IndexOf(ciphertext.AsSpan(29, 64)));
+        Assert.Equal(-1, PersonStoreTests.FileBytes(test.DatabasePath).AsSpan().IndexOf(ciphertext.AsSpan(29, 64)));
         Assert.Equal(CardStatus.Active, (await test.Db.Cards.GetByUidAsync("card-1"))!.Status);
         Assert.Single(await test.Db.Templates.ListForPersonAsync("p-2"));
         Assert.Equal(PersonWriteStatus.Unchanged, (await test.Db.Persons.WithdrawConsentAsync("p-1")).Status);
@@ -114,16 +114,4 @@ public sealed class ConsentTests
         Assert.True(consented.HasRecordedConsent);
         Assert.Null((await database.Persons.GetAsync("without"))!.ConsentRecordedBy);
     }
-
-    private static byte[] FileBytes(string databasePath) =>
-        new[] { databasePath, databasePath + "-wal" }
-            .Where(File.Exists)
-            .SelectMany(path =>
-            {
-                using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
-                using var memory = new MemoryStream();
-                stream.CopyTo(memory);
-                return memory.ToArray();
-            })
-            .ToArray();
 }

@@ -294,7 +294,7 @@ public sealed class PersonStoreTests
         Assert.Single(await test.Db.Templates.ListByModelAsync(Samples.Model));
     }
 
-    private static byte[] FileBytes(string databasePath) =>
+    internal static byte[] FileBytes(string databasePath) =>
         new[] { databasePath, databasePath + "-wal" }
             .Where(File.Exists)
             .SelectMany(path =>

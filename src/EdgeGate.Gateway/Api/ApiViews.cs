@@ -129,8 +129,8 @@ public sealed record DoorView(string Name, string Kind, string Direction);
 /// <summary>The answer to a remote unlock.</summary>
 public sealed record UnlockView(string Status, string Message, DecisionView? Decision);
 
-/// <summary>Body of <c>POST persons/{id}/deregister</c>: the person's id typed again.</summary>
-public sealed record DeregisterRequest(string? Confirm);
+/// <summary>Body of <c>POST persons/{id}/deregister</c> and <c>.../consent/withdraw</c>: the person's id typed again.</summary>
+public sealed record ConfirmationRequest(string? Confirm);
 
 /// <summary>Body of <c>POST persons/{id}/consent</c>: who took the consent, and when (default: now).</summary>
 public sealed record RecordConsentRequest(string? RecordedBy, DateTimeOffset? At);

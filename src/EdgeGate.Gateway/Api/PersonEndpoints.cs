@@ -168,15 +168,9 @@ internal static class PersonEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<DeregisterRequest>(request).ConfigureAwait(false);
-        if (error is not null)
+        if (await ConfirmationErrorAsync(request, id, "deregistration deletes the person's face data and revokes their cards at once").ConfigureAwait(false) is { } error)
         {
             return error;
-        }
-        if (!string.Equals(body!.Confirm, id, StringComparison.Ordinal))
-        {
-            return ApiResults.BadRequest(
-                $"deregistration deletes the person's face data and revokes their cards at once; confirm by sending {{\"confirm\": \"{id}\"}}");
         }
         var result = await database.Persons.DeregisterAsync(id, cancellationToken).ConfigureAwait(false);
         if (result.Status == PersonWriteStatus.NotFound || result.Person is null)
@@ -228,15 +222,9 @@ internal static class PersonEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<DeregisterRequest>(request).ConfigureAwait(false);
-        if (error is not null)
+        if (await ConfirmationErrorAsync(request, id, "withdrawing consent deletes the person's face data at once").ConfigureAwait(false) is { } error)
         {
             return error;
-        }
-        if (!string.Equals(body!.Confirm, id, StringComparison.Ordinal))
-        {
-            return ApiResults.BadRequest(
-                $"withdrawing consent deletes the person's face data at once; confirm by sending {{\"confirm\": \"{id}\"}}");
         }
         var result = await database.Persons.WithdrawConsentAsync(id, cancellationToken).ConfigureAwait(false);
         if (result.Person is null)
@@ -312,6 +300,22 @@ internal static class PersonEndpoints
             default:
                 return ApiResults.Conflict(outcome.Message);
         }
+    }
+
+    /// <summary>
+    /// Null when the body is <c>{"confirm": "&lt;id&gt;"}</c>; else the error to answer, saying that
+    /// <paramref name="consequence"/> and how to confirm.
+    /// </summary>
+    private static async Task<IResult?> ConfirmationErrorAsync(HttpRequest request, string id, string consequence)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<ConfirmationRequest>(request).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        return string.Equals(body!.Confirm, id, StringComparison.Ordinal)
+            ? null
+            : ApiResults.BadRequest($"{consequence}; confirm by sending {{\"confirm\": \"{id}\"}}");
     }
 
     private static IResult ConsentRequired(string id) =>

@@ -2,12 +2,8 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Configuration;
-using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
-using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Interop.OpenCv;
-using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -72,15 +68,8 @@ internal static class CalibrateCommand
             {
                 return ExitCodes.Unavailable;
             }
-            FacePipeline pipeline;
-            try
+            if (CliEnvironment.TryLoadPipeline(parseResult, settings) is not { } pipeline)
             {
-                pipeline = settings.Models.LoadPipeline(computeLiveness: false);
-            }
-            catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
-                or DirectoryNotFoundException or InvalidDataException)
-            {
-                error.WriteLine($"error: the face models cannot be loaded: {exception.Message} (run 'edgegate doctor')");
                 return ExitCodes.Unavailable;
             }
 

@@ -318,16 +318,10 @@ internal static class PersonsCommand
                 output.WriteLine($"consent of {personId} recorded: {ConsentText(recorded.Person!, timeZone)}");
                 return ExitCodes.Success;
             }
-            if (!parseResult.GetValue(yes))
+            if (!parseResult.GetValue(yes) && !Confirmed(parseResult, confirmationInput,
+                $"Withdraw the consent of {person.Id} ({person.DisplayName})? Their face templates and photos are deleted now; cards keep working.", "consent not withdrawn"))
             {
-                output.Write($"Withdraw the consent of {person.Id} ({person.DisplayName})? Their face templates and photos are deleted now; cards keep working. Type 'yes' to continue: ");
-                output.Flush();
-                var answer = (confirmationInput ?? Console.In).ReadLine();
-                if (!string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
-                {
-                    error.WriteLine("consent not withdrawn");
-                    return ExitCodes.Refused;
-                }
+                return ExitCodes.Refused;
             }
             var result = await database.Persons.WithdrawConsentAsync(personId, cancellationToken);
             output.WriteLine(result.Status == PersonWriteStatus.Unchanged
@@ -389,16 +383,10 @@ internal static class PersonsCommand
                 error.WriteLine($"error: unknown person '{personId}'");
                 return ExitCodes.Refused;
             }
-            if (!parseResult.GetValue(yes))
+            if (!parseResult.GetValue(yes) && !Confirmed(parseResult, confirmationInput,
+                $"Deregister {person.Id} ({person.DisplayName})? Their cards are revoked and face data deleted; this cannot be undone.", "not deregistered"))
             {
-                output.Write($"Deregister {person.Id} ({person.DisplayName})? Their cards are revoked and face data deleted; this cannot be undone. Type 'yes' to continue: ");
-                output.Flush();
-                var answer = (confirmationInput ?? Console.In).ReadLine();
-                if (!string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
-                {
-                    error.WriteLine("not deregistered");
-                    return ExitCodes.Refused;
-                }
+                return ExitCodes.Refused;
             }
             var result = await database.Persons.DeregisterAsync(personId, cancellationToken);
             output.WriteLine(result.Status == PersonWriteStatus.Unchanged
@@ -407,6 +395,21 @@ internal static class PersonsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Asks <paramref name="question"/> and reads the answer; anything but "yes" prints <paramref name="declined"/>.</summary>
+    private static bool Confirmed(ParseResult parseResult, TextReader? confirmationInput, string question, string declined)
+    {
+        var output = CliEnvironment.Output(parseResult);
+        output.Write($"{question} Type 'yes' to continue: ");
+        output.Flush();
+        var answer = (confirmationInput ?? Console.In).ReadLine();
+        if (string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        CliEnvironment.Error(parseResult).WriteLine(declined);
+        return false;
     }
 
     public static string StatusText(PersonStatus status) => status switch
