@@ -89,19 +89,6 @@ public sealed class DetectedFace
         };
     }
 
-    /// <summary>Moves every position (boxes, landmarks, points) by (<paramref name="dx"/>, <paramref name="dy"/>) pixels.</summary>
-    internal void Translate(int dx, int dy)
-    {
-        var offset = new Vector2(dx, dy);
-        Box = new FaceBox(Box.X1 + dx, Box.Y1 + dy, Box.X2 + dx, Box.Y2 + dy);
-        SquareBox = SquareBox with { X = SquareBox.X + dx, Y = SquareBox.Y + dy };
-        for (var index = 0; index < landmarks.Length; index++)
-        {
-            landmarks[index] += offset;
-        }
-        Points = new FivePoints(Points.EyeLeft + offset, Points.EyeRight + offset, Points.Nose + offset, Points.MouthLeft + offset, Points.MouthRight + offset);
-    }
-
     /// <summary>An independent copy that the next frame does not overwrite.</summary>
     public DetectedFace Clone()
     {

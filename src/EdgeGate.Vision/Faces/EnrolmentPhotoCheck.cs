@@ -18,11 +18,10 @@ public sealed record EnrolmentPhotoResult(FaceQualityVerdict Verdict, string Rea
 
 /// <summary>
 /// Checks a photo for enrolment: it must decode, hold exactly one face, and that face must pass
-/// the quality gate. An accepted result carries the embedding and its model id. The photo is
-/// analysed inside a plain border (<see cref="BorderFraction"/>): an ID-style crop cut at the
-/// forehead or the chin gives the detector no context, so it finds no face or a second box on part
-/// of the face; with the border a single-face photo gives one face (and a better embedding). Only
-/// enrolment photos get it: the gate camera's frames show the whole head with room around it, and a
+/// the quality gate. An accepted result carries the embedding and its model id. The detector looks
+/// at the photo inside a plain border (<see cref="BorderFraction"/>): an ID-style crop cut at the
+/// forehead or the chin gives it no context, so it finds no face or a second box on part of the
+/// face; with the border a single-face photo gives one face. Only enrolment photos get it: the gate camera's frames show the whole head with room around it, and a
 /// border would make distant faces smaller to the detector. With the border the detector also finds
 /// faces cut by the photo's edge; such a face smaller than a whole face in the photo is a bystander
 /// in the background and does not count (see <see cref="Analyse"/>).
@@ -101,21 +100,15 @@ public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate g
     }
 
     /// <summary>
-    /// The faces of a decoded BGR photo as enrolment counts them: analysed inside a border of the
-    /// photo's mean colour (<see cref="BorderFraction"/> of its longer side on each side), without the
-    /// bystanders (<see cref="IsBystander"/>). Positions are in the photo's own pixels (a face cut by the
-    /// photo's edge reaches past it).
+    /// The faces of a decoded BGR photo as enrolment counts them: found by the detector inside a border
+    /// of the photo's mean colour (<see cref="BorderFraction"/> of its longer side on each side), without
+    /// the bystanders (<see cref="IsBystander"/>). Positions are in the photo's own pixels (a face cut by
+    /// the photo's edge reaches past it).
     /// </summary>
     public IReadOnlyList<DetectedFace> Analyse(ReadOnlyImageSpan photo)
     {
         var border = (int)Math.Ceiling(Math.Max(photo.Width, photo.Height) * BorderFraction);
-        using var framed = BgrImage.Create(photo.Width + (2 * border), photo.Height + (2 * border));
-        ImageOps.CopyWithBorder(photo, framed.AsSpan(), border);
-        var faces = pipeline.Analyse(framed.AsReadOnlySpan());
-        foreach (var face in faces)
-        {
-            face.Translate(-border, -border);
-        }
+        var faces = pipeline.Analyse(photo, border);
         var (width, height) = (photo.Width, photo.Height);
         var largestWhole = faces.Where(face => !IsCutByEdge(face, width, height)).Select(face => face.Quality.SizePixels).DefaultIfEmpty(0).Max();
         return faces.Where(face => !IsBystander(face, largestWhole, width, height)).ToList();
