@@ -17,7 +17,7 @@ public sealed class RecognitionOptions
     public double MatchThreshold { get; set; } = DefaultMatchThreshold;
 
     /// <summary>The shipped <see cref="MatchThreshold"/> (docs/recognition-thresholds.md says how it was derived).</summary>
-    public const double DefaultMatchThreshold = 0.41;
+    public const double DefaultMatchThreshold = 0.411;
 
     /// <summary>Required lead of the best person over the second-best.</summary>
     [Range(0.0, 1.0)]

@@ -41,7 +41,7 @@ public sealed class FaceGalleryOptions
     /// Default thresholds for <see cref="FaceGallery.Match(ReadOnlySpan{float})"/>: the gateway's shipped
     /// ones (docs/recognition-thresholds.md); calibrate per site.
     /// </summary>
-    public MatchThresholds Thresholds { get; set; } = new(Similarity: 0.41f, Margin: 0.05f);
+    public MatchThresholds Thresholds { get; set; } = new(Similarity: 0.411f, Margin: 0.05f);
 
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()
