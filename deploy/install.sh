@@ -26,6 +26,15 @@ here="$(cd "$(dirname "$0")" && pwd)"
 [ -f "$package/libonnxruntime.so" ] || { echo "install.sh: $package lacks libonnxruntime.so (ONNX Runtime, published for this box's architecture)" >&2; exit 1; }
 [ -f "$package/models/manifest.json" ] || { echo "install.sh: $package lacks models/manifest.json" >&2; exit 1; }
 
+# The package must be built for this box: an x64 package on an arm64 board would install and then
+# fail at its first start. The ELF header's e_machine (bytes 18-19) says which it is.
+elf_machine() { od -An -t x1 -j 18 -N 2 "$1" | tr -d ' \n'; }
+package_arch() { case "$(elf_machine "$1")" in 3e00) echo x86_64 ;; b700) echo aarch64 ;; *) echo unknown ;; esac; }
+if [ -z "$destdir" ] && [ "$(package_arch "$package/edgegate")" != "$(uname -m)" ]; then
+  echo "install.sh: $package is built for $(package_arch "$package/edgegate"), this box is $(uname -m): use the edgegate-linux-$( [ "$(uname -m)" = aarch64 ] && echo arm64 || echo x64) package" >&2
+  exit 1
+fi
+
 staging=0
 if [ -n "$destdir" ]; then
   staging=1
@@ -33,8 +42,8 @@ if [ -n "$destdir" ]; then
   destdir="$(cd "$destdir" && pwd)"
 fi
 
-# Runtime libraries only: the OpenCV modules the shim links, libmosquitto for the uplink and locks.
-runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 libmosquitto1 ca-certificates)
+# Runtime libraries only: the OpenCV modules the shim links (MQTT is managed code, in the package).
+runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 ca-certificates)
 if [ $staging -eq 0 ] && [ $apt -eq 1 ]; then
   missing=()
   for p in "${runtime_packages[@]}"; do
@@ -76,7 +85,8 @@ if [ $staging -eq 0 ] && [ $systemd -eq 1 ] && command -v systemctl >/dev/null; 
   systemctl enable edgegate.service
   echo "install.sh: installed. Give the box its identity with:"
   echo "  /opt/edgegate/edgegate provision --site <id> --gateway <id> --broker <host:port> --ca <platform CA> --username <user> --password-file <file>"
-  echo "install.sh: check the box with: sudo -u edgegate /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
+  echo "  (a box without a platform: /opt/edgegate/edgegate provision --site <id> --gateway <id> --standalone)"
+  echo "install.sh: check the box with: /opt/edgegate/edgegate doctor --config /etc/edgegate/edgegate.json"
   echo "install.sh: then start it with: systemctl start edgegate"
 else
   echo "install.sh: installed into ${destdir:-/}"

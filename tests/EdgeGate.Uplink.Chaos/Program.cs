@@ -35,12 +35,8 @@ var clientOptions = new MqttClientOptions
     WillRetain = true,
     ConnectTimeout = TimeSpan.FromSeconds(30),
     OperationTimeout = TimeSpan.FromSeconds(5),
-    ReconnectDelayInitial = TimeSpan.FromSeconds(1),
-    ReconnectDelayMaximum = TimeSpan.FromSeconds(1),
-    StallTimeout = TimeSpan.FromSeconds(10),
-    WatchdogInterval = TimeSpan.FromMilliseconds(250),
 };
-await using var client = new MosquittoClient(clientOptions);
+await using var client = new SupervisedMqttClient(clientOptions);
 var templateSettings = new TemplateSettings("", 512);
 var dispatcher = new PlatformCommandDispatcher(
     UplinkServiceCollectionExtensions.StandardHandlers(database, templateSettings, TimeProvider.System),

@@ -1,3 +1,5 @@
+using EdgeGate.Core.Recognition;
+
 namespace EdgeGate.Core.Access;
 
 public enum CredentialKind
@@ -30,12 +32,14 @@ public abstract record AccessCredential
 /// <param name="LivenessScore">P(real) from the liveness model (for the journal).</param>
 /// <param name="LivenessPassed">The recognition stage's liveness verdict; false means a presentation attack.</param>
 /// <param name="CameraId">The camera that saw the face.</param>
+/// <param name="Presentation">The liveness evidence the recognition stage used (for the journal), when it has it.</param>
 public sealed record FaceCredential(
     string? PersonId,
     double Similarity,
     double LivenessScore,
     bool LivenessPassed,
-    string CameraId) : AccessCredential
+    string CameraId,
+    PresentationEvidence? Presentation = null) : AccessCredential
 {
     public override CredentialKind Kind => CredentialKind.Face;
 }

@@ -19,6 +19,7 @@ namespace EdgeGate.Core.Recognition;
 /// <param name="TrackStartedAt">When the first frame of the track arrived.</param>
 /// <param name="FrameArrivedAt">When the frame that completed the vote arrived in the process.</param>
 /// <param name="EmittedAt">When the candidate was emitted.</param>
+/// <param name="Presentation">The liveness evidence behind <paramref name="LivenessPassed"/>.</param>
 public sealed record FaceCandidate(
     string CameraName,
     string DoorName,
@@ -30,13 +31,14 @@ public sealed record FaceCandidate(
     int AgreeingFrames,
     DateTimeOffset TrackStartedAt,
     DateTimeOffset FrameArrivedAt,
-    DateTimeOffset EmittedAt)
+    DateTimeOffset EmittedAt,
+    PresentationEvidence? Presentation = null)
 {
     /// <summary>Time from the deciding frame's arrival to the emission.</summary>
     public TimeSpan FrameToCandidate => EmittedAt - FrameArrivedAt;
 
     public FaceCredential ToCredential() =>
-        new(PersonId, Similarity, LivenessScore, LivenessPassed, CameraName);
+        new(PersonId, Similarity, LivenessScore, LivenessPassed, CameraName, Presentation);
 }
 
 /// <summary>
@@ -47,6 +49,7 @@ public sealed record FaceCandidate(
 /// <param name="BestSimilarity">Highest similarity to any enrolled person seen on the track (−1 with an empty gallery).</param>
 /// <param name="LivenessScore">Mean P(real) over the window.</param>
 /// <param name="JpegSnapshot">The snapshot, or null when snapshots are off or it could not be made.</param>
+/// <param name="Presentation">The liveness evidence gathered on the track.</param>
 public sealed record StrangerSighting(
     string CameraName,
     string DoorName,
@@ -56,9 +59,14 @@ public sealed record StrangerSighting(
     DateTimeOffset TrackStartedAt,
     DateTimeOffset FrameArrivedAt,
     DateTimeOffset EmittedAt,
-    byte[]? JpegSnapshot)
+    byte[]? JpegSnapshot,
+    PresentationEvidence? Presentation = null)
 {
-    /// <summary>The access request for an unknown face (denied by the policy, journaled as a stranger).</summary>
+    /// <summary>
+    /// The access request for an unknown face (denied by the policy, journaled as a stranger). An
+    /// unknown face is a stranger whatever its liveness (a poster in view is not an attack on
+    /// anyone); the evidence is journaled with it.
+    /// </summary>
     public FaceCredential ToCredential() =>
-        new(null, BestSimilarity, LivenessScore, LivenessPassed: true, CameraName);
+        new(null, BestSimilarity, LivenessScore, LivenessPassed: true, CameraName, Presentation);
 }

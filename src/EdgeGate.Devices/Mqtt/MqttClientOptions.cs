@@ -1,10 +1,11 @@
-using EdgeGate.Core.Messaging;
+using EdgeGate.Core;
 
 namespace EdgeGate.Devices.Mqtt;
 
 /// <summary>
-/// One broker connection for <see cref="MosquittoClient"/> (MQTT 3.1.1). Durations are
-/// <see cref="TimeSpan"/>; <see cref="Validate"/> runs when the client is created.
+/// One broker connection for <see cref="SupervisedMqttClient"/> (MQTT 3.1.1 over TCP with no-delay,
+/// optionally TLS). Durations are <see cref="TimeSpan"/>; <see cref="Validate"/> runs when the client
+/// is created.
 /// </summary>
 public sealed class MqttClientOptions
 {
@@ -12,14 +13,17 @@ public sealed class MqttClientOptions
 
     public int Port { get; init; } = 1883;
 
-    /// <summary>Client id (at most 23 bytes is the safe MQTT 3.1.1 length); null lets the library pick one (requires <see cref="CleanSession"/>).</summary>
+    /// <summary>Client id (at most 23 bytes is the safe MQTT 3.1.1 length); null lets the client pick one (requires <see cref="CleanSession"/>).</summary>
     public string? ClientId { get; init; }
 
     public string? Username { get; init; }
 
     public string? Password { get; init; }
 
-    /// <summary>PEM file of the CA that signed the broker's certificate; set to use TLS (host name is verified).</summary>
+    /// <summary>
+    /// PEM file of the CA (or CAs) that signed the broker's certificate; set to use TLS. Only these CAs
+    /// are trusted, and the certificate must name <see cref="Host"/>. Read again on every connection attempt.
+    /// </summary>
     public string? CaCertificatePath { get; init; }
 
     /// <summary>PEM client certificate for brokers that require one (needs <see cref="ClientKeyPath"/>).</summary>
@@ -42,29 +46,17 @@ public sealed class MqttClientOptions
 
     public bool CleanSession { get; init; } = true;
 
-    /// <summary>How long <see cref="MosquittoClient.ConnectAsync"/> waits for the first connection.</summary>
+    /// <summary>How long <see cref="SupervisedMqttClient.ConnectAsync"/> waits for the first connection (the client keeps trying after).</summary>
     public TimeSpan ConnectTimeout { get; init; } = TimeSpan.FromSeconds(30);
 
-    /// <summary>How long a publish waits for its acknowledgement and a subscribe for its SUBACK.</summary>
+    /// <summary>
+    /// How long one connection attempt (TCP, TLS, CONNACK), a publish's acknowledgement, a SUBACK and
+    /// the answer to a keep-alive ping may take.
+    /// </summary>
     public TimeSpan OperationTimeout { get; init; } = TimeSpan.FromSeconds(10);
 
-    /// <summary>First delay before reconnecting after a lost or failed connection (whole seconds, at least 1).</summary>
-    public TimeSpan ReconnectDelayInitial { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>Cap of the growing reconnect delay.</summary>
-    public TimeSpan ReconnectDelayMaximum { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often the supervisor checks the connection.</summary>
-    public TimeSpan WatchdogInterval { get; init; } = TimeSpan.FromSeconds(1);
-
-    /// <summary>
-    /// Not connected for this long without any sign from the library: the network thread is taken
-    /// for dead and the native client is recreated. At least twice <see cref="ReconnectDelayMaximum"/>.
-    /// </summary>
-    public TimeSpan StallTimeout { get; init; } = TimeSpan.FromSeconds(90);
-
-    /// <summary>How long stopping the network thread may take before the native client is abandoned.</summary>
-    public TimeSpan StopTimeout { get; init; } = TimeSpan.FromSeconds(10);
+    /// <summary>The waits between connection attempts (<see cref="RetryPacing.Broker"/> by default).</summary>
+    public RetryPacing Reconnect { get; init; } = RetryPacing.Broker;
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid setting.</summary>
     public void Validate()
@@ -72,7 +64,7 @@ public sealed class MqttClientOptions
         Require(!string.IsNullOrWhiteSpace(Host), nameof(Host), "is required");
         Require(Port is > 0 and < 65536, nameof(Port), $"must be 1–65535, not {Port}");
         Require(ClientId is not null || CleanSession, nameof(ClientId), "is required when CleanSession is false");
-        Require(ClientId is null || ClientId.Length > 0, nameof(ClientId), "must not be empty (null lets the library pick one)");
+        Require(ClientId is null || ClientId.Length > 0, nameof(ClientId), "must not be empty (null lets the client pick one)");
         Require(Password is null || Username is not null, nameof(Password), "needs a Username");
         Require(ClientCertificatePath is null == ClientKeyPath is null, nameof(ClientCertificatePath), "and ClientKeyPath go together");
         Require(ClientCertificatePath is null || CaCertificatePath is not null, nameof(ClientCertificatePath), "needs CaCertificatePath (TLS)");
@@ -80,11 +72,15 @@ public sealed class MqttClientOptions
         Require(KeepAlive >= TimeSpan.FromSeconds(5) && KeepAlive <= TimeSpan.FromSeconds(65535), nameof(KeepAlive), $"must be 5 s – 65535 s, not {KeepAlive}");
         Require(ConnectTimeout > TimeSpan.Zero, nameof(ConnectTimeout), "must be positive");
         Require(OperationTimeout > TimeSpan.Zero, nameof(OperationTimeout), "must be positive");
-        Require(ReconnectDelayInitial >= TimeSpan.FromSeconds(1), nameof(ReconnectDelayInitial), "must be at least 1 s");
-        Require(ReconnectDelayMaximum >= ReconnectDelayInitial, nameof(ReconnectDelayMaximum), "must be at least ReconnectDelayInitial");
-        Require(WatchdogInterval > TimeSpan.Zero, nameof(WatchdogInterval), "must be positive");
-        Require(StallTimeout >= 2 * ReconnectDelayMaximum, nameof(StallTimeout), "must be at least twice ReconnectDelayMaximum");
-        Require(StopTimeout > TimeSpan.Zero, nameof(StopTimeout), "must be positive");
+        Require(Reconnect is not null, nameof(Reconnect), "is required");
+        try
+        {
+            Reconnect!.Validate();
+        }
+        catch (ArgumentException exception)
+        {
+            throw new ArgumentException($"MQTT option {nameof(Reconnect)}: {exception.Message}", nameof(Reconnect), exception);
+        }
     }
 
     private static void Require(bool condition, string name, string problem)

@@ -2,6 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
+using EdgeGate.Core.Recognition;
 using EdgeGate.Storage.Journal;
 
 namespace EdgeGate.Gateway.Access;
@@ -67,6 +68,7 @@ public static class AccessJournal
                     Similarity = Math.Round(face.Similarity, 4),
                     Liveness = Math.Round(face.LivenessScore, 4),
                     LivenessPassed = face.LivenessPassed,
+                    Presentation = face.Presentation is { } evidence ? PresentationPayload.From(evidence) : null,
                 };
                 break;
             case CardCredential card:
@@ -196,11 +198,47 @@ public static class AccessJournal
         public double? Similarity { get; init; }
         public double? Liveness { get; init; }
         public bool? LivenessPassed { get; init; }
+        public PresentationPayload? Presentation { get; init; }
         public string? Reader { get; init; }
         public string? Operator { get; init; }
         public string? RemoteReason { get; init; }
         public string? Input { get; init; }
         public string? RepeatOf { get; init; }
+    }
+
+    /// <summary>The liveness evidence of a face decision (docs/protocol.md, docs/presentation-attacks.md).</summary>
+    private sealed record PresentationPayload
+    {
+        public PresentationVerdict Verdict { get; init; }
+        public string? Reason { get; init; }
+        public double LivenessModel { get; init; }
+        public double Check { get; init; }
+        public int FramesPassed { get; init; }
+        public int Frames { get; init; }
+        public MotionEvidence Motion { get; init; }
+        public double? MotionParallaxShare { get; init; }
+        public bool Blink { get; init; }
+        public bool BlinkRequired { get; init; }
+        public InfraredEvidence Infrared { get; init; }
+        public int InfraredConfirmed { get; init; }
+        public int InfraredMissing { get; init; }
+
+        public static PresentationPayload From(PresentationEvidence evidence) => new()
+        {
+            Verdict = evidence.Verdict,
+            Reason = evidence.AttackReason,
+            LivenessModel = Math.Round(evidence.LivenessScore, 4),
+            Check = Math.Round(evidence.CheckScore, 4),
+            FramesPassed = evidence.FramesPassed,
+            Frames = evidence.Frames,
+            Motion = evidence.Motion,
+            MotionParallaxShare = evidence.MotionParallaxShare is { } share ? Math.Round(share, 3) : null,
+            Blink = evidence.BlinkSeen,
+            BlinkRequired = evidence.BlinkRequired,
+            Infrared = evidence.Infrared,
+            InfraredConfirmed = evidence.InfraredConfirmedFrames,
+            InfraredMissing = evidence.InfraredMissingFrames,
+        };
     }
 
     private sealed record DoorAlarmPayload

@@ -1,4 +1,3 @@
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Configuration;
 
@@ -41,7 +40,7 @@ public sealed class LockBrokerConnection : IAsyncDisposable
             return null;
         }
         var options = CreateOptions(settings, credentialsDirectory, clientIdSuffix);
-        return new LockBrokerConnection(new MosquittoClient(options, timeProvider), $"{options.Host}:{options.Port}");
+        return new LockBrokerConnection(new SupervisedMqttClient(options, timeProvider), $"{options.Host}:{options.Port}");
     }
 
     /// <summary>The client options of <see cref="EdgeGateSettings.LockBroker"/>: client id, password from the credentials directory, TLS.</summary>

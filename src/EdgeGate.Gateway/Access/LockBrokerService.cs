@@ -1,4 +1,4 @@
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Gateway.Services;
 using Microsoft.Extensions.Hosting;
@@ -29,7 +29,14 @@ public sealed partial class LockBrokerService(
     /// <summary>Cap of the delay before trying again after the broker refused the gateway.</summary>
     public static readonly TimeSpan RefusedRetryMaximum = TimeSpan.FromMinutes(5);
 
+    private readonly TaskCompletionSource subscribed = NewSignal();
     private TaskCompletionSource stateChanged = NewSignal();
+
+    /// <summary>
+    /// Completes once every lock's state topics are subscribed: made on the broker when the client was
+    /// already connected, else recorded for the connection (made before the client reports Connected).
+    /// </summary>
+    public Task Subscribed => subscribed.Task;
 
     /// <summary>The delay before the next attempt after <paramref name="refusals"/> refusals in a row: 5 s, doubling, capped.</summary>
     public static TimeSpan RefusedRetryDelay(int refusals) =>
@@ -52,6 +59,7 @@ public sealed partial class LockBrokerService(
                 // Not connected yet: the client records the subscription and makes it on every connection.
                 await mqttLock.SubscribeAsync(stoppingToken).ConfigureAwait(false);
             }
+            subscribed.TrySetResult();
             feed = FeedAsync([.. locks.Values], stoppingToken);
             await KeepConnectedAsync(stoppingToken).ConfigureAwait(false);
         }
@@ -61,6 +69,8 @@ public sealed partial class LockBrokerService(
         }
         finally
         {
+            // Stopped or failed before the subscriptions were made: whoever waits for them learns it.
+            subscribed.TrySetCanceled(CancellationToken.None);
             client.ConnectionStateChanged -= OnConnectionStateChanged;
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(10), timeProvider);
             try

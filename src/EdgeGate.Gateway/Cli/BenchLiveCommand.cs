@@ -403,6 +403,8 @@ internal static class LiveBenchmark
     {
         public void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
 
+        public void Detect(ReadOnlyImageSpan frame, List<System.Drawing.RectangleF> faces) => inner.Detect(frame, faces);
+
         public void Dispose()
         {
         }

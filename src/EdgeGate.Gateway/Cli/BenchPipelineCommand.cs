@@ -63,7 +63,7 @@ internal static class BenchPipelineCommand
             }
         });
 
-        var command = new Command("pipeline", "Measure the face pipeline per stage (median, p90: detect, landmarks, align, embed, liveness, total) and bytes allocated per frame")
+        var command = new Command("pipeline", "Measure the face pipeline per stage (median, p90: detect, landmarks, align, embed, liveness, presentation cues, total) and bytes allocated per frame")
         {
             image, runs, warmUp, threads, modelsDirectory, saveInputs, json,
         };

@@ -74,6 +74,14 @@ internal static class DoorCommand
                             $"LockBroker:Username and the {LockBrokerOptions.PasswordFileName} credential");
                         return ExitCodes.Refused;
                     }
+                    // This test connects the client itself, maybe before the service subscribed the lock's
+                    // state topic: without the subscription the lock's answer would be missed.
+                    if (!await WaitForSubscriptionAsync(lockBrokerService, LockBrokerWait, cancellationToken))
+                    {
+                        error.WriteLine($"error: lock broker {lockBroker.Address}: the subscription to the lock's state topic was not made: " +
+                            $"{lockBroker.Unreachable ?? "check the broker's access rules for this user"}");
+                        return ExitCodes.Refused;
+                    }
                 }
                 return await PulseAsync(door, driver, length, output, error, cancellationToken);
             }
@@ -132,7 +140,20 @@ internal static class DoorCommand
         {
             return false;
         }
-        catch (Core.Messaging.MqttException)
+        catch (Devices.Mqtt.MqttException)
+        {
+            return false;
+        }
+    }
+
+    private static async Task<bool> WaitForSubscriptionAsync(LockBrokerService service, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await service.Subscribed.WaitAsync(timeout, cancellationToken);
+            return true;
+        }
+        catch (Exception exception) when (exception is TimeoutException || (exception is OperationCanceledException && !cancellationToken.IsCancellationRequested))
         {
             return false;
         }

@@ -41,6 +41,7 @@ internal static class EvalCommand
         {
             Description = "gateway configuration whose Recognition:MatchThreshold and Margin the accept figures use (default: the shipped defaults)",
         };
+        var attacks = AttackEvaluationOptions.Create();
         threads.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<int>() < 1)
@@ -53,6 +54,7 @@ internal static class EvalCommand
         {
             labels, root, json, threads, modelsDirectory, config,
         };
+        attacks.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
         {
             var output = parseResult.InvocationConfiguration.Output;
@@ -89,6 +91,10 @@ internal static class EvalCommand
                 using var pipeline = FacePipeline.Load(
                     directory is null ? null : ModelCatalog.Open(directory),
                     new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
+                if (parseResult.GetValue(attacks.Attacks))
+                {
+                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
+                }
                 var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
                 var figures = OperatingFigures.At(report.Samples, recognition.MatchThreshold, recognition.Margin);
                 output.WriteLine(parseResult.GetValue(json) ? ToJson(report, figures) : ToText(report, figures));

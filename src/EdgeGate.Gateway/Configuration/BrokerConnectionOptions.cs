@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Storage.Privacy;
 
@@ -39,7 +40,10 @@ public abstract class BrokerConnectionOptions
     [RegularExpression("^[A-Za-z0-9_.-]{0,64}$", ErrorMessage = "ClientId may hold letters, digits, '.', '-' and '_' (0-64)")]
     public string ClientId { get; set; } = "";
 
-    /// <summary>Cap of the growing reconnect delay (the broker is never hammered).</summary>
+    /// <summary>
+    /// Cap of the reconnect delay, reached only in outages longer than a minute (the first minute is
+    /// retried at most 1.5 s apart, <see cref="RetryPacing.Broker"/>); the broker is never hammered.
+    /// </summary>
     public TimeSpan ReconnectDelayMaximum { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Adds the connection problems the attributes cannot express, each under <paramref name="key"/>.</summary>
@@ -103,8 +107,7 @@ public abstract class BrokerConnectionOptions
             WillTopic = willTopic,
             WillPayload = willPayload,
             WillRetain = willRetain,
-            ReconnectDelayMaximum = ReconnectDelayMaximum,
-            StallTimeout = 2 * ReconnectDelayMaximum + TimeSpan.FromSeconds(30),
+            Reconnect = RetryPacing.Broker with { Maximum = ReconnectDelayMaximum },
         };
     }
 }

@@ -31,4 +31,12 @@ public sealed class CameraOptions
 
     /// <summary>Frames arriving later than this behind the stream's clock are stale (a stall) and not analysed.</summary>
     public TimeSpan MaximumFrameAge { get; set; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>
+    /// Makes this camera the near-infrared camera paired with the named colour camera (a binocular
+    /// terminal, same door): its frames are not recognised, they confirm that each face the colour
+    /// camera sees is also there in near infrared, which a phone or tablet screen does not emit.
+    /// Null for an ordinary camera. Set AnalyseFps at least as high as the colour camera's.
+    /// </summary>
+    public string? InfraredOf { get; set; }
 }

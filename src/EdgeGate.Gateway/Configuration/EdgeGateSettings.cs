@@ -139,6 +139,10 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Recognition:SnapshotRetention: must be positive");
         }
+        if (Recognition.InfraredMaximumSkew <= TimeSpan.Zero || Recognition.InfraredMaximumSkew > TimeSpan.FromSeconds(2))
+        {
+            errors.Add($"Recognition:InfraredMaximumSkew: must be between 0 and 2 s (got {Recognition.InfraredMaximumSkew})");
+        }
         if (!TimeZoneInfo.TryFindSystemTimeZoneById(Gateway.TimeZone, out _))
         {
             errors.Add($"Gateway:TimeZone: '{Gateway.TimeZone}' is not a known time zone (use an IANA name such as Asia/Shanghai)");
@@ -285,6 +289,7 @@ public sealed class EdgeGateSettings
                 errors.Add($"{key}:MaximumFrameAge: must be positive");
             }
         }
+        ValidateInfraredPairs(errors);
 
         for (var i = 0; i < Readers.Count; i++)
         {
@@ -297,6 +302,46 @@ public sealed class EdgeGateSettings
             }
         }
         return errors;
+    }
+
+    /// <summary>Each InfraredOf names another, ordinary camera of the same door, and a colour camera has at most one infrared camera.</summary>
+    private void ValidateInfraredPairs(List<string> errors)
+    {
+        var byName = new Dictionary<string, CameraOptions>(StringComparer.OrdinalIgnoreCase);
+        foreach (var camera in Cameras)
+        {
+            byName.TryAdd(camera.Name, camera);
+        }
+        var paired = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
+        for (var i = 0; i < Cameras.Count; i++)
+        {
+            var camera = Cameras[i];
+            if (camera.InfraredOf is null)
+            {
+                continue;
+            }
+            var key = $"Cameras:{i}:InfraredOf";
+            if (!byName.TryGetValue(camera.InfraredOf, out var colour))
+            {
+                errors.Add($"{key}: no camera named '{camera.InfraredOf}' in Cameras");
+            }
+            else if (string.Equals(colour.Name, camera.Name, StringComparison.OrdinalIgnoreCase))
+            {
+                errors.Add($"{key}: a camera cannot be its own infrared camera");
+            }
+            else if (colour.InfraredOf is not null)
+            {
+                errors.Add($"{key}: '{colour.Name}' is itself an infrared camera (of '{colour.InfraredOf}')");
+            }
+            else if (!string.Equals(colour.Door, camera.Door, StringComparison.Ordinal))
+            {
+                errors.Add($"{key}: '{colour.Name}' watches door '{colour.Door}' but this camera watches '{camera.Door}' (a pair watches one door)");
+            }
+            else if (!paired.TryAdd(colour.Name, camera.Name))
+            {
+                errors.Add($"{key}: '{colour.Name}' already has infrared camera '{paired[colour.Name]}'");
+            }
+        }
     }
 
     private static void ValidateKind(DoorOptions door, string key, List<string> errors)

@@ -148,7 +148,7 @@ internal static class DemoCommand
 
     private static async Task<PlatformSimulator> StartPlatformAsync(EdgeGateSettings settings, int brokerPort, CancellationToken cancellationToken)
     {
-        var client = new MosquittoClient(new MqttClientOptions { Host = "127.0.0.1", Port = brokerPort, ClientId = "demo-platform" });
+        var client = new SupervisedMqttClient(new MqttClientOptions { Host = "127.0.0.1", Port = brokerPort, ClientId = "demo-platform" });
         await client.ConnectAsync(cancellationToken);
         var platform = new PlatformSimulator(client, settings.Gateway.SiteId, settings.Gateway.GatewayId);
         await platform.StartAsync(cancellationToken);

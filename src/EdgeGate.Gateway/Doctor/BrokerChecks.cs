@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Configuration;
@@ -95,12 +94,13 @@ public sealed class BrokerChecks(EdgeGateSettings settings) : IDoctorCheck
             ClientKeyPath = gateway.ClientKeyPath,
             KeepAlive = gateway.KeepAlive,
             ConnectTimeout = ConnectTimeout,
-            StopTimeout = TimeSpan.FromSeconds(3),
+            // One attempt ends (with its reason) before the check gives up.
+            OperationTimeout = ConnectTimeout - TimeSpan.FromSeconds(1),
         };
         var tls = options.CaCertificatePath is not null;
         var where = string.Create(CultureInfo.InvariantCulture,
             $"{options.Host}:{options.Port} ({(tls ? "TLS" : "plain TCP")}{(options.Username is null ? "" : $", user {options.Username}")})");
-        var client = new MosquittoClient(options);
+        var client = new SupervisedMqttClient(options);
         try
         {
             var started = Stopwatch.GetTimestamp();
@@ -126,7 +126,7 @@ public sealed class BrokerChecks(EdgeGateSettings settings) : IDoctorCheck
             }
             catch (TimeoutException)
             {
-                // The network thread did not stop in time: doctor ends soon anyway.
+                // The broker did not answer the disconnect in time: doctor ends soon anyway.
             }
         }
     }

@@ -9,7 +9,9 @@ namespace EdgeGate.Gateway.Doctor;
 /// <summary>
 /// Each configured camera, opened the way the gateway opens it (<see cref="VideoFrameSource"/>,
 /// RTSP over TCP): frames are read for a short while and the resolution and the measured frame
-/// rate are reported. URLs are shown without their password.
+/// rate are reported. An infrared camera (<c>InfraredOf</c>) must also deliver a grey picture, as a
+/// near-infrared sensor does: a colour picture means the colour stream was configured twice. URLs
+/// are shown without their password.
 /// </summary>
 public sealed class CameraChecks(IReadOnlyList<CameraOptions> cameras, FrameSourceOpener? opener = null) : IDoctorCheck
 {
@@ -24,6 +26,12 @@ public sealed class CameraChecks(IReadOnlyList<CameraOptions> cameras, FrameSour
 
     /// <summary>How long frames are counted after the warm-up.</summary>
     public static readonly TimeSpan MeasuringTime = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// Mean colourfulness (largest minus smallest channel, grey levels) above which a picture is in
+    /// colour. A near-infrared stream is grey (0–2 after compression); a colour scene measures 15 and more.
+    /// </summary>
+    public const double MaximumInfraredColourfulness = 6.0;
 
     private readonly FrameSourceOpener opener = opener ?? VideoFrameSource.Opener();
 
@@ -79,6 +87,17 @@ public sealed class CameraChecks(IReadOnlyList<CameraOptions> cameras, FrameSour
             return DoctorFinding.Failure(subject, $"{text}, then the stream stopped",
                 "the stream breaks off: check the camera's network link (cable, Wi-Fi, switch) and its load");
         }
+        if (camera.InfraredOf is { } colourCamera)
+        {
+            subject = $"camera {camera.Name} (infrared of {colourCamera})";
+            var colourfulness = string.Create(CultureInfo.InvariantCulture, $"colourfulness {result.Colourfulness:0.0}");
+            if (result.Colourfulness > MaximumInfraredColourfulness)
+            {
+                return DoctorFinding.Failure(subject, $"{text}: the picture is in colour ({colourfulness}), not a near-infrared picture",
+                    $"{key}:Url must be the terminal's infrared (grey) stream, not its colour stream; check the stream path in the terminal's manual");
+            }
+            text = $"{text}, grey picture ({colourfulness})";
+        }
         return result.FramesPerSecond + 0.5 < camera.AnalyseFps
             ? DoctorFinding.Warning(subject, string.Create(CultureInfo.InvariantCulture, $"{text}: fewer than the {camera.AnalyseFps:0.#} fps to analyse ({key}:AnalyseFps)"),
                 "raise the camera's frame rate in its web page, or lower AnalyseFps")
@@ -125,8 +144,38 @@ public sealed class CameraChecks(IReadOnlyList<CameraOptions> cameras, FrameSour
             }
             var measured = Stopwatch.GetElapsedTime(first, last);
             var framesPerSecond = measured > TimeSpan.Zero ? frames / measured.TotalSeconds : 0;
-            return new CameraProbe(CameraProbeOutcome.Streaming, null, frame.Width, frame.Height, framesPerSecond, measured, stalled);
+            // The picture is judged on a frame from after the measuring (the first ones can be a blank start).
+            if (!stalled && !source.TryRead(frame))
+            {
+                stalled = true;
+            }
+            return new CameraProbe(CameraProbeOutcome.Streaming, null, frame.Width, frame.Height, framesPerSecond, measured, stalled, Colourfulness(frame));
         }
+    }
+
+    /// <summary>Mean of (largest − smallest channel) over a grid of about 10,000 pixels of a BGR frame.</summary>
+    public static double Colourfulness(BgrFrameBuffer frame)
+    {
+        ArgumentNullException.ThrowIfNull(frame);
+        if (!frame.HasFrame)
+        {
+            return 0;
+        }
+        var image = frame.AsReadOnlySpan();
+        var step = Math.Max(1, (int)Math.Sqrt((double)image.Width * image.Height / 10_000));
+        long sum = 0;
+        var count = 0;
+        for (var y = 0; y < image.Height; y += step)
+        {
+            var row = image.Row(y);
+            for (var x = 0; x < image.Width; x += step)
+            {
+                int b = row[x * 3], g = row[(x * 3) + 1], r = row[(x * 3) + 2];
+                sum += Math.Max(b, Math.Max(g, r)) - Math.Min(b, Math.Min(g, r));
+                count++;
+            }
+        }
+        return count == 0 ? 0 : (double)sum / count;
     }
 
     private static string HostOf(string url) =>
@@ -150,5 +199,6 @@ public sealed class CameraChecks(IReadOnlyList<CameraOptions> cameras, FrameSour
         int Height = 0,
         double FramesPerSecond = 0,
         TimeSpan Measured = default,
-        bool Stalled = false);
+        bool Stalled = false,
+        double Colourfulness = 0);
 }

@@ -1,5 +1,4 @@
 using System.Runtime.CompilerServices;
-using EdgeGate.Devices.Mqtt;
 using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
@@ -18,7 +17,6 @@ public sealed class InstallationChecks(string? modelsDirectory) : IDoctorCheck
             yield return finding;
         }
         yield return CheckOpenCvShim();
-        yield return CheckMosquitto();
     }
 
     private static DoctorFinding CheckOnnxRuntime()
@@ -74,20 +72,6 @@ public sealed class InstallationChecks(string? modelsDirectory) : IDoctorCheck
         {
             return DoctorFinding.Failure(subject, $"cannot load libedgegate_cv.so: {exception.Message}",
                 "run ./build.sh build (it compiles the shim), and check the OpenCV runtime packages (libopencv-*406) are installed");
-        }
-    }
-
-    private static DoctorFinding CheckMosquitto()
-    {
-        const string subject = "libmosquitto";
-        try
-        {
-            return DoctorFinding.Ok(subject, $"version {MosquittoClient.NativeLibraryVersion} loaded (MQTT uplink and locks)");
-        }
-        catch (Exception exception) when (exception is DllNotFoundException or EntryPointNotFoundException or Core.Messaging.MqttException)
-        {
-            return DoctorFinding.Failure(subject, $"cannot load libmosquitto.so.1: {exception.Message}",
-                "install the Debian package libmosquitto1");
         }
     }
 }

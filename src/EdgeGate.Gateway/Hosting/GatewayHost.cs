@@ -78,6 +78,10 @@ public static class GatewayHost
         {
             builder.AddAdminApi(settings);
         }
+        else
+        {
+            services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoHttpServer>();
+        }
         var app = builder.Build();
         if (settings.Api.Enabled)
         {

@@ -1,25 +1,42 @@
 using System.Drawing;
+using System.Numerics;
+using EdgeGate.Core.Recognition;
 using EdgeGate.Vision.Imaging;
+using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 
 namespace EdgeGate.Gateway.Live;
 
 /// <summary>
-/// One face found in an analysed frame, as recognition needs it. The embedding may point into the
-/// analyser's reused buffers: it is valid until the next <see cref="IFaceAnalyser.Analyse"/>.
+/// One face found in an analysed frame, as recognition needs it. The embedding and landmarks may
+/// point into the analyser's reused buffers: they are valid until the next <see cref="IFaceAnalyser.Analyse"/>.
 /// </summary>
 /// <param name="Box">Face box in frame pixels.</param>
 /// <param name="SizePixels">Side of the square face box.</param>
 /// <param name="QualityAccepted">False when the face is too blurred or turned to vote (it is still tracked).</param>
 /// <param name="Embedding">L2-normalised embedding (empty when none was computed).</param>
 /// <param name="ProbabilityReal">Liveness P(real), null when not computed.</param>
-public readonly record struct FaceObservation(RectangleF Box, int SizePixels, bool QualityAccepted, ReadOnlyMemory<float> Embedding, float? ProbabilityReal);
+/// <param name="Cues">The image cues of a photo or screen, null when not measured (the liveness model alone then decides).</param>
+/// <param name="Landmarks">The 68 landmarks in frame pixels (empty when not available): motion and blinks over the track.</param>
+/// <param name="Infrared">What the paired infrared camera showed at this face's place (set by <see cref="InfraredPairing"/>).</param>
+public readonly record struct FaceObservation(
+    RectangleF Box,
+    int SizePixels,
+    bool QualityAccepted,
+    ReadOnlyMemory<float> Embedding,
+    float? ProbabilityReal,
+    PresentationCues? Cues = null,
+    ReadOnlyMemory<Vector2> Landmarks = default,
+    InfraredEvidence Infrared = InfraredEvidence.NotPaired);
 
 /// <summary>The face pipeline as the recognition loop uses it: a frame in, its faces out. One per recognition thread.</summary>
 public interface IFaceAnalyser : IDisposable
 {
     /// <summary>Finds and describes the faces of a BGR frame, replacing the contents of <paramref name="faces"/>.</summary>
     void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces);
+
+    /// <summary>Finds the faces of a BGR frame without describing them (boxes in frame pixels), replacing the contents of <paramref name="faces"/>.</summary>
+    void Detect(ReadOnlyImageSpan frame, List<RectangleF> faces);
 }
 
 /// <summary>What the gallery says about one embedding.</summary>

@@ -14,6 +14,7 @@ namespace EdgeGate.Gateway.Live;
 public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate qualityGate) : IFaceAnalyser
 {
     private readonly FaceAnalysis analysis = new();
+    private readonly List<FaceDetection> detections = [];
 
     public FacePipeline Pipeline { get; } = pipeline ?? throw new ArgumentNullException(nameof(pipeline));
 
@@ -35,7 +36,21 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
                 face.Quality.SizePixels,
                 QualityGate.Check(face.Quality) == FaceQualityVerdict.Accepted,
                 face.Embedding,
-                face.ProbabilityReal));
+                face.ProbabilityReal,
+                face.Cues,
+                face.Landmarks));
+        }
+    }
+
+    public void Detect(ReadOnlyImageSpan frame, List<RectangleF> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        faces.Clear();
+        Pipeline.Detect(frame, detections);
+        foreach (var detection in detections)
+        {
+            var box = detection.Box;
+            faces.Add(new RectangleF(box.X1, box.Y1, box.Width, box.Height));
         }
     }
 

@@ -18,7 +18,8 @@ public static class LiveGateRegistration
 {
     /// <summary>
     /// Adds cameras → frame hand-off → recognition → <see cref="RecognitionOutputs"/> (read by the
-    /// decision stage), plus <see cref="CameraHealthRegistry"/> and <see cref="CameraSnapshots"/>. A <see cref="FaceGallery"/>,
+    /// decision stage), plus <see cref="CameraHealthRegistry"/> and <see cref="CameraSnapshots"/>;
+    /// infrared cameras (<c>InfraredOf</c>) feed <see cref="InfraredPairing"/> instead of recognition. A <see cref="FaceGallery"/>,
     /// <see cref="IFaceAnalyser"/> or <see cref="IFaceIdentifier"/> registered before is used as is;
     /// otherwise an empty gallery and the face pipeline from <c>Models</c> are registered.
     /// </summary>
@@ -33,7 +34,9 @@ public static class LiveGateRegistration
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
         services.TryAddSingleton(provider => new CameraSnapshots(settings.Cameras.Select(camera => camera.Name), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(new FrameHandOff(Math.Max(1, settings.Cameras.Count) * recognition.FrameQueuePerCamera));
+        var colourCameras = settings.Cameras.Count(camera => camera.InfraredOf is null);
+        services.TryAddSingleton(new FrameHandOff(Math.Max(1, colourCameras) * recognition.FrameQueuePerCamera));
+        services.TryAddSingleton(_ => new InfraredPairing(settings.Cameras, recognition));
         services.TryAddSingleton(_ => CreateGallery(recognition));
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
         services.TryAddSingleton<IFaceAnalyser>(_ => CreateAnalyser(settings));
@@ -61,14 +64,17 @@ public static class LiveGateRegistration
             provider.GetRequiredService<ILogger<RecognitionService>>(),
             provider.GetService<LoopHeartbeats>(),
             provider.GetRequiredService<StrangerSnapshotHolder>().ForNewSnapshots,
-            provider.GetRequiredService<CameraSnapshots>()));
+            provider.GetRequiredService<CameraSnapshots>(),
+            provider.GetRequiredService<InfraredPairing>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
         foreach (var camera in settings.Cameras)
         {
             var captureSettings = ToCaptureSettings(camera);
+            // An infrared camera's frames go to its pairing, not to recognition.
+            var infrared = camera.InfraredOf is not null;
             services.AddSingleton<IHostedService>(provider => new CameraCaptureService(
                 captureSettings,
-                provider.GetRequiredService<FrameHandOff>(),
+                infrared ? provider.GetRequiredService<InfraredPairing>().HandOffOf(camera.Name) : provider.GetRequiredService<FrameHandOff>(),
                 provider.GetRequiredService<CameraHealthRegistry>(),
                 provider.GetRequiredService<TimeProvider>(),
                 provider.GetRequiredService<ILogger<CameraCaptureService>>(),

@@ -1,6 +1,7 @@
 using System.Drawing;
 using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 
 namespace EdgeGate.Gateway.Live;
@@ -32,9 +33,10 @@ public sealed class RecognitionEvents
 
 /// <summary>
 /// Recognition after the face pipeline: per camera, follow faces across frames, match each
-/// undecided track against the gallery, vote over the last frames, and turn verdicts into
-/// candidates and stranger sightings. Faces of a track that already produced a candidate are not
-/// matched again. Single-threaded (one recognition loop).
+/// undecided track against the gallery, check each face's presentation (<see cref="PresentationCheck"/>
+/// per frame, accumulated in the track's <see cref="TrackPresentation"/>), vote over the last frames,
+/// and turn verdicts into candidates and stranger sightings carrying that evidence. Faces of a
+/// track that already produced a candidate are not matched again. Single-threaded (one recognition loop).
 /// </summary>
 public sealed class RecognitionEngine
 {
@@ -43,6 +45,8 @@ public sealed class RecognitionEngine
     private readonly TimeProvider timeProvider;
     private readonly TrackerRules trackerRules;
     private readonly VoteRules voteRules;
+    private readonly PresentationRules presentationRules;
+    private readonly PresentationCheck presentationCheck;
     private readonly Dictionary<string, FaceTracker> trackers = new(StringComparer.Ordinal);
     private readonly List<RectangleF> boxes = [];
     private readonly List<int> tracked = [];
@@ -58,6 +62,29 @@ public sealed class RecognitionEngine
         voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames);
         trackerRules.Validate();
         voteRules.Validate();
+        presentationRules = PresentationRulesFor(options);
+        presentationCheck = PresentationCheckFor(options);
+    }
+
+    /// <summary>The single-frame presentation check of the Recognition section.</summary>
+    public static PresentationCheck PresentationCheckFor(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return new PresentationCheck(options.LivenessThreshold, options.PresentationThreshold);
+    }
+
+    /// <summary>The per-track presentation rules of the Recognition section.</summary>
+    public static PresentationRules PresentationRulesFor(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var rules = PresentationRules.Default with
+        {
+            RequireBlink = options.RequireBlink,
+            InfraredFramesToDeny = options.InfraredFramesToDeny,
+            MotionCheck = options.PlanarMotionCheck,
+        };
+        rules.Validate();
+        return rules;
     }
 
     /// <summary>Live tracks of a camera (for diagnostics).</summary>
@@ -74,7 +101,7 @@ public sealed class RecognitionEngine
         events.Clear();
         if (!trackers.TryGetValue(frame.CameraName, out var tracker))
         {
-            tracker = new FaceTracker(trackerRules, voteRules);
+            tracker = new FaceTracker(trackerRules, voteRules, presentationRules);
             trackers.Add(frame.CameraName, tracker);
         }
 
@@ -101,25 +128,34 @@ public sealed class RecognitionEngine
             }
             var match = identifier.Identify(face.Embedding.Span);
             events.MatchedFaces++;
-            var liveness = face.ProbabilityReal ?? 0f;
-            var live = face.ProbabilityReal is not null && liveness >= options.LivenessThreshold;
-            var verdict = track.Voter.Add(new FaceVote(match.Kind, match.Kind == FaceVoteKind.Match ? match.PersonId : null, match.Similarity, liveness, live));
+            var presentation = track.Presentation;
+            var frameCheck = presentationCheck.Evaluate(face.ProbabilityReal, face.Cues);
+            var live = presentation.Add(frameCheck, face.Landmarks.Span, face.Infrared);
+            var verdict = track.Voter.Add(new FaceVote(
+                match.Kind,
+                match.Kind == FaceVoteKind.Match ? match.PersonId : null,
+                match.Similarity,
+                frameCheck.LivenessScore,
+                live,
+                AttackEvidence: presentation.AttackReason is not null));
             switch (verdict.Kind)
             {
                 case VoteVerdictKind.Candidate:
                 case VoteVerdictKind.SpoofCandidate:
+                    var passed = verdict.Kind == VoteVerdictKind.Candidate;
                     events.Candidates.Add(new FaceCandidate(
                         frame.CameraName,
                         frame.DoorName,
                         verdict.PersonId!,
                         verdict.Similarity,
                         verdict.LivenessScore,
-                        LivenessPassed: verdict.Kind == VoteVerdictKind.Candidate,
+                        LivenessPassed: passed,
                         track.Id,
                         verdict.AgreeingFrames,
                         track.FirstSeenAt,
                         frame.ArrivedAt,
-                        timeProvider.GetUtcNow()));
+                        timeProvider.GetUtcNow(),
+                        presentation.Evidence(passed ? PresentationVerdict.BonaFide : PresentationVerdict.Attack)));
                     break;
                 case VoteVerdictKind.Stranger:
                     byte[]? jpeg = null;
@@ -136,7 +172,8 @@ public sealed class RecognitionEngine
                         track.FirstSeenAt,
                         frame.ArrivedAt,
                         timeProvider.GetUtcNow(),
-                        jpeg));
+                        jpeg,
+                        presentation.Evidence(presentation.VerdictSoFar)));
                     break;
                 case VoteVerdictKind.None:
                     break;

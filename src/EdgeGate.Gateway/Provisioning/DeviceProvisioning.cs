@@ -14,13 +14,14 @@ using Microsoft.Extensions.Configuration;
 namespace EdgeGate.Gateway.Provisioning;
 
 /// <summary>What <c>edgegate provision</c> was asked to write.</summary>
-/// <param name="Broker"><c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>.</param>
+/// <param name="Broker"><c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; null for a standalone box (no platform: the uplink is switched off).</param>
+/// <param name="CaFile">The platform's CA certificate; null exactly when <paramref name="Broker"/> is.</param>
 /// <param name="CredentialsDirectory">Where the password goes; null = the configuration's Gateway:CredentialsDirectory.</param>
 public sealed record ProvisionRequest(
     string SiteId,
     string GatewayId,
-    string Broker,
-    string CaFile,
+    string? Broker,
+    string? CaFile,
     string? Username,
     string? PasswordFile,
     string ConfigPath,
@@ -41,8 +42,8 @@ public sealed class ProvisioningPlan
         string configPath,
         bool configExists,
         string configText,
-        string caPath,
-        byte[] caCertificate,
+        string? caPath,
+        byte[]? caCertificate,
         string credentialsDirectory,
         string? password)
     {
@@ -66,10 +67,10 @@ public sealed class ProvisioningPlan
 
     internal string ConfigText { get; }
 
-    /// <summary>Where the platform's CA certificate is copied: next to the configuration.</summary>
-    public string CaPath { get; }
+    /// <summary>Where the platform's CA certificate is copied: next to the configuration (null: standalone, no platform).</summary>
+    public string? CaPath { get; }
 
-    internal byte[] CaCertificate { get; }
+    internal byte[]? CaCertificate { get; }
 
     public string CredentialsDirectory { get; }
 
@@ -117,11 +118,18 @@ public static class DeviceProvisioning
         var problems = new List<string>();
         var configPath = Path.GetFullPath(request.ConfigPath);
 
-        if (!TryParseBroker(request.Broker, out var host, out var port, out var brokerProblem))
+        var standalone = request.Broker is null;
+        if ((request.CaFile is null) != standalone)
+        {
+            throw new ArgumentException("a broker and its CA go together; neither for a standalone box", nameof(request));
+        }
+        var host = "";
+        var port = DefaultBrokerPort;
+        if (!standalone && !TryParseBroker(request.Broker!, out host, out port, out var brokerProblem))
         {
             problems.Add($"--broker: {brokerProblem}");
         }
-        var caCertificate = ReadCaCertificate(request.CaFile, problems);
+        var caCertificate = standalone ? null : ReadCaCertificate(request.CaFile!, problems);
         var password = ReadPassword(request, problems);
         var configuration = ConfigurationFile.Read(configPath, problems);
         if (problems.Count > 0)
@@ -129,7 +137,7 @@ public static class DeviceProvisioning
             throw new ProvisioningException(problems);
         }
 
-        var caPath = Path.Combine(Path.GetDirectoryName(configPath)!, CaFileName);
+        var caPath = standalone ? null : Path.Combine(Path.GetDirectoryName(configPath)!, CaFileName);
         var gateway = ConfigurationFile.Section(configuration!, GatewayOptions.SectionName);
         ConfigurationFile.Set(gateway, nameof(GatewayOptions.SiteId), request.SiteId);
         ConfigurationFile.Set(gateway, nameof(GatewayOptions.GatewayId), request.GatewayId);
@@ -138,12 +146,16 @@ public static class DeviceProvisioning
             ConfigurationFile.Set(gateway, nameof(GatewayOptions.CredentialsDirectory), Path.GetFullPath(credentials));
         }
         var uplink = ConfigurationFile.Section(configuration!, UplinkOptions.SectionName);
-        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Enabled), true);
-        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Host), host);
-        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Port), port);
-        ConfigurationFile.Set(uplink, nameof(UplinkOptions.CaFile), caPath);
-        // Every run states the whole identity: without --username the broker is reached without one.
-        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Username), request.Username ?? "");
+        // A standalone box keeps its events and history on the box; the rest of the section stays for a later provisioning.
+        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Enabled), !standalone);
+        if (!standalone)
+        {
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Host), host);
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Port), port);
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.CaFile), caPath!);
+            // Every run states the whole identity: without --username the broker is reached without one.
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Username), request.Username ?? "");
+        }
 
         var configText = ConfigurationFile.ToText(configuration!);
         EdgeGateSettings settings;
@@ -161,11 +173,11 @@ public static class DeviceProvisioning
         {
             throw new ProvisioningException([$"the credentials directory {credentialsDirectory} is a file"]);
         }
-        return new ProvisioningPlan(settings, configPath, File.Exists(configPath), configText, caPath, caCertificate!, credentialsDirectory, password);
+        return new ProvisioningPlan(settings, configPath, File.Exists(configPath), configText, caPath, caCertificate, credentialsDirectory, password);
     }
 
     /// <summary>
-    /// Writes the CA, the password (when given), the template key and the API token (when absent)
+    /// Writes the CA (unless standalone), the password (when given), the template key and the API token (when absent)
     /// and the configuration, in that order.
     /// </summary>
     /// <exception cref="IOException">A file cannot be written (the message names it).</exception>
@@ -178,7 +190,10 @@ public static class DeviceProvisioning
         var configDirectory = Path.GetDirectoryName(plan.ConfigPath)!;
         Directory.CreateDirectory(configDirectory);
 
-        ConfigurationFile.WriteAtomically(plan.CaPath, plan.CaCertificate, PublicFile, ownerReference: null);
+        if (plan.CaPath is not null)
+        {
+            ConfigurationFile.WriteAtomically(plan.CaPath, plan.CaCertificate!, PublicFile, ownerReference: null);
+        }
 
         if (!Directory.Exists(plan.CredentialsDirectory))
         {

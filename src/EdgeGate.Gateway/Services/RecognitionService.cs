@@ -84,7 +84,8 @@ public sealed class RecognitionStatistics
 /// The recognition loop: takes the newest frames from the capture hand-off, runs the face pipeline,
 /// tracks and votes (<see cref="RecognitionEngine"/>), and writes candidates and stranger sightings
 /// to <see cref="RecognitionOutputs"/>, which never drop. A failing frame is logged and skipped
-/// with a short, growing pause; the loop goes on. Each analysed frame is offered to
+/// with a short, growing pause; the loop goes on. Faces of a camera with a paired infrared camera
+/// are looked for in its newest infrared frame (<see cref="InfraredPairing"/>) before the vote. Each analysed frame is offered to
 /// <see cref="CameraSnapshots"/> (copied only while the console looks) before its buffer goes back.
 /// </summary>
 public sealed partial class RecognitionService(
@@ -97,7 +98,8 @@ public sealed partial class RecognitionService(
     ILogger<RecognitionService> logger,
     LoopHeartbeats? heartbeats = null,
     StrangerSnapshotStore? snapshotStore = null,
-    CameraSnapshots? cameraSnapshots = null) : BackgroundService
+    CameraSnapshots? cameraSnapshots = null,
+    InfraredPairing? infrared = null) : BackgroundService
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
@@ -187,6 +189,7 @@ public sealed partial class RecognitionService(
         var start = Stopwatch.GetTimestamp();
         var image = frame.Buffer.AsReadOnlySpan();
         analyser.Analyse(image, faces);
+        infrared?.Confirm(frame.CameraName, frame.ArrivedAt, image.Width, image.Height, faces, analyser);
         engine.Process(
             new FrameContext(frame.CameraName, frame.DoorName, frame.ArrivedAt),
             faces,

@@ -1,4 +1,3 @@
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;

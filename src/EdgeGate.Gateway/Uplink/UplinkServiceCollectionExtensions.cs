@@ -1,4 +1,3 @@
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
@@ -54,7 +53,7 @@ public static class UplinkServiceCollectionExtensions
             provider.GetRequiredService<ILogger<PlatformCommandDispatcher>>()));
         var clientOptions = UplinkConnection.CreateOptions(settings.Uplink, settings.Gateway, credentialsDirectory ?? settings.Gateway.CredentialsDirectory);
         services.AddSingleton(provider => new UplinkService(
-            () => new MosquittoClient(clientOptions, provider.GetRequiredService<TimeProvider>()),
+            () => new SupervisedMqttClient(clientOptions, provider.GetRequiredService<TimeProvider>()),
             provider.GetRequiredService<EdgeGateDatabase>(),
             provider.GetRequiredService<UplinkTopics>(),
             provider.GetRequiredService<UplinkSessionOptions>(),

@@ -1,5 +1,5 @@
 using System.Threading.Channels;
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;

@@ -1,5 +1,6 @@
 using System.Numerics;
 using EdgeGate.Core.Persons;
+using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Faces;
 
@@ -52,6 +53,9 @@ public sealed class DetectedFace
     /// <summary>Liveness P(real), or null when it was not computed.</summary>
     public float? ProbabilityReal { get; internal set; }
 
+    /// <summary>Image cues of a photo or screen (computed with liveness), or null when not computed.</summary>
+    public PresentationCues? Cues { get; internal set; }
+
     internal Span<Vector2> LandmarkBuffer => landmarks;
 
     internal Span<float> EmbeddingBuffer => embedding;
@@ -103,6 +107,7 @@ public sealed class DetectedFace
             EmbeddingNorm = EmbeddingNorm,
             EmbeddingModelId = EmbeddingModelId,
             ProbabilityReal = ProbabilityReal,
+            Cues = Cues,
         };
         landmarks.CopyTo(copy.landmarks, 0);
         embedding.CopyTo(copy.embedding, 0);
@@ -112,7 +117,8 @@ public sealed class DetectedFace
 
 /// <summary>
 /// Time spent per stage on one frame (summed over its faces). Each stage includes its pre- and
-/// post-processing; <see cref="Inference"/> is the part inside ONNX Runtime across all stages.
+/// post-processing; <see cref="Inference"/> is the part inside ONNX Runtime across all stages;
+/// <see cref="Cues"/> is the presentation cues measured after liveness (not part of <see cref="Liveness"/>).
 /// </summary>
 public readonly record struct FaceStageTimings(
     TimeSpan Detect,
@@ -121,7 +127,8 @@ public readonly record struct FaceStageTimings(
     TimeSpan Embed,
     TimeSpan Liveness,
     TimeSpan Total,
-    TimeSpan Inference)
+    TimeSpan Inference,
+    TimeSpan Cues = default)
 {
     /// <summary>Everything outside ONNX Runtime: resizing, colour conversion, tensor filling, decoding, alignment, quality.</summary>
     public TimeSpan PrePostProcessing => Total - Inference;

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
+using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Faces;
 
@@ -20,7 +21,7 @@ public sealed record FacePipelineOptions
     /// </summary>
     public bool ComputeEmbeddings { get; init; } = true;
 
-    /// <summary>Compute liveness P(real).</summary>
+    /// <summary>Compute liveness P(real) and the presentation cues.</summary>
     public bool ComputeLiveness { get; init; } = true;
 
     public void Validate()
@@ -46,6 +47,7 @@ public sealed class FacePipeline : IDisposable
     private readonly FaceAligner aligner;
     private readonly FaceEmbedder embedder;
     private readonly LivenessChecker liveness;
+    private readonly PresentationCueMeter cues = new();
     private readonly List<FaceDetection> detections = [];
     private readonly byte[] aligned;
     private readonly byte[] alignedGray;
@@ -131,6 +133,17 @@ public sealed class FacePipeline : IDisposable
         return analysis.Faces;
     }
 
+    /// <summary>
+    /// Detection only (no landmarks, embedding or liveness), into <paramref name="faces"/>: for a
+    /// second look at a frame, such as the paired infrared camera's.
+    /// </summary>
+    public void Detect(ReadOnlyImageSpan frame, List<FaceDetection> faces)
+    {
+        ArgumentNullException.ThrowIfNull(faces);
+        FaceDetector.RequireBgr(frame);
+        detector.Detect(frame, faces);
+    }
+
     /// <summary>Analyses a BGR frame into <paramref name="analysis"/>, overwriting its previous faces.</summary>
     public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis) => Analyse(frame, analysis, detectionBorder: 0);
 
@@ -160,7 +173,7 @@ public sealed class FacePipeline : IDisposable
             detections.RemoveRange(options.MaximumFaces, detections.Count - options.MaximumFaces);
         }
 
-        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0;
+        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0, cueTicks = 0;
         var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
         var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
         foreach (var detection in detections)
@@ -207,12 +220,17 @@ public sealed class FacePipeline : IDisposable
             }
 
             face.ProbabilityReal = null;
+            face.Cues = null;
             if (options.ComputeLiveness)
             {
                 stageStart = stageEnd;
-                face.ProbabilityReal = liveness.ProbabilityReal(frame, square);
+                face.ProbabilityReal = liveness.ProbabilityReal(frame, square, out var crop);
                 stageEnd = Stopwatch.GetTimestamp();
                 livenessTicks += stageEnd - stageStart;
+                stageStart = stageEnd;
+                face.Cues = cues.Measure(frame, square, liveness.LastInput, crop);
+                stageEnd = Stopwatch.GetTimestamp();
+                cueTicks += stageEnd - stageStart;
             }
         }
         var end = Stopwatch.GetTimestamp();
@@ -223,7 +241,8 @@ public sealed class FacePipeline : IDisposable
             TimeSpan.FromTicks(ToTimeSpanTicks(embedTicks)),
             TimeSpan.FromTicks(ToTimeSpanTicks(livenessTicks)),
             Stopwatch.GetElapsedTime(start, end),
-            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)));
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(cueTicks)));
     }
 
     /// <summary>Detects in a copy of <paramref name="frame"/> with a plain border, boxes moved back to the frame's pixels.</summary>

@@ -23,7 +23,7 @@ public static class FacePipelineBenchmark
 {
     /// <summary>Stage names in report order.</summary>
     public static IReadOnlyList<string> StageNames { get; } =
-        ["detect", "landmarks", "align", "embed", "liveness", "total", "inference", "prepost"];
+        ["detect", "landmarks", "align", "embed", "liveness", "cues", "total", "inference", "prepost"];
 
     public static FacePipelineBenchmarkResult Run(
         string imagePath,
@@ -54,6 +54,7 @@ public static class FacePipelineBenchmark
         var align = samples["align"];
         var embed = samples["embed"];
         var liveness = samples["liveness"];
+        var cues = samples["cues"];
         var total = samples["total"];
         var inference = samples["inference"];
         var prepost = samples["prepost"];
@@ -70,6 +71,7 @@ public static class FacePipelineBenchmark
             align[run] = timings.Align.TotalMilliseconds;
             embed[run] = timings.Embed.TotalMilliseconds;
             liveness[run] = timings.Liveness.TotalMilliseconds;
+            cues[run] = timings.Cues.TotalMilliseconds;
             total[run] = timings.Total.TotalMilliseconds;
             inference[run] = timings.Inference.TotalMilliseconds;
             prepost[run] = timings.PrePostProcessing.TotalMilliseconds;

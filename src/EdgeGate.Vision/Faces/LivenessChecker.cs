@@ -60,6 +60,9 @@ public sealed class LivenessChecker : IDisposable
 
     public float ProbabilityReal(ReadOnlyImageSpan frame, PixelRectangle squareBox) => ProbabilityReal(frame, squareBox, out _);
 
+    /// <summary>The resized crop (BGR) the model saw on the last call, valid until the next one.</summary>
+    public ReadOnlyImageSpan LastInput => new(resized, model.InputWidth, model.InputHeight, model.InputWidth * 3, PixelFormat.Bgr24);
+
     /// <summary>Stopwatch ticks spent inside ONNX Runtime so far.</summary>
     internal long InferenceTicks => model.RunTicks;
 

@@ -17,8 +17,11 @@ public enum FaceVoteKind
 /// <param name="PersonId">The matched person (only for <see cref="FaceVoteKind.Match"/>).</param>
 /// <param name="Similarity">Similarity to the best person (−1 with an empty gallery).</param>
 /// <param name="LivenessScore">P(real) from the liveness model.</param>
-/// <param name="LivenessPassed">Whether <paramref name="LivenessScore"/> reached the threshold.</param>
-public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, float Similarity, float LivenessScore, bool LivenessPassed)
+/// <param name="LivenessPassed">Whether the face's presentation check passed on this frame (see
+/// <see cref="Presentation.TrackPresentation"/>: the single-frame check, and the track's motion and infrared evidence).</param>
+/// <param name="AttackEvidence">The track has strong evidence of a presentation attack (planar motion, no face in
+/// infrared): a spoof is reported as soon as enough frames agree on the person, without waiting.</param>
+public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, float Similarity, float LivenessScore, bool LivenessPassed, bool AttackEvidence = false)
 {
     public static FaceVote Match(string personId, float similarity, float livenessScore, bool livenessPassed) =>
         new(FaceVoteKind.Match, personId, similarity, livenessScore, livenessPassed);
@@ -34,7 +37,8 @@ public readonly record struct FaceVote(FaceVoteKind Kind, string? PersonId, floa
 /// <param name="VotesRequired">k: frames of the window that must agree.</param>
 /// <param name="VoteWindow">n: how many of the latest frames count.</param>
 /// <param name="SpoofAfterFrames">A track that keeps matching one person without passing liveness
-/// is reported as a presentation attack after this many frames (0 = twice the window).</param>
+/// is reported as a presentation attack after this many frames (0 = twice the window); with strong
+/// attack evidence (<see cref="FaceVote.AttackEvidence"/>) at once.</param>
 public sealed record VoteRules(int VotesRequired, int VoteWindow, int SpoofAfterFrames = 0)
 {
     public int EffectiveSpoofAfterFrames => SpoofAfterFrames > 0 ? SpoofAfterFrames : 2 * VoteWindow;
@@ -55,7 +59,7 @@ public enum VoteVerdictKind
     /// <summary>k of the last n frames agree on one person and passed liveness.</summary>
     Candidate,
 
-    /// <summary>The track kept matching one person but never passed liveness: a candidate with liveness failed.</summary>
+    /// <summary>The track kept matching one person but never passed liveness, or showed strong attack evidence: a candidate with liveness failed.</summary>
     SpoofCandidate,
 
     /// <summary>A full window with no match at all and at least k "stranger" votes.</summary>
@@ -135,7 +139,7 @@ public sealed class CandidateVoter
                 return new VoteVerdict(VoteVerdictKind.Candidate, leader, liveSimilarity, liveScore, live);
             }
             var (agreeing, similarity, score) = Tally(leader, requireLiveness: false);
-            if (!SpoofEmitted && agreeing >= rules.VotesRequired && totalVotes >= rules.EffectiveSpoofAfterFrames)
+            if (!SpoofEmitted && agreeing >= rules.VotesRequired && (vote.AttackEvidence || totalVotes >= rules.EffectiveSpoofAfterFrames))
             {
                 SpoofEmitted = true;
                 return new VoteVerdict(VoteVerdictKind.SpoofCandidate, leader, similarity, score, agreeing);

@@ -1,4 +1,5 @@
 using System.Drawing;
+using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Tracking;
 
@@ -22,16 +23,17 @@ public sealed record TrackerRules(float MinimumOverlap = 0.3f, int MaximumMissed
     }
 }
 
-/// <summary>One followed face: its id, latest box and the vote over its frames.</summary>
+/// <summary>One followed face: its id, latest box, the vote over its frames and its presentation evidence.</summary>
 public sealed class FaceTrack
 {
-    internal FaceTrack(long id, RectangleF box, DateTimeOffset firstSeenAt, CandidateVoter voter)
+    internal FaceTrack(long id, RectangleF box, DateTimeOffset firstSeenAt, CandidateVoter voter, TrackPresentation presentation)
     {
         Id = id;
         Box = box;
         FirstSeenAt = firstSeenAt;
         LastSeenAt = firstSeenAt;
         Voter = voter;
+        Presentation = presentation;
         FramesSeen = 1;
     }
 
@@ -51,6 +53,9 @@ public sealed class FaceTrack
     public int MissedFrames { get; internal set; }
 
     public CandidateVoter Voter { get; }
+
+    /// <summary>Liveness evidence over the track's frames (single-frame checks, motion, blinks, infrared).</summary>
+    public TrackPresentation Presentation { get; }
 }
 
 /// <summary>
@@ -62,16 +67,20 @@ public sealed class FaceTracker
 {
     private readonly TrackerRules rules;
     private readonly VoteRules voteRules;
+    private readonly PresentationRules presentationRules;
     private readonly List<FaceTrack> tracks = [];
     private readonly List<(float Overlap, int Track, int Detection)> pairs = [];
     private long nextId = 1;
 
-    public FaceTracker(TrackerRules rules, VoteRules voteRules)
+    /// <param name="presentationRules">The rules of each track's <see cref="TrackPresentation"/> (default <see cref="PresentationRules.Default"/>).</param>
+    public FaceTracker(TrackerRules rules, VoteRules voteRules, PresentationRules? presentationRules = null)
     {
         ArgumentNullException.ThrowIfNull(rules);
         ArgumentNullException.ThrowIfNull(voteRules);
         rules.Validate();
         voteRules.Validate();
+        this.presentationRules = presentationRules ?? PresentationRules.Default;
+        this.presentationRules.Validate();
         this.rules = rules;
         this.voteRules = voteRules;
     }
@@ -139,7 +148,7 @@ public sealed class FaceTracker
             var track = assigned[d];
             if (track is null)
             {
-                track = new FaceTrack(nextId++, detections[d], frameTime, new CandidateVoter(voteRules));
+                track = new FaceTrack(nextId++, detections[d], frameTime, new CandidateVoter(voteRules), new TrackPresentation(presentationRules));
                 tracks.Add(track);
             }
             result[d] = track;

@@ -1,3 +1,4 @@
+using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 
 namespace EdgeGate.Devices.Tests.Mqtt;
@@ -13,7 +14,7 @@ public sealed class MqttClientOptionsTests
     [InlineData("Password")]
     [InlineData("ClientCertificatePath")]
     [InlineData("KeepAlive")]
-    [InlineData("StallTimeout")]
+    [InlineData("Reconnect")]
     public void InvalidSetting_IsNamed(string setting)
     {
         var options = setting switch
@@ -23,7 +24,7 @@ public sealed class MqttClientOptionsTests
             "Password" => new MqttClientOptions { Password = "secret" },
             "ClientCertificatePath" => new MqttClientOptions { CaCertificatePath = "ca.crt", ClientCertificatePath = "client.crt" },
             "KeepAlive" => new MqttClientOptions { KeepAlive = TimeSpan.FromSeconds(2) },
-            _ => new MqttClientOptions { ReconnectDelayMaximum = TimeSpan.FromMinutes(1), StallTimeout = TimeSpan.FromMinutes(1) },
+            _ => new MqttClientOptions { Reconnect = RetryPacing.Broker with { First = TimeSpan.Zero } },
         };
 
         var error = Assert.Throws<ArgumentException>(options.Validate);
@@ -33,18 +34,35 @@ public sealed class MqttClientOptionsTests
     [Fact]
     public async Task MissingCaFile_FaultsWithThePath()
     {
-        await using var client = new MosquittoClient(new MqttClientOptions
+        await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
             Port = 1,
             CaCertificatePath = "/nonexistent/edgegate-ca.crt",
             ConnectTimeout = TimeSpan.FromSeconds(5),
         });
 
-        var error = await Assert.ThrowsAsync<EdgeGate.Core.Messaging.MqttException>(() => client.ConnectAsync(CancellationToken.None));
-        Assert.Contains("/nonexistent/edgegate-ca.crt", error.Message, StringComparison.Ordinal);
-        Assert.Equal(EdgeGate.Core.Messaging.MqttConnectionState.Faulted, client.State);
+        var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(CancellationToken.None));
+        Assert.Contains("CA certificate file not found: /nonexistent/edgegate-ca.crt", error.Message, StringComparison.Ordinal);
+        Assert.Equal(MqttConnectionState.Faulted, client.State);
     }
 
     [Fact]
-    public void NativeLibraryVersion_Is2OrNewer() => Assert.True(MosquittoClient.NativeLibraryVersion >= new Version(2, 0, 0));
+    public async Task ACaFileWithoutACertificate_FaultsWithThePath()
+    {
+        var path = Path.GetTempFileName();
+        try
+        {
+            await File.WriteAllTextAsync(path, "not a certificate\n");
+            await using var client = new SupervisedMqttClient(new MqttClientOptions { Port = 1, CaCertificatePath = path, ConnectTimeout = TimeSpan.FromSeconds(5) });
+
+            var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(CancellationToken.None));
+
+            Assert.Contains($"CA certificate file {path} holds no PEM certificate", error.Message, StringComparison.Ordinal);
+            Assert.Equal(MqttConnectionState.Faulted, client.State);
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
 }

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.TestSupport.Peers;
 
@@ -19,15 +18,11 @@ internal static class MqttTestClients
         ClientId = NewClientId(prefix),
         ConnectTimeout = WaitLimit,
         OperationTimeout = WaitLimit,
-        ReconnectDelayInitial = TimeSpan.FromSeconds(1),
-        ReconnectDelayMaximum = TimeSpan.FromSeconds(2),
-        StallTimeout = TimeSpan.FromSeconds(20),
-        WatchdogInterval = TimeSpan.FromMilliseconds(250),
     };
 
-    public static async Task<MosquittoClient> ConnectedAsync(MqttClientOptions options)
+    public static async Task<SupervisedMqttClient> ConnectedAsync(MqttClientOptions options)
     {
-        var client = new MosquittoClient(options);
+        var client = new SupervisedMqttClient(options);
         try
         {
             using var timeout = new CancellationTokenSource(WaitLimit);

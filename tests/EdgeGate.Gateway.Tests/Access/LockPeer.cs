@@ -1,13 +1,12 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.TestSupport.Peers;
 
 namespace EdgeGate.Gateway.Tests.Access;
 
 /// <summary>
-/// A smart lock on the other side of a real broker, on its own <see cref="MosquittoClient"/>. As a
+/// A smart lock on the other side of a real broker, on its own <see cref="SupervisedMqttClient"/>. As a
 /// Zigbee2MQTT lock it answers <c>zigbee2mqtt/&lt;name&gt;/set</c> by publishing the new state on
 /// <c>zigbee2mqtt/&lt;name&gt;</c>; as a silent lock it only listens on the given command topic and
 /// never answers. Either way it records every command (payload, arrival time, retain flag). Its
@@ -15,13 +14,13 @@ namespace EdgeGate.Gateway.Tests.Access;
 /// </summary>
 internal sealed class LockPeer : IAsyncDisposable
 {
-    private readonly MosquittoClient client;
+    private readonly SupervisedMqttClient client;
     private readonly string? stateTopic;
     private readonly List<(string Payload, DateTime At, bool Retained)> commands = [];
     private readonly CancellationTokenSource stop = new();
     private Task loop = Task.CompletedTask;
 
-    private LockPeer(MosquittoClient client, string? stateTopic)
+    private LockPeer(SupervisedMqttClient client, string? stateTopic)
     {
         this.client = client;
         this.stateTopic = stateTopic;
@@ -75,16 +74,13 @@ internal sealed class LockPeer : IAsyncDisposable
 
     private static async Task<LockPeer> StartAsync(MosquittoBroker broker, string commandTopic, string? stateTopic)
     {
-        var client = new MosquittoClient(new MqttClientOptions
+        var client = new SupervisedMqttClient(new MqttClientOptions
         {
             Host = MosquittoBroker.Host,
             Port = broker.Port,
             ClientId = $"lockpeer-{Guid.NewGuid():N}"[..20],
             ConnectTimeout = TimeSpan.FromSeconds(10),
             OperationTimeout = TimeSpan.FromSeconds(10),
-            ReconnectDelayMaximum = TimeSpan.FromSeconds(2),
-            StallTimeout = TimeSpan.FromSeconds(20),
-            WatchdogInterval = TimeSpan.FromMilliseconds(250),
         });
         var peer = new LockPeer(client, stateTopic);
         try

@@ -121,6 +121,30 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
         Assert.Equal("second-password\n", File.ReadAllText(Path.Combine(CredentialsPath, UplinkConnection.PasswordFileName)));
     }
 
+    [Fact]
+    public async Task A_standalone_box_gets_its_identity_and_secrets_without_a_platform_and_can_join_one_later()
+    {
+        var standalone = await RunAsync("--site", "maple-court", "--gateway", "north-gate", "--standalone", "--config", ConfigPath, "--credentials-dir", CredentialsPath);
+
+        Assert.Equal(0, standalone.ExitCode);
+        Assert.Contains("platform:      none: standalone, events and history stay on this box", standalone.Output, StringComparison.Ordinal);
+        var settings = EdgeGateSettings.Load(ConfigPath);
+        Assert.Equal(("maple-court", "north-gate"), (settings.Gateway.SiteId, settings.Gateway.GatewayId));
+        Assert.False(settings.Uplink.Enabled);
+        Assert.False(File.Exists(Path.Combine(directory, "etc", DeviceProvisioning.CaFileName)));
+        // The secrets the service may not create itself under its sandbox exist before its first start.
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(CredentialsPath, "template-key")));
+        Assert.Equal(Private, File.GetUnixFileMode(Path.Combine(CredentialsPath, "api-token")));
+        var templateKey = File.ReadAllBytes(Path.Combine(CredentialsPath, "template-key"));
+
+        // Joining a platform later switches the uplink on and keeps the box's secrets.
+        var ca = WriteInput("ca.pem", CreateCaPem("Platform CA"));
+        var joined = await RunAsync("--site", "maple-court", "--gateway", "north-gate", "--broker", "mqtt.platform.example", "--ca", ca, "--config", ConfigPath);
+        Assert.Equal(0, joined.ExitCode);
+        Assert.True(EdgeGateSettings.Load(ConfigPath).Uplink.Enabled);
+        Assert.Equal(templateKey, File.ReadAllBytes(Path.Combine(CredentialsPath, "template-key")));
+    }
+
     public static TheoryData<string, string[], string> BadInputs() => new()
     {
         { "bad site id", ["--site", "maple court"], "Gateway:SiteId: SiteId may hold letters, digits" },
@@ -135,6 +159,8 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
         { "broken existing config", ["--config", "{dir}/broken.json"], "--config: {dir}/broken.json is not valid JSON" },
         { "existing config invalid elsewhere", ["--config", "{dir}/unknown-section.json"], "Cameraz: unknown section" },
         { "missing required option", ["--site", null!], "--site is required" },
+        { "no broker and not standalone", ["--broker", null!], "--broker is required (or --standalone for a box without a platform)" },
+        { "standalone with platform options", ["--standalone", "true"], "--standalone means no platform, so --broker, --ca, --username cannot be given with it" },
     };
 
     [Theory]

@@ -92,6 +92,40 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         Assert.Contains("doctor: all checks passed", doctor.Output, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task A_package_for_another_architecture_is_refused_before_anything_is_installed()
+    {
+        // The built program with the other gate-box architecture in its ELF header (e_machine, bytes 18-19).
+        var package = Path.Combine(directory, "foreign-package");
+        Directory.CreateDirectory(Path.Combine(package, "models"));
+        var program = File.ReadAllBytes(Path.Combine(GatewayProcess.ProgramFolder, "edgegate"));
+        var (foreign, foreignName) = System.Runtime.InteropServices.RuntimeInformation.OSArchitecture == System.Runtime.InteropServices.Architecture.Arm64
+            ? ((byte)0x3e, "x86_64")
+            : ((byte)0xb7, "aarch64");
+        program[18] = foreign;
+        program[19] = 0;
+        File.WriteAllBytes(Path.Combine(package, "edgegate"), program);
+        File.SetUnixFileMode(Path.Combine(package, "edgegate"), Everyone);
+        File.WriteAllText(Path.Combine(package, "libonnxruntime.so"), "");
+        File.Copy(Path.Combine(GatewayProcess.ProgramFolder, "models", "manifest.json"), Path.Combine(package, "models", "manifest.json"));
+        var calls = Path.Combine(directory, "forbidden-calls.log");
+        var traps = CreateTraps(calls);
+
+        // A real install (no --destdir), as nobody: if the check let it through, nothing could be written anyway.
+        string[] install = ["bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", package];
+        string[] command = Environment.IsPrivilegedProcess
+            ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", .. install]
+            : install;
+        var refused = await GatewayProcess.RunProgramAsync(command[0], directory, InstallBound,
+            new Dictionary<string, string?> { ["PATH"] = $"{traps}:{Environment.GetEnvironmentVariable("PATH")}" },
+            command[1..]);
+        output.WriteLine($"$ {string.Join(' ', command)} -> {refused.ExitCode}\n{refused.Output}");
+
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains($"is built for {foreignName}, this box is {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch { System.Runtime.InteropServices.Architecture.Arm64 => "aarch64", _ => "x86_64" }}", refused.Output, StringComparison.Ordinal);
+        Assert.False(File.Exists(calls), File.Exists(calls) ? "install.sh went on: " + File.ReadAllText(calls) : "");
+    }
+
     public void Dispose() => Directory.Delete(directory, recursive: true);
 
     /// <summary>A configuration for the staging root: paths inside it, one log door, no camera, no uplink.</summary>

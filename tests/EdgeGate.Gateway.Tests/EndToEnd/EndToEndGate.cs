@@ -50,7 +50,7 @@ public sealed class EndToEndGate : IAsyncDisposable
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(20);
 
     private readonly EndToEndPeers peers;
-    private MosquittoClient? platformClient;
+    private SupervisedMqttClient? platformClient;
 
     private EndToEndGate(EndToEndPeers peers, EdgeGateSettings settings, string directory)
     {
@@ -156,7 +156,7 @@ public sealed class EndToEndGate : IAsyncDisposable
     /// <summary>Connects the platform simulator for this gateway (it publishes the acks from then on).</summary>
     public async Task AttachPlatformAsync(CancellationToken cancellationToken)
     {
-        platformClient = new MosquittoClient(UplinkTestBed.ClientOptions(peers.Broker.Port, $"platform-{Guid.NewGuid():N}"[..24]));
+        platformClient = new SupervisedMqttClient(UplinkTestBed.ClientOptions(peers.Broker.Port, $"platform-{Guid.NewGuid():N}"[..24]));
         await platformClient.ConnectAsync(cancellationToken);
         Platform = new PlatformSimulator(platformClient, SiteId, Settings.Gateway.GatewayId);
         await Platform.StartAsync(cancellationToken);

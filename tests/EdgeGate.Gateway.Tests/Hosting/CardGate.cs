@@ -93,7 +93,7 @@ public sealed class CardGate : IAsyncDisposable
     private static readonly TimeSpan StartTimeout = TimeSpan.FromSeconds(30);
 
     private readonly CardGatePeers peers;
-    private MosquittoClient? platformClient;
+    private SupervisedMqttClient? platformClient;
     private SerialPortStream? reader;
 
     private CardGate(CardGatePeers peers, EdgeGateSettings settings, string directory)
@@ -115,7 +115,7 @@ public sealed class CardGate : IAsyncDisposable
 
     public PlatformSimulator Platform { get; private set; } = null!;
 
-    public MosquittoClient PlatformClient => platformClient!;
+    public SupervisedMqttClient PlatformClient => platformClient!;
 
     /// <summary>Coil writes of the relay board before this gateway started.</summary>
     public int CoilWritesBefore { get; private set; }
@@ -210,7 +210,7 @@ public sealed class CardGate : IAsyncDisposable
                 }
             }
             using var limit = new CancellationTokenSource(StartTimeout);
-            gate.platformClient = new MosquittoClient(UplinkTestBed.ClientOptions(peers.Broker.Port, $"platform-{Guid.NewGuid():N}"[..24]));
+            gate.platformClient = new SupervisedMqttClient(UplinkTestBed.ClientOptions(peers.Broker.Port, $"platform-{Guid.NewGuid():N}"[..24]));
             await gate.platformClient.ConnectAsync(limit.Token);
             gate.Platform = new PlatformSimulator(gate.platformClient, SiteId, gatewayId, new PlatformSimulatorOptions { KeepData = true });
             await gate.Platform.StartAsync(limit.Token);

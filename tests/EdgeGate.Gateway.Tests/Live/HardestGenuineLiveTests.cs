@@ -181,7 +181,7 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gallery);
-        builder.Services.AddSingleton<IFaceAnalyser>(new OwnedElsewhere(analyser));
+        builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(analyser));
         builder.Services.AddLiveGate(new EdgeGateSettings
         {
             Gateway = new GatewayOptions { DataDirectory = Path.GetTempPath() },
@@ -219,16 +219,6 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
         catch (OperationCanceledException) when (until.IsCancellationRequested)
         {
             // The stream has been watched to its end.
-        }
-    }
-
-    /// <summary>The test owns the analyser; the host must not dispose it.</summary>
-    private sealed class OwnedElsewhere(IFaceAnalyser inner) : IFaceAnalyser
-    {
-        public void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
-
-        public void Dispose()
-        {
         }
     }
 }

@@ -132,6 +132,76 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         Assert.All(gate.Health.Snapshot(), health => Assert.DoesNotContain("topsecret", health.Url + health.LastError, StringComparison.Ordinal));
     }
 
+    [FaceDataFact]
+    public async Task APhotoTiltedBackAndForthInFrontOfTheCameraIsReportedAsASpoofFromItsPlanarMotion()
+    {
+        var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
+        var folder = Directory.CreateTempSubdirectory("edgegate-tilt-").FullName;
+        try
+        {
+            // A sheet turned about its vertical axis: foreshortened by cos(angle) around the face, about a quarter of a second per pose.
+            var segments = new List<RtspSegment> { RtspSegment.Blank(1) };
+            var angles = new[] { 0, 20, 35, 45, 35, 20, 0, -20, -35, -45, -35, -20 };
+            for (var round = 0; round < 3; round++)
+            {
+                segments.AddRange(angles.Select(angle => RtspSegment.Image(Tilted(data.ProbePhoto!, angle, folder), 0.25)));
+            }
+            using var server = await RtspTestServer.StartAsync(segments, width, height);
+            // A blink is required, which a photo never gives: no frame passes, so only strong evidence can end the track early.
+            await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], configure: options => options.RequireBlink = true);
+
+            var spoof = await gate.NextCandidateAsync(TimeSpan.FromSeconds(20));
+
+            Assert.Equal(data.PersonId, spoof.PersonId);
+            Assert.False(spoof.LivenessPassed);
+            var evidence = spoof.Presentation!;
+            Assert.Equal(PresentationEvidence.PlanarMotionReason, evidence.AttackReason);
+            Assert.Equal(MotionEvidence.Planar, evidence.Motion);
+            Assert.False(evidence.BlinkSeen);
+            Assert.True(evidence.Frames < gate.SpoofAfterFrames, $"reported after {evidence.Frames} frames, before the {gate.SpoofAfterFrames}-frame spoof wait");
+        }
+        finally
+        {
+            Directory.Delete(folder, recursive: true);
+        }
+    }
+
+    [FaceDataFact]
+    public async Task AStillFaceShowsNoPlanarMotionOrParallaxFromTheStreamsNoise()
+    {
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
+        await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], configure: options => options.VoteWindow = 20);
+
+        // A stranger is reported after a full window of twenty frames: all of them still.
+        var stranger = await gate.NextStrangerAsync(TimeSpan.FromSeconds(30));
+
+        var evidence = stranger.Presentation!;
+        Assert.True(evidence.Frames >= 20, $"{evidence.Frames} frames");
+        Assert.Equal(MotionEvidence.NotEnoughMotion, evidence.Motion);
+        Assert.Null(evidence.AttackReason);
+    }
+
+    /// <summary>The photo foreshortened horizontally by cos(<paramref name="degrees"/>) about its middle, written as JPEG.</summary>
+    private static string Tilted(string photo, int degrees, string folder)
+    {
+        var path = Path.Combine(folder, $"tilt{degrees}.jpg");
+        if (File.Exists(path))
+        {
+            return path;
+        }
+        using var image = Vision.Imaging.BgrImage.Load(photo);
+        using var warped = Vision.Imaging.BgrImage.Create(image.Width, image.Height);
+        var squeeze = Math.Cos(degrees * Math.PI / 180);
+        // A little vertical keystone-like shear for the near edge, as a turned sheet shows.
+        var shear = Math.Sin(degrees * Math.PI / 180) * 0.08;
+        var centreX = image.Width / 2.0;
+        var centreY = image.Height / 2.0;
+        var transform = new Vision.Imaging.AffineTransform(squeeze, 0, centreX * (1 - squeeze), shear, 1, -shear * centreX);
+        Vision.Imaging.ImageOps.WarpAffine(image.AsReadOnlySpan(), warped.AsSpan(), transform);
+        File.WriteAllBytes(path, warped.EncodeJpeg(92));
+        return path;
+    }
+
     private static CameraOptions Camera(string name, string url) => new()
     {
         Name = name,
@@ -147,15 +217,19 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     {
         private readonly IHost host;
 
-        private LiveGate(IHost host, CapturingLoggerProvider logs)
+        private LiveGate(IHost host, CapturingLoggerProvider logs, RecognitionOptions recognition)
         {
             this.host = host;
+            SpoofAfterFrames = recognition.SpoofAfterFrames > 0 ? recognition.SpoofAfterFrames : 2 * recognition.VoteWindow;
             Logs = logs;
             Outputs = host.Services.GetRequiredService<RecognitionOutputs>();
             Health = host.Services.GetRequiredService<CameraHealthRegistry>();
         }
 
         public CapturingLoggerProvider Logs { get; }
+
+        /// <summary>Frames after which a track that never passed liveness is reported anyway.</summary>
+        public int SpoofAfterFrames { get; }
 
         /// <summary>The test server's output, for failure messages.</summary>
         public string ServerOutput { get; set; } = "";
@@ -164,7 +238,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
 
         public CameraHealthRegistry Health { get; }
 
-        public static async Task<LiveGate> StartAsync(LiveFaceData data, IReadOnlyList<CameraOptions> cameras, string? dataDirectory = null)
+        public static async Task<LiveGate> StartAsync(LiveFaceData data, IReadOnlyList<CameraOptions> cameras, string? dataDirectory = null, Action<RecognitionOptions>? configure = null)
         {
             var logs = new CapturingLoggerProvider();
             var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
@@ -181,8 +255,9 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
                     return Storage.EdgeGateDatabase.Open(new Storage.StorageOptions { DatabasePath = Path.Combine(dataDirectory, "edgegate.db") }, key);
                 });
             }
-            builder.Services.AddSingleton<IFaceAnalyser>(new NonDisposingAnalyser(data.Analyser));
+            builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(data.Analyser));
             var recognition = new RecognitionOptions { StrangerSnapshots = dataDirectory is not null };
+            configure?.Invoke(recognition);
             builder.Services.AddLiveGate(new EdgeGateSettings
             {
                 Gateway = new GatewayOptions { DataDirectory = dataDirectory ?? Path.GetTempPath() },
@@ -192,7 +267,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             var host = builder.Build();
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await host.StartAsync(timeout.Token);
-            return new LiveGate(host, logs);
+            return new LiveGate(host, logs, recognition);
         }
 
         public async Task<FaceCandidate> NextCandidateAsync(TimeSpan timeout)
@@ -242,16 +317,6 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             using var timeout = new CancellationTokenSource(StopTimeout);
             await host.StopAsync(timeout.Token);
             host.Dispose();
-        }
-    }
-
-    /// <summary>The fixture owns the pipeline; the host must not dispose it.</summary>
-    private sealed class NonDisposingAnalyser(IFaceAnalyser inner) : IFaceAnalyser
-    {
-        public void Analyse(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Analyse(frame, faces);
-
-        public void Dispose()
-        {
         }
     }
 }

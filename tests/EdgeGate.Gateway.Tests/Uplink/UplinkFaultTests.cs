@@ -19,7 +19,7 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
     {
         using var broker = await MosquittoBroker.StartAsync();
         var directory = Directory.CreateTempSubdirectory("edgegate-chaos-").FullName;
-        await using var platformClient = new Devices.Mqtt.MosquittoClient(UplinkTestBed.ClientOptions(broker.Port, "pf-chaos"));
+        await using var platformClient = new Devices.Mqtt.SupervisedMqttClient(UplinkTestBed.ClientOptions(broker.Port, "pf-chaos"));
         await using var platform = new PlatformSimulator(platformClient, UplinkTestBed.Site, UplinkTestBed.Gateway);
         PeerProcess? gateway = null;
         var states = new List<string>();
@@ -79,7 +79,7 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
                 $"all {events.Count} seqs present, {platform.Duplicates} duplicates, {platform.OutOfOrderArrivals} routine events first arrived out of seq order; will seen: {states[0]}");
             // In order after dedupe: the platform's ack only moves along each row's prev link, so what it
             // has acknowledged is the gap-free seq prefix; first copies may arrive out of order after a
-            // broker crash (libmosquitto retransmits its queued messages on reconnect), which is reported.
+            // broker crash (the rewind resends what was in flight when the connection dropped), which is reported.
             Assert.Equal(Total, platform.Ack);
         }
         finally

@@ -54,7 +54,7 @@ public sealed class UplinkHostCommandTests(ITestOutputHelper output)
             }.ToJsonString());
             var settings = EdgeGateSettings.Load(path);
             await using var app = GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning, configurationPath: path);
-            await using var platformClient = new MosquittoClient(UplinkTestBed.ClientOptions(broker.Port, "platform-host"));
+            await using var platformClient = new SupervisedMqttClient(UplinkTestBed.ClientOptions(broker.Port, "platform-host"));
             await using var platform = new PlatformSimulator(platformClient, Site, Gateway);
             using (var limit = new CancellationTokenSource(Wait))
             {

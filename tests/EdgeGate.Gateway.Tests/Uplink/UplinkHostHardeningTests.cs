@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using EdgeGate.Core.Access;
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Tests.Hosting;
 using EdgeGate.Gateway.Uplink;

@@ -11,7 +11,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace EdgeGate.Gateway.Tests.Uplink;
 
 /// <summary>
-/// A gateway (database in a temp folder, uplink session on a real MosquittoClient) and a platform
+/// A gateway (database in a temp folder, uplink session on a real SupervisedMqttClient) and a platform
 /// simulator on its own client, both on a test's broker. Disposing stops both and deletes the folder.
 /// </summary>
 internal sealed class UplinkTestBed : IAsyncDisposable
@@ -37,11 +37,11 @@ internal sealed class UplinkTestBed : IAsyncDisposable
 
     public EdgeGateDatabase Database { get; }
 
-    public MosquittoClient GatewayClient { get; private set; } = null!;
+    public SupervisedMqttClient GatewayClient { get; private set; } = null!;
 
     public UplinkSession Session { get; private set; } = null!;
 
-    public MosquittoClient PlatformClient { get; private set; } = null!;
+    public SupervisedMqttClient PlatformClient { get; private set; } = null!;
 
     public PlatformSimulator Platform { get; private set; } = null!;
 
@@ -53,10 +53,6 @@ internal sealed class UplinkTestBed : IAsyncDisposable
         CaCertificatePath = caPath,
         ConnectTimeout = TimeSpan.FromSeconds(10),
         OperationTimeout = TimeSpan.FromSeconds(5),
-        ReconnectDelayInitial = TimeSpan.FromSeconds(1),
-        ReconnectDelayMaximum = TimeSpan.FromSeconds(1),
-        StallTimeout = TimeSpan.FromSeconds(10),
-        WatchdogInterval = TimeSpan.FromMilliseconds(250),
     };
 
     public static async Task<UplinkTestBed> StartAsync(
@@ -78,7 +74,7 @@ internal sealed class UplinkTestBed : IAsyncDisposable
             var ca = tls ? broker.CaCertificatePath : null;
             var topics = new UplinkTopics(Site, Gateway);
             var gatewayOptions = ClientOptions(port, "gw-" + Guid.NewGuid().ToString("N")[..12], ca);
-            bed.GatewayClient = new MosquittoClient(new MqttClientOptions
+            bed.GatewayClient = new SupervisedMqttClient(new MqttClientOptions
             {
                 Host = gatewayOptions.Host,
                 Port = gatewayOptions.Port,
@@ -86,15 +82,11 @@ internal sealed class UplinkTestBed : IAsyncDisposable
                 CaCertificatePath = ca,
                 ConnectTimeout = gatewayOptions.ConnectTimeout,
                 OperationTimeout = gatewayOptions.OperationTimeout,
-                ReconnectDelayInitial = gatewayOptions.ReconnectDelayInitial,
-                ReconnectDelayMaximum = gatewayOptions.ReconnectDelayMaximum,
-                StallTimeout = gatewayOptions.StallTimeout,
-                WatchdogInterval = gatewayOptions.WatchdogInterval,
                 WillTopic = topics.State,
                 WillPayload = UplinkMessages.OfflineState(topics),
                 WillRetain = true,
             });
-            bed.PlatformClient = new MosquittoClient(ClientOptions(port, "pf-" + Guid.NewGuid().ToString("N")[..12], ca));
+            bed.PlatformClient = new SupervisedMqttClient(ClientOptions(port, "pf-" + Guid.NewGuid().ToString("N")[..12], ca));
             bed.Platform = new PlatformSimulator(bed.PlatformClient, Site, Gateway, platformOptions);
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
             await bed.PlatformClient.ConnectAsync(timeout.Token);

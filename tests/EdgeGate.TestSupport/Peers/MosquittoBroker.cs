@@ -186,6 +186,7 @@ public sealed class MosquittoBroker : IDisposable
             "log_type notice",
             "log_type information",
             "connection_messages true",
+            "set_tcp_nodelay true",
             $"persistence {(options.Persistence ? "true" : "false")}",
         };
         if (options.Persistence)

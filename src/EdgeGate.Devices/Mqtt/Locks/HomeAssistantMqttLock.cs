@@ -1,5 +1,4 @@
 using EdgeGate.Core.Doors;
-using EdgeGate.Core.Messaging;
 
 namespace EdgeGate.Devices.Mqtt.Locks;
 

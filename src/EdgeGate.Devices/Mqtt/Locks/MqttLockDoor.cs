@@ -1,6 +1,5 @@
 using System.Text;
 using EdgeGate.Core.Doors;
-using EdgeGate.Core.Messaging;
 
 namespace EdgeGate.Devices.Mqtt.Locks;
 

@@ -1,5 +1,3 @@
-using EdgeGate.Core.Messaging;
-
 namespace EdgeGate.Devices.Mqtt.Locks;
 
 /// <summary>The MQTT lock firmwares the gateway drives.</summary>

@@ -1,5 +1,3 @@
-using EdgeGate.Core.Messaging;
-
 namespace EdgeGate.Devices.Mqtt.Locks;
 
 /// <summary>

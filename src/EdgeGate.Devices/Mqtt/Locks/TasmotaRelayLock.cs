@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Core.Doors;
-using EdgeGate.Core.Messaging;
 
 namespace EdgeGate.Devices.Mqtt.Locks;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
-using EdgeGate.Core.Messaging;
+using EdgeGate.Devices.Mqtt;
 
 namespace EdgeGate.Gateway.Uplink.Simulator;
 

@@ -54,12 +54,12 @@ public static class UplinkBenchmark
 
             var topics = new UplinkTopics("bench-site", "bench-gw");
             MqttClientOptions Options(string id) => new() { Host = "127.0.0.1", Port = port, ClientId = id, OperationTimeout = TimeSpan.FromSeconds(10) };
-            await using var platformClient = new MosquittoClient(Options("bench-platform"));
+            await using var platformClient = new SupervisedMqttClient(Options("bench-platform"));
             await platformClient.ConnectAsync(cancellationToken).ConfigureAwait(false);
             await using var platform = new PlatformSimulator(platformClient, topics.SiteId, topics.GatewayId, new PlatformSimulatorOptions { KeepData = false });
             await platform.StartAsync(cancellationToken).ConfigureAwait(false);
 
-            await using var gatewayClient = new MosquittoClient(Options("bench-gateway"));
+            await using var gatewayClient = new SupervisedMqttClient(Options("bench-gateway"));
             var session = new UplinkSession(gatewayClient, database, topics,
                 new UplinkSessionOptions { Window = window, BatchSize = batchSize, AckTimeout = TimeSpan.FromSeconds(10), PollInterval = TimeSpan.FromMilliseconds(50) },
                 dispatcher: null, TimeProvider.System, NullLogger<UplinkSession>.Instance);

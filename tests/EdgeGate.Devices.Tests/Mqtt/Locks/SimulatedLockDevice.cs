@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Core.Messaging;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Devices.Tests.Relays;
 using EdgeGate.TestSupport.Peers;
@@ -24,7 +23,7 @@ internal sealed class SimulatedLockDevice : IAsyncDisposable
 {
     public const string Name = "door";
 
-    private readonly MosquittoClient client;
+    private readonly SupervisedMqttClient client;
     private readonly LockFlavor flavor;
     private readonly List<(bool Released, DateTime At)> changes = [];
     private readonly CancellationTokenSource stop = new();
@@ -32,7 +31,7 @@ internal sealed class SimulatedLockDevice : IAsyncDisposable
     private CancellationTokenSource? pulseTimer;
     private int pulseTime;
 
-    private SimulatedLockDevice(MosquittoClient client, LockFlavor flavor)
+    private SimulatedLockDevice(SupervisedMqttClient client, LockFlavor flavor)
     {
         this.client = client;
         this.flavor = flavor;

@@ -1,8 +1,0 @@
-namespace EdgeGate.Core.Messaging;
-
-/// <summary>MQTT delivery guarantee. QoS 2 is not offered: the uplink dedupes by sequence number.</summary>
-public enum MqttQualityOfService
-{
-    AtMostOnce = 0,
-    AtLeastOnce = 1,
-}

@@ -1,0 +1,155 @@
+using EdgeGate.TestSupport;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Vision.Imaging;
+using EdgeGate.Vision.Presentation;
+
+namespace EdgeGate.Vision.Tests.Faces;
+
+public sealed class PresentationAttackEvaluationTests
+{
+    private static PresentationSample Sample(PresentationKind kind, float liveness, string identity = "ann", bool found = true) =>
+        new($"{identity}.jpg", identity, kind, 0, found, liveness, new PresentationCues(0.3f, 150, 0.2f, 0.1f, 10, 5));
+
+    [Fact]
+    public void TheIdentitySplitIsDisjointCoversEveryoneAndBalancesPhotoCounts()
+    {
+        var identities = new[] { "a", "a", "a", "a", "b", "b", "b", "c", "c", "d", "e" };
+        var split = IdentitySplit.Of(identities);
+        Assert.Empty(split.Fitting.Intersect(split.HeldOut));
+        Assert.Equal(["a", "b", "c", "d", "e"], split.Fitting.Concat(split.HeldOut).Order());
+        var fittingPhotos = identities.Count(split.Fitting.Contains);
+        Assert.InRange(fittingPhotos - (identities.Length - fittingPhotos), -3, 3);
+        var reversed = IdentitySplit.Of(identities.Reverse());
+        Assert.Equal(split.Fitting, reversed.Fitting);
+        Assert.Equal(split.HeldOut, reversed.HeldOut);
+    }
+
+    [Fact]
+    public void ErrorRatesCountAttacksTakenForBonaFidePerSpeciesAndLeaveFacelessPresentationsApart()
+    {
+        var samples = new List<PresentationSample>
+        {
+            Sample(PresentationKind.BonaFide, 0.9f),
+            Sample(PresentationKind.BonaFide, 0.9f),
+            Sample(PresentationKind.BonaFide, 0.9f),
+            Sample(PresentationKind.BonaFide, 0.2f),
+            Sample(PresentationKind.BonaFide, 0f, found: false),
+            Sample(PresentationKind.PrintedPhoto, 0.1f),
+            Sample(PresentationKind.PrintedPhoto, 0.8f),
+            Sample(PresentationKind.ScreenReplay, 0.1f),
+            Sample(PresentationKind.ScreenReplay, 0.1f),
+            Sample(PresentationKind.ScreenReplay, 0.1f),
+            Sample(PresentationKind.ScreenReplay, 0f, found: false),
+            Sample(PresentationKind.CutOut, 0.1f),
+        };
+        var rates = PresentationErrorRates.Of(samples, sample => sample.ProbabilityReal >= 0.5f);
+        Assert.Equal(0.5, rates.Apcer[PresentationKind.PrintedPhoto]);
+        Assert.Equal(0.0, rates.Apcer[PresentationKind.ScreenReplay]);
+        Assert.Equal(0.0, rates.Apcer[PresentationKind.CutOut]);
+        Assert.Equal(0.5, rates.ApcerMaximum);
+        Assert.Equal(0.25, rates.Bpcer);
+        Assert.Equal(1, rates.AttacksWithoutFace);
+        Assert.Equal(1, rates.BonaFideWithoutFace);
+        Assert.Equal(4, rates.Presentations[PresentationKind.ScreenReplay]);
+    }
+
+    [Fact]
+    public void LogisticRegressionSeparatesASeparableFeatureAndKeepsBothClassesEqual()
+    {
+        var features = Enumerable.Range(0, 40).Select(i => new[] { (i - 20) / 10.0 }).ToList();
+        var labels = features.Select(row => row[0] > 0).ToList();
+        var weights = LogisticRegression.Fit(features, labels, l2: 0.1);
+        Assert.True(weights[1] > 1);
+        Assert.True(LogisticRegression.Probability(weights, [1, 1.5]) > 0.9);
+        Assert.True(LogisticRegression.Probability(weights, [1, -1.5]) < 0.1);
+        Assert.Throws<ArgumentException>(() => LogisticRegression.Fit(features, features.Select(_ => true).ToList()));
+    }
+
+    [Fact]
+    public void FittingPlacesTheThresholdForTheTargetBpcerOnTheFittingPresentations()
+    {
+        var random = new Random(3);
+        var samples = new List<PresentationSample>();
+        for (var i = 0; i < 100; i++)
+        {
+            samples.Add(Sample(PresentationKind.BonaFide, 0.4f + (0.6f * (float)random.NextDouble())));
+            samples.Add(Sample(PresentationKind.PrintedPhoto, 0.6f * (float)random.NextDouble()));
+        }
+        var fit = PresentationCheckFitting.Fit(samples, targetBpcer: 0.03);
+        var rejected = samples.Count(sample => !sample.IsAttack && fit.Weights.Score(sample.ProbabilityReal, sample.Cues) < fit.Threshold);
+        Assert.Equal(3, rejected);
+        Assert.Equal("print", Assert.Single(fit.Weights.Species).Species);
+        Assert.True(fit.Weights.Species[0].Liveness > 0);
+    }
+
+    [Fact]
+    public void TheSimulationIsDeterministicPerSeedAndPutsAttacksInACameraFrame()
+    {
+        using var photo = Gradient(400, 500);
+        var face = new PixelRectangle(120, 100, 160, 160);
+        foreach (var kind in Enum.GetValues<PresentationKind>())
+        {
+            using var first = PresentationSimulator.Render(kind, photo.AsReadOnlySpan(), face, seed: 11);
+            using var again = PresentationSimulator.Render(kind, photo.AsReadOnlySpan(), face, seed: 11);
+            using var other = PresentationSimulator.Render(kind, photo.AsReadOnlySpan(), face, seed: 12);
+            Assert.Equal(first.Frame.Pixels.ToArray(), again.Frame.Pixels.ToArray());
+            Assert.NotEqual(first.Frame.Pixels.ToArray(), other.Frame.Pixels.ToArray());
+            Assert.InRange(first.FaceSide, PresentationSimulator.MinimumFaceSide, PresentationSimulator.MaximumFaceSide);
+            Assert.InRange(first.FaceCentre.X, 0, first.Frame.Width);
+            Assert.InRange(first.FaceCentre.Y, 0, first.Frame.Height);
+            if (kind == PresentationKind.BonaFide)
+            {
+                Assert.True(first.Frame.Width <= PresentationSimulator.SceneWidth && first.Frame.Height <= PresentationSimulator.SceneHeight);
+            }
+            else
+            {
+                Assert.Equal((PresentationSimulator.SceneWidth, PresentationSimulator.SceneHeight), (first.Frame.Width, first.Frame.Height));
+            }
+        }
+    }
+
+    [Fact]
+    public void SeedsDoNotDependOnTheOrderPhotosAreRead()
+    {
+        var seed = PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.CutOut, 2, 1);
+        Assert.Equal(seed, PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.CutOut, 2, 1));
+        Assert.NotEqual(seed, PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.CutOut, 1, 1));
+        Assert.NotEqual(seed, PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.ScreenReplay, 2, 1));
+    }
+
+    private static BgrImage Gradient(int width, int height)
+    {
+        var image = BgrImage.Create(width, height);
+        var pixels = image.Pixels;
+        for (var i = 0; i < pixels.Length; i++)
+        {
+            pixels[i] = (byte)((i * 7) % 251);
+        }
+        return image;
+    }
+}
+
+/// <summary>Simulated presentations of real photos through the real pipeline.</summary>
+[Collection(FacePipelineCollection.Name)]
+public sealed class PresentationAttackFaceDataTests(FacePipelineFixture fixture)
+{
+    [FaceDataFact]
+    public void EveryKindOfPresentationOfALabelledPhotoShowsItsFaceWhereItWasPut()
+    {
+        var root = RepositoryPaths.FaceData;
+        var all = LabelledPhotoSet.Load(Path.Combine(root, "labels.csv"), root);
+        var firstTwo = all.Photos.Where(photo => photo.IsLabelled && !photo.IsDuplicate && !photo.MultiFace).Take(2).ToList();
+        var photos = LabelledPhotoSet.Parse(
+            ["path,label,dup_of,multi_face", .. firstTwo.Select(photo => $"{photo.Path},{photo.Label},,0")], root);
+
+        var samples = PresentationAttackEvaluation.Collect(fixture.Pipeline, photos, new PresentationAttackOptions { Variants = 1 });
+
+        Assert.Equal(2 * 4, samples.Count);
+        Assert.All(samples.Where(sample => sample.Kind != PresentationKind.ScreenReplay), sample => Assert.True(sample.FaceFound, $"{sample.Kind} of {sample.Path}"));
+        Assert.All(samples.Where(sample => sample.FaceFound), sample => Assert.InRange(sample.Cues.Saturation, 0.01f, 1f));
+        // Deterministic: the same photos give the same scores.
+        var again = PresentationAttackEvaluation.Collect(fixture.Pipeline, photos, new PresentationAttackOptions { Variants = 1 });
+        Assert.Equal(samples.Select(sample => sample.ProbabilityReal), again.Select(sample => sample.ProbabilityReal));
+    }
+}
