@@ -39,7 +39,7 @@ internal static class EvalCommand
         };
         var config = new Option<FileInfo?>("--config")
         {
-            Description = "gateway configuration whose Recognition:MatchThreshold and Margin the accept figures use (default: the shipped defaults)",
+            Description = "gateway configuration whose Recognition settings the figures use: MatchThreshold and Margin for the accept figures, LivenessThreshold and PresentationThreshold with --attacks (default: the shipped defaults)",
         };
         var attacks = AttackEvaluationOptions.Create();
         threads.Validators.Add(result =>
@@ -93,7 +93,7 @@ internal static class EvalCommand
                     new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
                 if (parseResult.GetValue(attacks.Attacks))
                 {
-                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
+                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, recognition, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
                 }
                 var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
                 var figures = OperatingFigures.At(report.Samples, recognition.MatchThreshold, recognition.Margin);

@@ -149,7 +149,7 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
             await using (var database = GatewayDatabase.Open(settings))
             {
                 var now = DateTimeOffset.UtcNow;
-                var person = new Person { Id = data.PersonId!, DisplayName = "Resident", ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(30), ConsentAt = now };
+                var person = new Person { Id = data.PersonId!, DisplayName = "Resident", ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(30), ConsentAt = now, ConsentRecordedBy = "test office" };
                 using var enrolment = new EnrolmentService(database, data.Analyser.Pipeline);
                 var outcome = await enrolment.EnrolAsync(person, [await EnrolmentPhoto.ReadAsync(data.EnrolmentPhoto!)]);
                 Assert.True(outcome.Succeeded, $"{outcome.Status} {outcome.Message}");
