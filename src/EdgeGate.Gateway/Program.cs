@@ -27,6 +27,7 @@ public static class Program
             CardsCommand.Create(),
             DoorCommand.Create(),
             EvalCommand.Create(),
+            CalibrateCommand.Create(),
             bench,
         };
         // The host handles SIGTERM itself (graceful shutdown that finishes journal writes); the

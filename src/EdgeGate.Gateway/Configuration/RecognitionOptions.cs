@@ -9,9 +9,16 @@ public sealed class RecognitionOptions
 {
     public const string SectionName = "Recognition";
 
-    /// <summary>Cosine similarity a face must reach to count as a person (see `edgegate eval`).</summary>
+    /// <summary>
+    /// Cosine similarity a face must reach to count as a person. The default is the threshold for a
+    /// false-accept rate of 1e-3 per comparison on the project's labelled photos and the reference faces
+    /// (docs/recognition-thresholds.md); set the site's own with <c>edgegate calibrate --target-far 1e-4</c>.
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double MatchThreshold { get; set; } = 0.5;
+    public double MatchThreshold { get; set; } = DefaultMatchThreshold;
+
+    /// <summary>The shipped <see cref="MatchThreshold"/> (docs/recognition-thresholds.md says how it was derived).</summary>
+    public const double DefaultMatchThreshold = 0.411;
 
     /// <summary>Required lead of the best person over the second-best.</summary>
     [Range(0.0, 1.0)]
