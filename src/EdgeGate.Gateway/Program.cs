@@ -28,6 +28,7 @@ public static class Program
             DoorCommand.Create(),
             EvalCommand.Create(),
             bench,
+            ConfigReferenceCommand.Create(),
         };
         // The host handles SIGTERM itself (graceful shutdown that finishes journal writes); the
         // command-line library must not race it with its own termination handling.
