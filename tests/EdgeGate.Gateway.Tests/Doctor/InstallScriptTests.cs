@@ -67,7 +67,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
             File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "edgegate.service")),
             File.ReadAllText(Path.Combine(root, "etc", "systemd", "system", "edgegate.service")));
         Assert.True(File.Exists(Path.Combine(root, "etc", "udev", "rules.d", "99-edgegate-serial.rules.example")));
-        // `systemctl help edgegate` opens the unit's documents: each must be in the installed package.
+        // The unit's Documentation= (shown by `systemctl status`) must name documents the installed package holds.
         var documents = SystemdUnit.Load(Path.Combine(root, "etc", "systemd", "system", "edgegate.service"), "[Unit]").Words("Documentation");
         Assert.Contains("file:///opt/edgegate/docs/configuration.md", documents);
         foreach (var document in documents)
