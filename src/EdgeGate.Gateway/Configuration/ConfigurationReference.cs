@@ -340,7 +340,8 @@ internal static partial class ConfigurationReference
                 switch (node)
                 {
                     case XText plain:
-                        text.Append(plain.Value);
+                        // Outside code spans Markdown would take "<n>" for an HTML tag and hide it.
+                        text.Append(plain.Value.Replace("<", "&lt;", StringComparison.Ordinal));
                         break;
                     case XElement { Name.LocalName: "c" } code:
                         text.Append('`').Append(code.Value).Append('`');

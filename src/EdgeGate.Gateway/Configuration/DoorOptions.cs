@@ -169,11 +169,11 @@ public sealed class LcusDoorOptions
 
 public enum MqttLockFlavor
 {
-    /// <summary>Home Assistant's MQTT lock: LOCK / UNLOCK / OPEN on the command topic, LOCKED / UNLOCKED / JAMMED … on the state topic.</summary>
+    /// <summary>Home Assistant's MQTT lock: <c>LOCK</c>, <c>UNLOCK</c>, <c>OPEN</c> on the command topic; <c>LOCKED</c>, <c>UNLOCKED</c>, <c>JAMMED</c> … on the state topic.</summary>
     HomeAssistant,
-    /// <summary>A Zigbee lock through Zigbee2MQTT: {"state":"UNLOCK"} to &lt;base&gt;/&lt;name&gt;/set, lock_state on &lt;base&gt;/&lt;name&gt;.</summary>
+    /// <summary>A Zigbee lock through Zigbee2MQTT: <c>{"state":"UNLOCK"}</c> to <c>&lt;base&gt;/&lt;name&gt;/set</c>, <c>lock_state</c> on <c>&lt;base&gt;/&lt;name&gt;</c>.</summary>
     Zigbee2Mqtt,
-    /// <summary>A strike on a Tasmota relay: PulseTime and POWER on cmnd/&lt;topic&gt;/, state on stat/&lt;topic&gt;/; the device ends the pulse itself.</summary>
+    /// <summary>A strike on a Tasmota relay: <c>PulseTime</c> and <c>POWER</c> on <c>cmnd/&lt;topic&gt;/</c>, state on <c>stat/&lt;topic&gt;/</c>; the device ends the pulse itself.</summary>
     Tasmota,
 }
 
@@ -199,7 +199,7 @@ public sealed class MqttLockOptions
     /// <value>more than 0, at most 1 minute</value>
     public TimeSpan ConfirmTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
-    /// <summary>Tasmota: the relay (POWER&lt;n&gt;, PulseTime&lt;n&gt;) wired to the strike.</summary>
+    /// <summary>Tasmota: the relay (<c>POWER&lt;n&gt;</c>, <c>PulseTime&lt;n&gt;</c>) wired to the strike.</summary>
     [Range(1, 8)]
     public int Relay { get; set; } = 1;
 

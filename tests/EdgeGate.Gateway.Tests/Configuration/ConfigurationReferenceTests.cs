@@ -86,18 +86,8 @@ public sealed partial class ConfigurationReferenceTests
             "keys without a meaning (give each a /// <summary> doc comment in its options class, then regenerate):\n" + string.Join("\n", withoutMeaning));
     }
 
-    public static TheoryData<string> ExampleFiles()
-    {
-        var data = new TheoryData<string>();
-        foreach (var file in Directory.GetFiles(Path.Combine(RepositoryPaths.Root, "deploy", "config"), "*.json").Order())
-        {
-            data.Add(Path.GetFileName(file));
-        }
-        return data;
-    }
-
     [Theory]
-    [MemberData(nameof(ExampleFiles))]
+    [MemberData(nameof(ExampleConfigurationTests.ExampleFiles), MemberType = typeof(ExampleConfigurationTests))]
     public void An_example_configuration_uses_documented_keys_only(string fileName)
     {
         var keys = new ConfigurationBuilder()
