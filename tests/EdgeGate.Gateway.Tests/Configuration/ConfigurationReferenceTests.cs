@@ -83,7 +83,7 @@ public sealed partial class ConfigurationReferenceTests
 
         Assert.NotEmpty(rows);
         Assert.True(withoutMeaning.Count == 0,
-            "keys without a meaning (give each a /// <summary> doc comment in its options class, then regenerate):\n" + string.Join("\n", withoutMeaning));
+            "keys without a meaning:\n" + string.Join("\n", withoutMeaning) + "\n" + Regenerate);
     }
 
     [Theory]
