@@ -29,6 +29,7 @@ public static class Program
             EvalCommand.Create(),
             CalibrateCommand.Create(),
             bench,
+            ConfigReferenceCommand.Create(),
         };
         // The host handles SIGTERM itself (graceful shutdown that finishes journal writes); the
         // command-line library must not race it with its own termination handling.

@@ -46,6 +46,7 @@ public sealed class RecognitionOptions
     public bool PlanarMotionCheck { get; set; } = true;
 
     /// <summary>An infrared frame confirms a face only if it arrived within this time of the colour frame.</summary>
+    /// <value>more than 0, at most 2 s</value>
     public TimeSpan InfraredMaximumSkew { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How far (in face widths) the infrared face's centre may lie from the colour face's matching place.</summary>
@@ -67,6 +68,8 @@ public sealed class RecognitionOptions
     [Range(1, 30)]
     public int VotesRequired { get; set; } = 3;
 
+    /// <summary>The frames of a track the vote looks at.</summary>
+    /// <value>at least VotesRequired</value>
     [Range(1, 60)]
     public int VoteWindow { get; set; } = 5;
 
@@ -77,6 +80,8 @@ public sealed class RecognitionOptions
     /// <summary>Keep a JPEG snapshot of strangers (size- and retention-limited).</summary>
     public bool StrangerSnapshots { get; set; }
 
+    /// <summary>How long stranger snapshots are kept.</summary>
+    /// <value>more than 0</value>
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Largest stranger snapshot (JPEG bytes); bigger ones are re-encoded smaller or skipped.</summary>
