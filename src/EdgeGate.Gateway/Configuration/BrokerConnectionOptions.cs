@@ -48,7 +48,7 @@ public abstract class BrokerConnectionOptions
 
     /// <summary>
     /// Cap of the reconnect delay, reached only in outages longer than a minute (the first minute is
-    /// retried at most 1.5 s apart, <see cref="RetryPacing.Broker"/>); the broker is never hammered.
+    /// retried at most 1.5 s apart); the broker is never hammered.
     /// </summary>
     /// <value>at least 1 s</value>
     public TimeSpan ReconnectDelayMaximum { get; set; } = TimeSpan.FromSeconds(30);
