@@ -1,23 +1,58 @@
 #!/usr/bin/env bash
-# Installs a published EdgeGate package on a gate box.
-#
-#   deploy/install.sh --package artifacts/edgegate-linux-x64 [--config deploy/config/<example>.json]
-#                     [--destdir DIR] [--no-apt] [--no-systemd]
-#
-# --destdir installs into a staging root (packaging, tests): no user is created, no apt, no systemctl.
-# Layout: /opt/edgegate (program, native libraries, models), /etc/edgegate (config, credentials 0700),
-# /var/lib/edgegate (database, snapshots), /var/log/edgegate, the systemd unit and a udev rule example.
+# Installs a published EdgeGate package on a gate box (deploy/install.sh --help says how).
 set -euo pipefail
+
+usage() {
+  cat <<'USAGE'
+Usage: deploy/install.sh --package DIR [--config FILE] [--destdir DIR] [--no-apt] [--no-systemd]
+
+Installs a published EdgeGate package (./build.sh publish makes artifacts/edgegate-linux-x64 and
+artifacts/edgegate-linux-arm64) on this box: the Debian packages it needs at run time (OpenCV 4.6,
+libmosquitto), the `edgegate` system user, the files below, and the systemd unit, enabled but not
+started. Run it as root. A package built for another architecture is refused.
+
+Options:
+  --package DIR   the published package folder for this box's architecture (required)
+  --config FILE   the configuration to install as /etc/edgegate/edgegate.json
+                  (examples: deploy/config/*.json); an existing edgegate.json is kept
+  --destdir DIR   lay the same tree out under DIR instead of /: no root, apt, user or systemctl
+                  (packaging, tests)
+  --no-apt        do not apt-get install the run-time packages
+  --no-systemd    do not run systemctl daemon-reload / enable
+  -h, --help      print this help and exit
+
+Creates:
+  /opt/edgegate/                     the program, its native libraries, models and documents
+  /etc/edgegate/edgegate.json        the configuration (0640, with --config)
+  /etc/edgegate/credentials/         keys and secrets (0700, owned by edgegate)
+  /var/lib/edgegate/                 database and snapshots (0750)
+  /var/log/edgegate/                 rolling JSON logs (0750)
+  /etc/systemd/system/edgegate.service
+  /etc/udev/rules.d/99-edgegate-serial.rules.example   stable names for relay boards and readers
+
+Then: edgegate provision (the box's identity and platform), edgegate doctor --config
+/etc/edgegate/edgegate.json, systemctl start edgegate.
+
+Documents (also in the package): /opt/edgegate/README.md (installing, commands),
+/opt/edgegate/docs/configuration.md (every configuration key), /opt/edgegate/docs/api.md (local HTTP
+API), /opt/edgegate/docs/protocol.md (platform protocol).
+USAGE
+}
+# needs_value <option> <remaining argument count>: an option given without its value is a usage error.
+needs_value() {
+  [ "$2" -ge 2 ] || { echo "install.sh: $1 needs a value" >&2; usage >&2; exit 2; }
+}
 
 package="" config="" destdir="" apt=1 systemd=1
 while [ $# -gt 0 ]; do
   case "$1" in
-    --package) package="$2"; shift 2 ;;
-    --config) config="$2"; shift 2 ;;
-    --destdir) destdir="$2"; shift 2 ;;
+    --package) needs_value "$1" $#; package="$2"; shift 2 ;;
+    --config) needs_value "$1" $#; config="$2"; shift 2 ;;
+    --destdir) needs_value "$1" $#; destdir="$2"; shift 2 ;;
     --no-apt) apt=0; shift ;;
     --no-systemd) systemd=0; shift ;;
-    *) echo "install.sh: unknown option $1" >&2; exit 2 ;;
+    -h|--help) usage; exit 0 ;;
+    *) echo "install.sh: unknown option $1" >&2; usage >&2; exit 2 ;;
   esac
 done
 here="$(cd "$(dirname "$0")" && pwd)"

@@ -28,7 +28,9 @@ public static class Program
             CardsCommand.Create(),
             DoorCommand.Create(),
             EvalCommand.Create(),
+            CalibrateCommand.Create(),
             bench,
+            ConfigReferenceCommand.Create(),
         };
         // The host handles SIGTERM itself (graceful shutdown that finishes journal writes); the
         // command-line library must not race it with its own termination handling.

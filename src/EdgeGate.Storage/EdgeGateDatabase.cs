@@ -45,6 +45,7 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         Passages = new PassageStore(this, Journal);
         Commands = new CommandLog(this);
         SyncCursors = new SyncCursorStore(this);
+        SnapshotCipher = new SnapshotCipher(cipher);
     }
 
     /// <summary>The schema version this build writes.</summary>
@@ -68,6 +69,9 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
     public CommandLog Commands { get; }
 
     public SyncCursorStore SyncCursors { get; }
+
+    /// <summary>Seals and opens stranger snapshot files with the template key.</summary>
+    public SnapshotCipher SnapshotCipher { get; }
 
     /// <summary>
     /// Writes refused for lack of space (full disk or the configured size limit) since the database

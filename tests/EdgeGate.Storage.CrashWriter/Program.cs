@@ -25,7 +25,7 @@ for (var index = 0; index < count; index++)
     if (args[0] == "enrol")
     {
         var personId = $"crash-{index:D5}";
-        var person = new Person { Id = personId, DisplayName = $"Resident {index}", Unit = $"U{index % 97}" };
+        var person = new Person { Id = personId, DisplayName = $"Resident {index}", Unit = $"U{index % 97}", ConsentAt = DateTimeOffset.UtcNow, ConsentRecordedBy = "crash test" };
         var template = new FaceTemplate
         {
             PersonId = personId,

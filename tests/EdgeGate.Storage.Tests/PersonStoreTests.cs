@@ -57,7 +57,7 @@ public sealed class PersonStoreTests
     public async Task Enrolment_adds_or_updates_the_person_and_skips_photos_already_enrolled()
     {
         await using var test = await TestDatabase.OpenNewAsync();
-        var open = Samples.Person("p-1") with { ValidFrom = null, ValidUntil = null, ConsentAt = null, Unit = null };
+        var open = Samples.Person("p-1") with { ValidFrom = null, ValidUntil = null, Unit = null };
         var first = await test.Db.Persons.EnrolAsync(open, [Samples.Template("p-1", 1, "photo-a")]);
         Assert.Equal(PersonWriteStatus.Applied, first.Status);
         Assert.Equal(open with { CreatedAt = first.Person!.CreatedAt, UpdatedAt = first.Person.UpdatedAt, Version = 1 }, await test.Db.Persons.GetAsync("p-1"));
@@ -294,7 +294,7 @@ public sealed class PersonStoreTests
         Assert.Single(await test.Db.Templates.ListByModelAsync(Samples.Model));
     }
 
-    private static byte[] FileBytes(string databasePath) =>
+    internal static byte[] FileBytes(string databasePath) =>
         new[] { databasePath, databasePath + "-wal" }
             .Where(File.Exists)
             .SelectMany(path =>

@@ -15,6 +15,7 @@ internal static class Samples
         ValidFrom = new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero),
         ValidUntil = new DateTimeOffset(2027, 1, 1, 0, 0, 0, TimeSpan.Zero),
         ConsentAt = new DateTimeOffset(2026, 1, 2, 9, 30, 0, TimeSpan.Zero),
+        ConsentRecordedBy = "office clerk",
     };
 
     /// <summary>A unit-length 512-float embedding, different for each seed.</summary>

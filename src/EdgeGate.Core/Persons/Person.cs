@@ -30,7 +30,17 @@ public sealed record Person
     public PersonStatus Status { get; init; } = PersonStatus.Active;
     public bool WatchListed { get; init; }
     public string? WatchListNote { get; init; }
+    /// <summary>When the person consented to face recognition at this site (null: no consent, no face data).</summary>
     public DateTimeOffset? ConsentAt { get; init; }
+
+    /// <summary>Who recorded the consent: an operator of the property office, or the platform (null without consent).</summary>
+    public string? ConsentRecordedBy { get; init; }
+
+    /// <summary>
+    /// Consent is recorded when both its time and its recorder are: only then may the box hold the
+    /// person's face templates and photos.
+    /// </summary>
+    public bool HasRecordedConsent => ConsentAt is not null && !string.IsNullOrWhiteSpace(ConsentRecordedBy);
     public DateTimeOffset CreatedAt { get; init; }
     public DateTimeOffset UpdatedAt { get; init; }
     /// <summary>Incremented on every change; used for gallery sync and optimistic updates.</summary>

@@ -101,6 +101,7 @@ public static class AdminApiExtensions
             .AddEndpointFilter(RequireTokenAsync);
         DecisionEndpoints.Map(api);
         CameraEndpoints.Map(api);
+        StrangerEndpoints.Map(api);
         PersonEndpoints.Map(api);
         CardEndpoints.Map(api);
         EventEndpoints.Map(api);
@@ -152,7 +153,14 @@ public static class AdminApiExtensions
     private static async ValueTask<object?> FailuresAsJsonAsync(EndpointFilterInvocationContext invocation, EndpointFilterDelegate next)
     {
         var http = invocation.HttpContext;
-        if (http.Request.ContentLength > AdminApiLimits.MaximumRequestBodyBytes)
+        var limit = AdminApiLimits.MaximumRequestBodyBytes;
+        if (http.GetEndpoint()?.Metadata.GetMetadata<RequestBodyLimit>() is { } larger
+            && http.Features.Get<Microsoft.AspNetCore.Http.Features.IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodySize)
+        {
+            limit = larger.Bytes;
+            bodySize.MaxRequestBodySize = limit;
+        }
+        if (http.Request.ContentLength > limit)
         {
             // Such a body is refused unread: close the connection after the answer, so the client does not
             // send its next request on a connection the server drops while the body is still arriving.

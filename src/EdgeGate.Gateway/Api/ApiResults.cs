@@ -70,6 +70,9 @@ internal static class ApiResults
     }
 }
 
+/// <summary>Endpoint metadata: this endpoint takes bodies up to <paramref name="Bytes"/> (the others <see cref="AdminApiLimits.MaximumRequestBodyBytes"/>).</summary>
+internal sealed record RequestBodyLimit(long Bytes);
+
 /// <summary>The JSON shape of the API: camelCase, enums as strings.</summary>
 internal static class AdminApiJson
 {
@@ -90,6 +93,9 @@ public static class AdminApiLimits
 {
     /// <summary>Request bodies are small JSON objects.</summary>
     public const long MaximumRequestBodyBytes = 16 * 1024;
+
+    /// <summary>An enrolment photo (<c>POST persons/{id}/faces</c>): a phone photo of several megapixels.</summary>
+    public const long MaximumPhotoBytes = 12 * 1024 * 1024;
 
     public const long MaximumRequestHeadersBytes = 16 * 1024;
 

@@ -65,7 +65,9 @@ public sealed record PersonView(
     bool WatchListed,
     string? WatchListNote,
     DateTimeOffset UpdatedAt,
-    long Version)
+    long Version,
+    DateTimeOffset? ConsentAt = null,
+    string? ConsentRecordedBy = null)
 {
     public static PersonView From(Person person) => new(
         person.Id,
@@ -78,7 +80,9 @@ public sealed record PersonView(
         person.WatchListed,
         person.WatchListNote,
         person.UpdatedAt,
-        person.Version);
+        person.Version,
+        person.ConsentAt,
+        person.ConsentRecordedBy);
 }
 
 /// <summary>A person with their cards.</summary>
@@ -125,8 +129,17 @@ public sealed record DoorView(string Name, string Kind, string Direction);
 /// <summary>The answer to a remote unlock.</summary>
 public sealed record UnlockView(string Status, string Message, DecisionView? Decision);
 
-/// <summary>Body of <c>POST persons/{id}/deregister</c>: the person's id typed again.</summary>
-public sealed record DeregisterRequest(string? Confirm);
+/// <summary>Body of <c>POST persons/{id}/deregister</c> and <c>.../consent/withdraw</c>: the person's id typed again.</summary>
+public sealed record ConfirmationRequest(string? Confirm);
+
+/// <summary>Body of <c>POST persons/{id}/consent</c>: who took the consent, and when (default: now).</summary>
+public sealed record RecordConsentRequest(string? RecordedBy, DateTimeOffset? At);
+
+/// <summary>What a withdrawal of consent deleted.</summary>
+public sealed record ConsentWithdrawalView(PersonView Person, bool Changed, int TemplatesDeleted, int PhotosDeleted);
+
+/// <summary>The answer to an enrolment photo: its template was stored, or why not.</summary>
+public sealed record FaceEnrolmentView(string PersonId, bool Accepted, string Code, string Reason, int TemplatesAdded, bool AlreadyEnrolled, float? Similarity);
 
 /// <summary>Body of <c>POST cards/{uid}/renew</c>: the last day of validity, <c>yyyy-MM-dd</c>.</summary>
 public sealed record RenewCardRequest(string? Until);

@@ -5,11 +5,15 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Api;
 
-/// <summary><c>persons</c>: list and search, details with cards, renew the stay, suspend, reinstate, deregister (move-out).</summary>
+/// <summary>
+/// <c>persons</c>: list and search, details with cards, renew the stay, suspend, reinstate, deregister
+/// (move-out), record or withdraw consent to face recognition, enrol a face photo.
+/// </summary>
 internal static class PersonEndpoints
 {
     public static void Map(RouteGroupBuilder api)
@@ -20,6 +24,9 @@ internal static class PersonEndpoints
         api.MapPost("persons/{id}/suspend", SuspendAsync);
         api.MapPost("persons/{id}/reinstate", ReinstateAsync);
         api.MapPost("persons/{id}/deregister", DeregisterAsync);
+        api.MapPost("persons/{id}/consent", RecordConsentAsync);
+        api.MapPost("persons/{id}/consent/withdraw", WithdrawConsentAsync);
+        api.MapPost("persons/{id}/faces", EnrolPhotoAsync).WithMetadata(new RequestBodyLimit(AdminApiLimits.MaximumPhotoBytes));
     }
 
     private static async Task<IResult> ListAsync(
@@ -161,15 +168,9 @@ internal static class PersonEndpoints
         [FromServices] ILogger<AdminApiContext> logger,
         CancellationToken cancellationToken)
     {
-        var (body, error) = await ApiResults.ReadBodyAsync<DeregisterRequest>(request).ConfigureAwait(false);
-        if (error is not null)
+        if (await ConfirmationErrorAsync(request, id, "deregistration deletes the person's face data and revokes their cards at once").ConfigureAwait(false) is { } error)
         {
             return error;
-        }
-        if (!string.Equals(body!.Confirm, id, StringComparison.Ordinal))
-        {
-            return ApiResults.BadRequest(
-                $"deregistration deletes the person's face data and revokes their cards at once; confirm by sending {{\"confirm\": \"{id}\"}}");
         }
         var result = await database.Persons.DeregisterAsync(id, cancellationToken).ConfigureAwait(false);
         if (result.Status == PersonWriteStatus.NotFound || result.Person is null)
@@ -185,6 +186,141 @@ internal static class PersonEndpoints
             new DeregistrationView(PersonView.From(result.Person), changed, result.TemplatesDeleted, result.PhotosDeleted, result.CardsRevoked),
             AdminApiJson.Options);
     }
+
+    /// <summary>Records consent to face recognition: who took it (required) and when (default now, never in the future).</summary>
+    private static async Task<IResult> RecordConsentAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<RecordConsentRequest>(request).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        if (body!.RecordedBy?.Trim() is not { Length: > 0 and <= 200 } recordedBy)
+        {
+            return ApiResults.BadRequest("recordedBy: say who took the consent (1-200 characters), e.g. the office clerk's name");
+        }
+        var now = timeProvider.GetUtcNow();
+        if (body.At > now)
+        {
+            return ApiResults.BadRequest("at lies in the future: consent is recorded once it was given");
+        }
+        var result = await database.Persons.RecordConsentAsync(id, body.At ?? now, recordedBy, cancellationToken).ConfigureAwait(false);
+        return StatusChange(result, id, "given consent to face recognition", logger);
+    }
+
+    /// <summary>Withdrawal of consent: the person's face templates and photos are deleted at once; cards keep working.</summary>
+    private static async Task<IResult> WithdrawConsentAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        if (await ConfirmationErrorAsync(request, id, "withdrawing consent deletes the person's face data at once").ConfigureAwait(false) is { } error)
+        {
+            return error;
+        }
+        var result = await database.Persons.WithdrawConsentAsync(id, cancellationToken).ConfigureAwait(false);
+        if (result.Person is null)
+        {
+            return UnknownPerson(id);
+        }
+        var changed = result.Status == PersonWriteStatus.Applied;
+        if (changed)
+        {
+            AdminApiLog.PersonChanged(logger, id, $"withdrew consent ({result.TemplatesDeleted} templates and {result.PhotosDeleted} photos deleted)");
+        }
+        return TypedResults.Json(
+            new ConsentWithdrawalView(PersonView.From(result.Person), changed, result.TemplatesDeleted, result.PhotosDeleted),
+            AdminApiJson.Options);
+    }
+
+    /// <summary>
+    /// Enrols one face photo (the body: <c>image/jpeg</c> or <c>image/png</c>, at most
+    /// <see cref="AdminApiLimits.MaximumPhotoBytes"/>). Refused with <c>consent_required</c> (409) without
+    /// recorded consent, and with the photo's reason code (422: <c>no_face</c>, <c>several_faces</c>,
+    /// <c>too_small</c>, <c>too_blurred</c>, <c>pose</c>, <c>unreadable_image</c>; 409: <c>possible_duplicate</c>).
+    /// </summary>
+    private static async Task<IResult> EnrolPhotoAsync(
+        string id,
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] IServiceProvider services,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        if (request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() is not ("image/jpeg" or "image/png"))
+        {
+            return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send the photo itself as the body, Content-Type image/jpeg or image/png");
+        }
+        using var buffer = new MemoryStream();
+        // No cancellation token, as for JSON bodies (see ApiResults.ReadBodyAsync); Kestrel bounds the size and the pace.
+        await request.Body.CopyToAsync(buffer, CancellationToken.None).ConfigureAwait(false);
+        if (buffer.Length == 0)
+        {
+            return ApiResults.BadRequest("the body holds no photo");
+        }
+        if (await database.Persons.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } person)
+        {
+            return UnknownPerson(id);
+        }
+        if (person.Status == PersonStatus.Deregistered)
+        {
+            return ApiResults.Conflict($"person '{id}' moved out (deregistered); a deregistered record cannot change");
+        }
+        if (!person.HasRecordedConsent)
+        {
+            return ConsentRequired(id);
+        }
+        if (services.GetService<Enrolment.PhotoEnrolment>()?.Service is not { } enrolment)
+        {
+            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "this gateway has no face pipeline for enrolment (see its log and 'edgegate doctor')");
+        }
+        var outcome = await enrolment.EnrolAsync(id, [new Enrolment.EnrolmentPhoto("photo", buffer.ToArray())], cancellationToken).ConfigureAwait(false);
+        var verdict = outcome.Photos.FirstOrDefault();
+        switch (outcome.Status)
+        {
+            case Enrolment.EnrolmentStatus.Enrolled:
+                AdminApiLog.PersonChanged(logger, id, outcome.TemplateIds.Count > 0 ? "enrolled a face photo" : "sent a face photo already enrolled");
+                return TypedResults.Json(
+                    new FaceEnrolmentView(id, true, "accepted", outcome.Message, outcome.TemplateIds.Count, outcome.AlreadyEnrolledPhotos > 0, null),
+                    AdminApiJson.Options);
+            case Enrolment.EnrolmentStatus.ConsentRequired:
+                return ConsentRequired(id);
+            case Enrolment.EnrolmentStatus.PossibleDuplicate:
+                return ApiResults.Error(StatusCodes.Status409Conflict, verdict!.ReasonCode, outcome.Message);
+            case Enrolment.EnrolmentStatus.Rejected:
+                return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, verdict!.ReasonCode, $"the photo was refused: {verdict.Reason}");
+            default:
+                return ApiResults.Conflict(outcome.Message);
+        }
+    }
+
+    /// <summary>
+    /// Null when the body is <c>{"confirm": "&lt;id&gt;"}</c>; else the error to answer, saying that
+    /// <paramref name="consequence"/> and how to confirm.
+    /// </summary>
+    private static async Task<IResult?> ConfirmationErrorAsync(HttpRequest request, string id, string consequence)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<ConfirmationRequest>(request).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        return string.Equals(body!.Confirm, id, StringComparison.Ordinal)
+            ? null
+            : ApiResults.BadRequest($"{consequence}; confirm by sending {{\"confirm\": \"{id}\"}}");
+    }
+
+    private static IResult ConsentRequired(string id) =>
+        ApiResults.Error(StatusCodes.Status409Conflict, Enrolment.EnrolmentService.ConsentRequiredCode,
+            $"{id} has no recorded consent to face recognition: record it first (POST persons/{id}/consent with recordedBy)");
 
     private static IResult UnknownPerson(string id) => ApiResults.NotFound($"no person with id '{id}'");
 }

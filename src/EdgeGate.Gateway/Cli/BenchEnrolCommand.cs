@@ -95,7 +95,7 @@ internal static class BenchEnrolCommand
                 var now = DateTimeOffset.UtcNow;
                 for (var i = 0; i < contents.Count; i++)
                 {
-                    var person = new Person { Id = $"bench-{i:D4}", DisplayName = $"Bench Person {i}", ValidFrom = now.AddDays(-1), ValidUntil = now.AddYears(1), ConsentAt = now };
+                    var person = new Person { Id = $"bench-{i:D4}", DisplayName = $"Bench Person {i}", ValidFrom = now.AddDays(-1), ValidUntil = now.AddYears(1), ConsentAt = now, ConsentRecordedBy = "edgegate bench enrol" };
                     var started = Stopwatch.GetTimestamp();
                     var outcome = await enrolment.EnrolAsync(person, [contents[i]], cancellationToken);
                     var took = Stopwatch.GetElapsedTime(started).TotalMilliseconds;

@@ -4,6 +4,9 @@ using EdgeGate.Gateway.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
+using EdgeGate.Vision.Faces;
+using EdgeGate.Vision.Interop.OpenCv;
+using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 using Spectre.Console.Rendering;
 
@@ -64,6 +67,24 @@ internal static class CliEnvironment
             {
                 error.WriteLine($"  {problem}");
             }
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Loads the face pipeline without liveness (enrolment photos and calibration do not need it); on
+    /// failure prints why and returns null.
+    /// </summary>
+    public static FacePipeline? TryLoadPipeline(ParseResult parseResult, EdgeGateSettings settings)
+    {
+        try
+        {
+            return settings.Models.LoadPipeline(computeLiveness: false);
+        }
+        catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
+            or DirectoryNotFoundException or InvalidDataException)
+        {
+            Error(parseResult).WriteLine($"error: the face models cannot be loaded: {exception.Message} (run 'edgegate doctor')");
             return null;
         }
     }

@@ -1,10 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Gateway.Enrolment;
-using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.OpenCv;
-using EdgeGate.Vision.Models;
-using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -56,15 +52,8 @@ internal static class EnrolCommand
             {
                 return ExitCodes.Unavailable;
             }
-            FacePipeline pipeline;
-            try
+            if (CliEnvironment.TryLoadPipeline(parseResult, settings) is not { } pipeline)
             {
-                pipeline = settings.Models.LoadPipeline(computeLiveness: false);
-            }
-            catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
-                or DirectoryNotFoundException or InvalidDataException)
-            {
-                error.WriteLine($"error: the face models cannot be loaded: {exception.Message} (run 'edgegate doctor')");
                 return ExitCodes.Unavailable;
             }
             using (pipeline)

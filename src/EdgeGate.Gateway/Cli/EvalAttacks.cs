@@ -49,11 +49,6 @@ internal sealed class AttackEvaluationOptions
         Description = "with --attacks: write one CSV row per presentation (kind, identity, held out, liveness, cues, check score)",
     };
 
-    public Option<FileInfo?> Config { get; } = new("--config")
-    {
-        Description = "take the Recognition section from this gateway configuration (default: the built-in defaults): the one-frame rule's bars, and with --attacks LivenessThreshold and PresentationThreshold",
-    };
-
     public static AttackEvaluationOptions Create()
     {
         var options = new AttackEvaluationOptions();
@@ -74,25 +69,11 @@ internal sealed class AttackEvaluationOptions
         command.Options.Add(Seed);
         command.Options.Add(Frames);
         command.Options.Add(Samples);
-        command.Options.Add(Config);
     }
 
-    public int Run(ParseResult parseResult, FacePipeline pipeline, LabelledPhotoSet photos, IProgress<EvaluationProgress> progress, bool json, CancellationToken cancellationToken)
+    public int Run(ParseResult parseResult, FacePipeline pipeline, LabelledPhotoSet photos, RecognitionOptions recognition, IProgress<EvaluationProgress> progress, bool json, CancellationToken cancellationToken)
     {
         var error = parseResult.InvocationConfiguration.Error;
-        var recognition = new RecognitionOptions();
-        if (parseResult.GetValue(Config) is { } configFile)
-        {
-            try
-            {
-                recognition = EdgeGateSettings.Load(configFile.FullName).Recognition;
-            }
-            catch (ConfigurationException exception)
-            {
-                error.WriteLine($"eval: the configuration {configFile.FullName} cannot be used: {string.Join("; ", exception.Errors)}");
-                return 2;
-            }
-        }
         var options = new PresentationAttackOptions
         {
             Variants = parseResult.GetValue(Variants),

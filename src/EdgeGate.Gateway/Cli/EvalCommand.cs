@@ -37,6 +37,10 @@ internal static class EvalCommand
         {
             Description = "the directory holding manifest.json (default: EDGEGATE_MODELS, beside the program, or above it)",
         };
+        var config = new Option<FileInfo?>("--config")
+        {
+            Description = "gateway configuration whose Recognition settings the figures use: MatchThreshold and Margin for the accept figures, LivenessThreshold and PresentationThreshold with --attacks (default: the shipped defaults)",
+        };
         var attacks = AttackEvaluationOptions.Create();
         threads.Validators.Add(result =>
         {
@@ -48,7 +52,7 @@ internal static class EvalCommand
 
         var command = new Command("eval", "Run the face pipeline on a labelled photo folder and report detection, verification (AUC, EER, TAR@FAR), rank-1 identification and liveness")
         {
-            labels, root, json, threads, modelsDirectory,
+            labels, root, json, threads, modelsDirectory, config,
         };
         attacks.AddTo(command);
         command.SetAction((parseResult, cancellationToken) =>
@@ -69,7 +73,19 @@ internal static class EvalCommand
                     error.WriteLine($"eval: root folder not found: {rootDirectory}");
                     return Task.FromResult(2);
                 }
-                var recognition = parseResult.GetValue(attacks.Config) is { } configFile ? EdgeGateSettings.Load(configFile.FullName).Recognition : new RecognitionOptions();
+                var recognition = new RecognitionOptions();
+                if (parseResult.GetValue(config) is { } configFile)
+                {
+                    try
+                    {
+                        recognition = EdgeGateSettings.Load(configFile.FullName).Recognition;
+                    }
+                    catch (ConfigurationException exception)
+                    {
+                        error.WriteLine($"eval: the configuration {configFile.FullName} cannot be used: {string.Join("; ", exception.Errors)}");
+                        return Task.FromResult(2);
+                    }
+                }
                 var photos = LabelledPhotoSet.Load(labelsFile.FullName, rootDirectory);
                 var directory = parseResult.GetValue(modelsDirectory);
                 using var pipeline = FacePipeline.Load(
@@ -77,11 +93,12 @@ internal static class EvalCommand
                     new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
                 if (parseResult.GetValue(attacks.Attacks))
                 {
-                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
+                    return Task.FromResult(attacks.Run(parseResult, pipeline, photos, recognition, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));
                 }
                 var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
+                var figures = OperatingFigures.At(report.Samples, recognition.MatchThreshold, recognition.Margin);
                 var evidence = OneFrameEvidence.Of(report, BarsOf(recognition));
-                output.WriteLine(parseResult.GetValue(json) ? ToJson(report, evidence) : ToText(report, evidence));
+                output.WriteLine(parseResult.GetValue(json) ? ToJson(report, figures, evidence) : ToText(report, figures, evidence));
                 return Task.FromResult(0);
             }
             catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
@@ -98,7 +115,7 @@ internal static class EvalCommand
         (float)recognition.MatchThreshold, (float)recognition.Margin, (float)recognition.LivenessThreshold,
         (float)recognition.OneFrameSimilarity, (float)recognition.OneFrameMargin, (float)recognition.OneFrameLiveness);
 
-    internal static string ToText(FaceEvaluationReport report, OneFrameEvidence? evidence = null)
+    internal static string ToText(FaceEvaluationReport report, OperatingFigures figures, OneFrameEvidence? evidence = null)
     {
         var text = new System.Text.StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
@@ -135,6 +152,9 @@ internal static class EvalCommand
         {
             Line($"verification     not enough pairs (need same and different identities)");
         }
+        Line($"configured       threshold {figures.Threshold:F3}, margin {figures.Margin:F2}:");
+        Line($"  verification   TAR {figures.VerificationTrueAcceptRate:F4} ({figures.SamePairsAccepted}/{figures.SamePairs} same-person pairs), FAR {figures.VerificationFalseAcceptRate:F5} ({figures.DifferentPairsAccepted}/{figures.DifferentPairs} different-person pairs)");
+        Line($"  1:N            TAR {figures.IdentificationTrueAcceptRate:F4} ({figures.GenuineProbesGranted}/{figures.GenuineProbes} photos granted against the other photos), FAR {figures.IdentificationFalseAcceptRate:F4} ({figures.StrangerProbesAccepted}/{figures.StrangerProbes} photos matched someone else with their own person left out)");
         Line($"rank-1 (LOO)     {report.RankOne.Rate:F4} ({report.RankOne.Correct}/{report.RankOne.Total})");
         foreach (var duplicate in report.Duplicates)
         {
@@ -154,7 +174,7 @@ internal static class EvalCommand
         return text.ToString().TrimEnd();
     }
 
-    internal static string ToJson(FaceEvaluationReport report, OneFrameEvidence? evidence = null)
+    internal static string ToJson(FaceEvaluationReport report, OperatingFigures figures, OneFrameEvidence? evidence = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -178,6 +198,12 @@ internal static class EvalCommand
             Number(writer, "threshold_at_far_1e3", verification?.AtFalseAcceptRate1E3.Threshold);
             Number(writer, "best_accuracy", verification?.BestAccuracy);
             Number(writer, "best_accuracy_threshold", verification?.BestAccuracyThreshold);
+            Number(writer, "configured_threshold", figures.Threshold);
+            Number(writer, "configured_margin", figures.Margin);
+            Number(writer, "tar_at_configured", figures.VerificationTrueAcceptRate);
+            Number(writer, "far_at_configured", figures.VerificationFalseAcceptRate);
+            Number(writer, "identification_tar_at_configured", figures.IdentificationTrueAcceptRate);
+            Number(writer, "identification_far_at_configured", figures.IdentificationFalseAcceptRate);
             Summary(writer, "cosine_same", verification?.Same);
             Summary(writer, "cosine_diff", verification?.Different);
             Number(writer, "rank1", report.RankOne.Rate);

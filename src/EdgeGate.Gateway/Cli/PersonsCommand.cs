@@ -19,6 +19,7 @@ internal static class PersonsCommand
         command.Subcommands.Add(CreateShow());
         command.Subcommands.Add(CreateStatusChange("suspend", "Suspend a person's access (cards and face templates are kept)", suspend: true));
         command.Subcommands.Add(CreateStatusChange("reinstate", "Lift a suspension", suspend: false));
+        command.Subcommands.Add(CreateConsent(confirmationInput));
         command.Subcommands.Add(CreateDeregister(confirmationInput));
         return command;
     }
@@ -34,8 +35,9 @@ internal static class PersonsCommand
         var until = new Option<string?>("--until") { Description = "Valid until (yyyy-MM-dd: to the end of that day; today to ten years ahead)" };
         var watchList = new Option<bool>("--watch-list") { Description = "Put on the watch list (alert on every appearance)" };
         var note = new Option<string?>("--note") { Description = "Watch-list note for the guard" };
-        var consent = new Option<bool>("--consent") { Description = "Record that the person consented to face recognition now" };
-        var command = new Command("add", "Add a person") { config, id, name, unit, category, from, until, watchList, note, consent };
+        var consent = new Option<bool>("--consent") { Description = "Record that the person consented to face recognition now (needed before 'enrol')" };
+        var consentBy = ConsentByOption();
+        var command = new Command("add", "Add a person") { config, id, name, unit, category, from, until, watchList, note, consent, consentBy };
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             if (CliEnvironment.TryLoadSettings(parseResult, config) is not { } settings)
@@ -83,7 +85,13 @@ internal static class PersonsCommand
                 WatchListed = parseResult.GetValue(watchList),
                 WatchListNote = parseResult.GetValue(note),
                 ConsentAt = parseResult.GetValue(consent) ? database.TimeProvider.GetUtcNow() : null,
+                ConsentRecordedBy = parseResult.GetValue(consent) ? ConsentRecorder(parseResult, consentBy) : null,
             };
+            if (parseResult.GetValue(consentBy) is not null && !parseResult.GetValue(consent))
+            {
+                error.WriteLine("error: --consent-by names who recorded the consent: give --consent too");
+                return ExitCodes.Usage;
+            }
             if (person.Id.Length == 0 || person.DisplayName.Length == 0)
             {
                 error.WriteLine("error: the person id and --name must not be empty");
@@ -187,7 +195,7 @@ internal static class PersonsCommand
                 ("valid from", CliEnvironment.Format(person.ValidFrom, timeZone)),
                 ("valid until", CliEnvironment.Format(person.ValidUntil, timeZone)),
                 ("watch list", person.WatchListed ? "yes" + (person.WatchListNote is { } watchNote ? $" ({watchNote})" : "") : "no"),
-                ("consent", CliEnvironment.Format(person.ConsentAt, timeZone)),
+                ("consent", ConsentText(person, timeZone)),
                 ("face templates", string.Join(", ", templates.GroupBy(t => t.ModelId).Select(g => $"{g.Count()} ({g.Key})")) is { Length: > 0 } faces ? faces : "none"),
                 ("updated", CliEnvironment.Format(person.UpdatedAt, timeZone)),
             ]);
@@ -242,6 +250,111 @@ internal static class PersonsCommand
         return command;
     }
 
+    /// <summary>
+    /// <c>persons consent &lt;person&gt; [--by NAME] [--at TIME]</c> records consent to face recognition;
+    /// <c>--withdraw</c> withdraws it and deletes the person's face data (cards keep working).
+    /// </summary>
+    private static Command CreateConsent(TextReader? confirmationInput)
+    {
+        var config = CliEnvironment.ConfigOption();
+        var id = new Argument<string>("person") { Description = "Person id" };
+        var by = new Option<string?>("--by") { Description = "Who took the consent (default: the operator account running this command)" };
+        var at = new Option<string?>("--at") { Description = "When the person consented (yyyy-MM-dd or an ISO time; default: now)" };
+        var withdraw = new Option<bool>("--withdraw") { Description = "The person withdraws consent: delete their face templates and photos now" };
+        var yes = new Option<bool>("--yes") { Description = "Do not ask for confirmation (with --withdraw)" };
+        var command = new Command("consent", "Record a person's consent to face recognition, or its withdrawal (which deletes their face data)")
+        {
+            config, id, by, at, withdraw, yes,
+        };
+        command.SetAction(async (parseResult, cancellationToken) =>
+        {
+            var output = CliEnvironment.Output(parseResult);
+            var error = CliEnvironment.Error(parseResult);
+            if (parseResult.GetValue(withdraw) && (parseResult.GetValue(by) is not null || parseResult.GetValue(at) is not null))
+            {
+                error.WriteLine("error: --withdraw takes no --by or --at");
+                return ExitCodes.Usage;
+            }
+            if (CliEnvironment.TryLoadSettings(parseResult, config) is not { } settings)
+            {
+                return ExitCodes.Unavailable;
+            }
+            var timeZone = CliEnvironment.TimeZone(settings);
+            DateTimeOffset? consentAt = null;
+            if (parseResult.GetValue(at) is { } atText)
+            {
+                if (!CliEnvironment.TryParseBound(atText, timeZone, endOfDay: false, out var value))
+                {
+                    error.WriteLine($"error: --at '{atText}' is not a date like 2027-01-31 or an ISO time");
+                    return ExitCodes.Usage;
+                }
+                consentAt = value;
+            }
+            await using var database = CliEnvironment.TryOpenDatabase(parseResult, settings);
+            if (database is null)
+            {
+                return ExitCodes.Unavailable;
+            }
+            var personId = parseResult.GetValue(id)!;
+            if (await database.Persons.GetAsync(personId, cancellationToken) is not { } person)
+            {
+                error.WriteLine($"error: unknown person '{personId}'");
+                return ExitCodes.Refused;
+            }
+            if (person.Status == PersonStatus.Deregistered)
+            {
+                error.WriteLine($"error: person '{personId}' is deregistered (moved out); add them again under a new id");
+                return ExitCodes.Refused;
+            }
+            if (!parseResult.GetValue(withdraw))
+            {
+                if (consentAt > database.TimeProvider.GetUtcNow())
+                {
+                    error.WriteLine("error: --at lies in the future: consent is recorded once it was given");
+                    return ExitCodes.Usage;
+                }
+                var recorder = ConsentRecorder(parseResult, by);
+                var recorded = await database.Persons.RecordConsentAsync(personId, consentAt ?? database.TimeProvider.GetUtcNow(), recorder, cancellationToken);
+                output.WriteLine($"consent of {personId} recorded: {ConsentText(recorded.Person!, timeZone)}");
+                return ExitCodes.Success;
+            }
+            if (!parseResult.GetValue(yes) && !Confirmed(parseResult, confirmationInput,
+                $"Withdraw the consent of {person.Id} ({person.DisplayName})? Their face templates and photos are deleted now; cards keep working.", "consent not withdrawn"))
+            {
+                return ExitCodes.Refused;
+            }
+            var result = await database.Persons.WithdrawConsentAsync(personId, cancellationToken);
+            output.WriteLine(result.Status == PersonWriteStatus.Unchanged
+                ? $"{personId} had no consent and no face data"
+                : $"consent of {personId} withdrawn: {result.TemplatesDeleted} face template(s) and {result.PhotosDeleted} photo(s) deleted");
+            return ExitCodes.Success;
+        });
+        return command;
+    }
+
+    private static Option<string?> ConsentByOption() =>
+        new("--consent-by") { Description = "Who took the consent (default: the operator account running this command)" };
+
+    /// <summary>
+    /// Who records a consent from the command line: the name given, else the operator's account
+    /// (the user behind sudo when run with it).
+    /// </summary>
+    private static string ConsentRecorder(ParseResult parseResult, Option<string?> option)
+    {
+        if (parseResult.GetValue(option) is { } name && name.Trim().Length > 0)
+        {
+            return name.Trim();
+        }
+        var account = Environment.GetEnvironmentVariable("SUDO_USER") is { Length: > 0 } sudoUser ? sudoUser : Environment.UserName;
+        return $"{account} (edgegate command line)";
+    }
+
+    /// <summary>"2026-12-01 10:00 by ana (office)", or a dash when there is no recorded consent.</summary>
+    public static string ConsentText(Person person, TimeZoneInfo timeZone) =>
+        person.HasRecordedConsent
+            ? $"{CliEnvironment.Format(person.ConsentAt, timeZone)} by {person.ConsentRecordedBy}"
+            : "- (none recorded: no face data may be enrolled)";
+
     private static Command CreateDeregister(TextReader? confirmationInput)
     {
         var config = CliEnvironment.ConfigOption();
@@ -270,16 +383,10 @@ internal static class PersonsCommand
                 error.WriteLine($"error: unknown person '{personId}'");
                 return ExitCodes.Refused;
             }
-            if (!parseResult.GetValue(yes))
+            if (!parseResult.GetValue(yes) && !Confirmed(parseResult, confirmationInput,
+                $"Deregister {person.Id} ({person.DisplayName})? Their cards are revoked and face data deleted; this cannot be undone.", "not deregistered"))
             {
-                output.Write($"Deregister {person.Id} ({person.DisplayName})? Their cards are revoked and face data deleted; this cannot be undone. Type 'yes' to continue: ");
-                output.Flush();
-                var answer = (confirmationInput ?? Console.In).ReadLine();
-                if (!string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
-                {
-                    error.WriteLine("not deregistered");
-                    return ExitCodes.Refused;
-                }
+                return ExitCodes.Refused;
             }
             var result = await database.Persons.DeregisterAsync(personId, cancellationToken);
             output.WriteLine(result.Status == PersonWriteStatus.Unchanged
@@ -288,6 +395,21 @@ internal static class PersonsCommand
             return ExitCodes.Success;
         });
         return command;
+    }
+
+    /// <summary>Asks <paramref name="question"/> and reads the answer; anything but "yes" prints <paramref name="declined"/>.</summary>
+    private static bool Confirmed(ParseResult parseResult, TextReader? confirmationInput, string question, string declined)
+    {
+        var output = CliEnvironment.Output(parseResult);
+        output.Write($"{question} Type 'yes' to continue: ");
+        output.Flush();
+        var answer = (confirmationInput ?? Console.In).ReadLine();
+        if (string.Equals(answer?.Trim(), "yes", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+        CliEnvironment.Error(parseResult).WriteLine(declined);
+        return false;
     }
 
     public static string StatusText(PersonStatus status) => status switch

@@ -18,8 +18,11 @@ public abstract class BrokerConnectionOptions
         Port = defaultPort;
     }
 
+    /// <summary>The broker's host name or address.</summary>
+    /// <value>not empty</value>
     public string Host { get; set; } = "127.0.0.1";
 
+    /// <summary>The broker's port (8883 is MQTT over TLS, 1883 plain MQTT).</summary>
     [Range(1, 65535)]
     public int Port { get; set; }
 
@@ -29,11 +32,14 @@ public abstract class BrokerConnectionOptions
     /// <summary>Per-device client certificate and key (PEM), when the broker authenticates by certificate.</summary>
     public string ClientCertificateFile { get; set; } = "";
 
+    /// <summary>The private key of <see cref="ClientCertificateFile"/> (PEM); the two go together and need <see cref="CaFile"/>.</summary>
     public string ClientKeyFile { get; set; } = "";
 
     /// <summary>Username; the password is read from the section's file in the credentials directory.</summary>
     public string Username { get; set; } = "";
 
+    /// <summary>MQTT keep-alive: a connection silent for longer is considered lost.</summary>
+    /// <value>at least 5 s</value>
     public TimeSpan KeepAlive { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>MQTT client id; empty = derived from <c>Gateway:GatewayId</c>. Must be unique per broker.</summary>
@@ -42,8 +48,9 @@ public abstract class BrokerConnectionOptions
 
     /// <summary>
     /// Cap of the reconnect delay, reached only in outages longer than a minute (the first minute is
-    /// retried at most 1.5 s apart, <see cref="RetryPacing.Broker"/>); the broker is never hammered.
+    /// retried at most 1.5 s apart); the broker is never hammered.
     /// </summary>
+    /// <value>at least 1 s</value>
     public TimeSpan ReconnectDelayMaximum { get; set; } = TimeSpan.FromSeconds(30);
 
     /// <summary>Adds the connection problems the attributes cannot express, each under <paramref name="key"/>.</summary>

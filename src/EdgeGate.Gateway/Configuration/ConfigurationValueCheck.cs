@@ -157,12 +157,13 @@ internal sealed class ConfigurationValueCheck
         _ => $"a {type.Name} value",
     };
 
-    private static bool IsValue(Type type) =>
+    /// <summary>Whether a setting of this type is a single value (not a section).</summary>
+    internal static bool IsValue(Type type) =>
         type.IsPrimitive || type.IsEnum || type == typeof(string) || type == typeof(decimal) || type == typeof(TimeSpan)
         || type == typeof(DateTimeOffset) || type == typeof(DateTime) || type == typeof(Uri);
 
     /// <summary>The element type of an array or list setting, or null.</summary>
-    private static Type? ElementType(Type type)
+    internal static Type? ElementType(Type type)
     {
         if (type.IsArray)
         {
@@ -176,6 +177,7 @@ internal sealed class ConfigurationValueCheck
         return null;
     }
 
-    private static PropertyInfo[] Properties(Type type) =>
+    /// <summary>The keys a section of this type accepts (also those <see cref="ConfigurationReference"/> documents).</summary>
+    internal static PropertyInfo[] Properties(Type type) =>
         type.GetProperties(BindingFlags.Public | BindingFlags.Instance).Where(property => property.CanWrite).ToArray();
 }

@@ -42,6 +42,12 @@ public sealed class EdgeGateSettings
         ["Readers"] = typeof(List<ReaderOptions>),
     };
 
+    /// <summary>The top-level sections a configuration may have, in the order they are documented.</summary>
+    internal static IReadOnlyList<string> SectionNames => KnownSections;
+
+    /// <summary>The type a section is bound to; null for one accepted without a schema (<c>Serilog</c>).</summary>
+    internal static Type? SectionType(string name) => SectionTypes.GetValueOrDefault(name);
+
     /// <summary>Reads a JSON file plus <c>EDGEGATE__Section__Key</c> environment overrides.</summary>
     public static EdgeGateSettings Load(string path)
     {

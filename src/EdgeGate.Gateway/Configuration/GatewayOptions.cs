@@ -27,6 +27,7 @@ public sealed class GatewayOptions
     public string LogDirectory { get; set; } = "/var/log/edgegate";
 
     /// <summary>IANA time zone of the site, for door schedules (e.g. "Asia/Shanghai").</summary>
+    /// <value>a time zone known to the box (/usr/share/zoneinfo)</value>
     [Required]
     public string TimeZone { get; set; } = "UTC";
 }

@@ -9,8 +9,10 @@ public sealed class PolicyOptions
     public bool AdmitWatchListed { get; set; }
 
     /// <summary>One person standing in view unlocks once per this window.</summary>
+    /// <value>0 or more</value>
     public TimeSpan Cooldown { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Hard denies a second entry without an exit; Soft admits and flags; Off ignores.</summary>
+    /// <value>Off, Soft, Hard</value>
     public string Passback { get; set; } = "Off";
 }

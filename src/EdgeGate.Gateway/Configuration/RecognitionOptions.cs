@@ -9,9 +9,16 @@ public sealed class RecognitionOptions
 {
     public const string SectionName = "Recognition";
 
-    /// <summary>Cosine similarity a face must reach to count as a person (see `edgegate eval`).</summary>
+    /// <summary>
+    /// Cosine similarity a face must reach to count as a person. The default is the threshold for a
+    /// false-accept rate of 1e-3 per comparison on the project's labelled photos and the reference faces
+    /// (docs/recognition-thresholds.md); set the site's own with <c>edgegate calibrate --target-far 1e-4</c>.
+    /// </summary>
     [Range(0.0, 1.0)]
-    public double MatchThreshold { get; set; } = 0.5;
+    public double MatchThreshold { get; set; } = DefaultMatchThreshold;
+
+    /// <summary>The shipped <see cref="MatchThreshold"/> (docs/recognition-thresholds.md says how it was derived).</summary>
+    public const double DefaultMatchThreshold = 0.411;
 
     /// <summary>Required lead of the best person over the second-best.</summary>
     [Range(0.0, 1.0)]
@@ -39,6 +46,7 @@ public sealed class RecognitionOptions
     public bool PlanarMotionCheck { get; set; } = true;
 
     /// <summary>An infrared frame confirms a face only if it arrived within this time of the colour frame.</summary>
+    /// <value>more than 0, at most 2 s</value>
     public TimeSpan InfraredMaximumSkew { get; set; } = TimeSpan.FromMilliseconds(300);
 
     /// <summary>How far (in face widths) the infrared face's centre may lie from the colour face's matching place.</summary>
@@ -60,6 +68,8 @@ public sealed class RecognitionOptions
     [Range(1, 30)]
     public int VotesRequired { get; set; } = 3;
 
+    /// <summary>The frames of a track the vote looks at.</summary>
+    /// <value>at least VotesRequired</value>
     [Range(1, 60)]
     public int VoteWindow { get; set; } = 5;
 
@@ -89,6 +99,8 @@ public sealed class RecognitionOptions
     /// <summary>Keep a JPEG snapshot of strangers (size- and retention-limited).</summary>
     public bool StrangerSnapshots { get; set; }
 
+    /// <summary>How long stranger snapshots are kept.</summary>
+    /// <value>more than 0</value>
     public TimeSpan SnapshotRetention { get; set; } = TimeSpan.FromDays(7);
 
     /// <summary>Largest stranger snapshot (JPEG bytes); bigger ones are re-encoded smaller or skipped.</summary>

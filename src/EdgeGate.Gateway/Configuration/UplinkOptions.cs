@@ -11,6 +11,7 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
 {
     public const string SectionName = "Uplink";
 
+    /// <summary>False keeps events and history on the box only (a standalone gateway).</summary>
     public bool Enabled { get; set; }
 
     /// <summary>Events in flight beyond the last end-to-end acknowledgement.</summary>
@@ -18,6 +19,7 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
     public int Window { get; set; } = 500;
 
     /// <summary>Without ack progress for this long, rewind to ack+1 and send again.</summary>
+    /// <value>more than 0</value>
     public TimeSpan AckTimeout { get; set; } = TimeSpan.FromSeconds(10);
 
     /// <summary>Journal rows kept at most; routine events age out first, alerts never.</summary>
@@ -29,9 +31,11 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
     public int BatchSize { get; set; } = 250;
 
     /// <summary>How often the journal is checked for new events when nothing else wakes the uplink.</summary>
+    /// <value>more than 0, at most 10 s</value>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromMilliseconds(200);
 
     /// <summary>How often the retained state message is refreshed while connected.</summary>
+    /// <value>at least 1 s</value>
     public TimeSpan StateInterval { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>Commands larger than this are refused unread (photo enrolment needs room for a few JPEGs).</summary>
@@ -40,8 +44,9 @@ public sealed class UplinkOptions() : BrokerConnectionOptions(defaultPort: 8883)
 
     /// <summary>
     /// A platform <c>unlock</c> must carry an <c>expiresAt</c> at most this long after the gateway receives
-    /// it (1 s to <see cref="UnlockMaximumLifetimeLimit"/>); a later one is refused with <c>expires_too_far</c>.
+    /// it; a later one is refused with <c>expires_too_far</c>.
     /// </summary>
+    /// <value>1 s to 10 minutes</value>
     public TimeSpan UnlockMaximumLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
     /// <summary>The largest <see cref="UnlockMaximumLifetime"/> accepted: a remote unlock is for someone at the door now.</summary>

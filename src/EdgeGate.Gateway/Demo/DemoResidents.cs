@@ -19,6 +19,9 @@ internal static class DemoResidents
 {
     public static IReadOnlyList<string> Roles { get; } = ["valid resident", "expired resident", "watch-listed visitor", "stranger"];
 
+    /// <summary>Who records the demo residents' consent to face recognition.</summary>
+    private const string DemoConsentRecorder = "demo (sample photos)";
+
     public static IReadOnlyList<string> CutFaces(string samplesDirectory, string facesDirectory)
     {
         var samples = Directory.Exists(samplesDirectory) ? Directory.GetFiles(samplesDirectory, "*.jpg").Order(StringComparer.Ordinal).ToList() : [];
@@ -83,12 +86,12 @@ internal static class DemoResidents
     {
         var people = new[]
         {
-            new Person { Id = "demo-101", DisplayName = "Ana Lima", Unit = "A-101", ValidFrom = now.AddDays(-30), ValidUntil = now.AddYears(1), ConsentAt = now },
-            new Person { Id = "demo-102", DisplayName = "Ben Okafor", Unit = "B-204", ValidFrom = now.AddYears(-1), ValidUntil = now.AddDays(-1), ConsentAt = now },
+            new Person { Id = "demo-101", DisplayName = "Ana Lima", Unit = "A-101", ValidFrom = now.AddDays(-30), ValidUntil = now.AddYears(1), ConsentAt = now, ConsentRecordedBy = DemoConsentRecorder },
+            new Person { Id = "demo-102", DisplayName = "Ben Okafor", Unit = "B-204", ValidFrom = now.AddYears(-1), ValidUntil = now.AddDays(-1), ConsentAt = now, ConsentRecordedBy = DemoConsentRecorder },
             new Person
             {
                 Id = "demo-900", DisplayName = "Cleo Marsh", Category = PersonCategory.Visitor, ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(30),
-                WatchListed = true, WatchListNote = "flagged by the property office", ConsentAt = now,
+                WatchListed = true, WatchListNote = "flagged by the property office", ConsentAt = now, ConsentRecordedBy = DemoConsentRecorder,
             },
         };
         using var pipeline = FacePipeline.Load(ModelCatalog.Locate(), new FacePipelineOptions { ComputeLiveness = false });

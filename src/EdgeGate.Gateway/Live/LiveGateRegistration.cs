@@ -1,6 +1,7 @@
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Services;
+using EdgeGate.Storage;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Gallery;
@@ -39,13 +40,19 @@ public static class LiveGateRegistration
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
         services.TryAddSingleton<IFaceAnalyser>(_ => CreateAnalyser(settings));
         services.TryAddSingleton(provider => new RecognitionEngine(recognition, provider.GetRequiredService<IFaceIdentifier>(), provider.GetRequiredService<TimeProvider>()));
-        services.TryAddSingleton(provider => recognition.StrangerSnapshots
-            ? new StrangerSnapshotHolder(new StrangerSnapshotStore(
-                Path.Combine(settings.Gateway.DataDirectory, "strangers"),
-                recognition.SnapshotStorageLimitBytes,
-                recognition.SnapshotRetention,
-                provider.GetRequiredService<TimeProvider>()))
-            : new StrangerSnapshotHolder(null));
+        // With a database the store is there even when snapshots are off: what an earlier run kept is
+        // still served and pruned at its retention. New snapshots are taken only when they are on.
+        services.TryAddSingleton(provider => new StrangerSnapshotHolder(
+            provider.GetService<EdgeGateDatabase>() is { } database
+                ? new StrangerSnapshotStore(
+                    Path.Combine(settings.Gateway.DataDirectory, "strangers"),
+                    recognition.SnapshotStorageLimitBytes,
+                    recognition.SnapshotRetention,
+                    database.SnapshotCipher,
+                    provider.GetRequiredService<TimeProvider>())
+                : null,
+            recognition.StrangerSnapshots));
+        services.AddSingleton<IHostedService, StrangerSnapshotPruning>();
         services.TryAddSingleton(provider => new RecognitionService(
             provider.GetRequiredService<FrameHandOff>(),
             provider.GetRequiredService<IFaceAnalyser>(),
@@ -55,7 +62,7 @@ public static class LiveGateRegistration
             provider.GetRequiredService<TimeProvider>(),
             provider.GetRequiredService<ILogger<RecognitionService>>(),
             provider.GetService<LoopHeartbeats>(),
-            provider.GetRequiredService<StrangerSnapshotHolder>().Store,
+            provider.GetRequiredService<StrangerSnapshotHolder>().ForNewSnapshots,
             provider.GetRequiredService<CameraSnapshots>(),
             provider.GetRequiredService<InfraredPairing>(),
             provider.GetService<StartupWarmUp>()));
@@ -110,6 +117,12 @@ public static class LiveGateRegistration
         return new FacePipelineAnalyser(pipeline, new FaceQualityGate(new FaceQualityThresholds { MinimumSizePixels = settings.Recognition.MinimumFaceSize }));
     }
 
-    /// <summary>The snapshot store when stranger snapshots are on (DI cannot hold a null singleton).</summary>
-    internal sealed record StrangerSnapshotHolder(StrangerSnapshotStore? Store);
+    /// <summary>
+    /// The stranger snapshot store, null without a database to seal them with (DI cannot hold a null
+    /// singleton); <see cref="ForNewSnapshots"/> only when snapshots are switched on.
+    /// </summary>
+    internal sealed record StrangerSnapshotHolder(StrangerSnapshotStore? Store, bool TakeSnapshots)
+    {
+        public StrangerSnapshotStore? ForNewSnapshots => TakeSnapshots ? Store : null;
+    }
 }

@@ -1,6 +1,9 @@
 using System.Drawing;
 using System.Globalization;
+using System.Text.RegularExpressions;
 using EdgeGate.Core.Recognition;
+using EdgeGate.Storage;
+using EdgeGate.Storage.Privacy;
 using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Gateway.Live;
@@ -49,32 +52,49 @@ public static class StrangerSnapshot
     }
 }
 
+/// <summary>One stored stranger snapshot: its name (the id the API serves it by), camera, track, time and size on disk.</summary>
+public sealed record StoredSnapshot(string Name, string Camera, long TrackId, DateTimeOffset TakenAt, long Bytes);
+
 /// <summary>
-/// Keeps stranger snapshots as files under a folder, limited in age (retention) and in total size
-/// (the oldest go first). Writes are atomic (temporary file, then rename). Thread-safe.
+/// Keeps stranger snapshots as files under a folder, sealed with the template key
+/// (<see cref="SnapshotCipher"/>: nothing readable without it, as templates), limited in age
+/// (retention) and in total size (the oldest go first). Writes are atomic (temporary file, then
+/// rename). Snapshots a release before sealing wrote in clear (<c>*.jpg</c>) are sealed at the first
+/// prune, or deleted when older than the retention. Thread-safe.
 /// </summary>
-public sealed class StrangerSnapshotStore
+public sealed partial class StrangerSnapshotStore
 {
+    /// <summary>The ending of a sealed snapshot's file name.</summary>
+    public const string Extension = ".jpg.sealed";
+
+    private const string LegacyExtension = ".jpg";
+    private const string TimeFormat = "yyyyMMdd'T'HHmmssfff'Z'";
+
     private readonly string directory;
     private readonly long storageLimitBytes;
     private readonly TimeSpan retention;
+    private readonly SnapshotCipher cipher;
     private readonly TimeProvider timeProvider;
     private readonly Lock gate = new();
 
-    public StrangerSnapshotStore(string directory, long storageLimitBytes, TimeSpan retention, TimeProvider? timeProvider = null)
+    public StrangerSnapshotStore(string directory, long storageLimitBytes, TimeSpan retention, SnapshotCipher cipher, TimeProvider? timeProvider = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(directory);
         ArgumentOutOfRangeException.ThrowIfLessThan(storageLimitBytes, 1);
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(retention, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(cipher);
         this.directory = directory;
         this.storageLimitBytes = storageLimitBytes;
         this.retention = retention;
+        this.cipher = cipher;
         this.timeProvider = timeProvider ?? TimeProvider.System;
     }
 
     public string Directory => directory;
 
-    /// <summary>Writes the sighting's snapshot (if any) and prunes; returns the file's path or null.</summary>
+    public TimeSpan Retention => retention;
+
+    /// <summary>Seals and writes the sighting's snapshot (if any) and prunes; returns the file's path or null.</summary>
     public string? Save(StrangerSighting sighting)
     {
         ArgumentNullException.ThrowIfNull(sighting);
@@ -82,19 +102,57 @@ public sealed class StrangerSnapshotStore
         {
             return null;
         }
-        var name = string.Create(
-            CultureInfo.InvariantCulture,
-            $"{sighting.EmittedAt.UtcDateTime:yyyyMMdd'T'HHmmssfff'Z'}_{sighting.CameraName}_{sighting.TrackId}.jpg");
-        var path = Path.Combine(directory, name);
+        var name = NameFor(sighting.EmittedAt, sighting.CameraName, sighting.TrackId);
         lock (gate)
         {
-            System.IO.Directory.CreateDirectory(directory);
-            var temporary = path + ".tmp";
-            File.WriteAllBytes(temporary, jpeg);
-            File.Move(temporary, path, overwrite: true);
+            Write(name, jpeg);
             PruneLocked();
         }
-        return path;
+        return Path.Combine(directory, name);
+    }
+
+    /// <summary>The snapshots kept, newest first (older than the retention are pruned first).</summary>
+    public IReadOnlyList<StoredSnapshot> List()
+    {
+        lock (gate)
+        {
+            PruneLocked();
+            if (!System.IO.Directory.Exists(directory))
+            {
+                return [];
+            }
+            return new DirectoryInfo(directory).GetFiles("*" + Extension)
+                .Select(file => TryParse(file.Name, out var camera, out var track, out var takenAt)
+                    ? new StoredSnapshot(file.Name, camera, track, takenAt, file.Length)
+                    : null)
+                .OfType<StoredSnapshot>()
+                .OrderByDescending(snapshot => snapshot.Name, StringComparer.Ordinal)
+                .ToList();
+        }
+    }
+
+    /// <summary>
+    /// The JPEG of the snapshot called <paramref name="name"/> (as <see cref="List"/> names it), opened;
+    /// null when there is none (never kept, or pruned) or the name is not a snapshot's.
+    /// </summary>
+    /// <exception cref="TemplateDecryptionException">The file does not open with this gateway's key (altered, or another gateway's).</exception>
+    public byte[]? Read(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        if (!TryParse(name, out _, out _, out var takenAt) || takenAt < timeProvider.GetUtcNow() - retention)
+        {
+            return null;
+        }
+        byte[] sealedContent;
+        try
+        {
+            sealedContent = File.ReadAllBytes(Path.Combine(directory, name));
+        }
+        catch (Exception exception) when (exception is FileNotFoundException or DirectoryNotFoundException)
+        {
+            return null;
+        }
+        return cipher.Open(sealedContent, name);
     }
 
     /// <summary>Deletes snapshots older than the retention and the oldest beyond the size limit; returns how many went.</summary>
@@ -106,16 +164,38 @@ public sealed class StrangerSnapshotStore
         }
     }
 
+    private void Write(string name, byte[] jpeg)
+    {
+        System.IO.Directory.CreateDirectory(directory);
+        var path = Path.Combine(directory, name);
+        var temporary = path + ".tmp";
+        File.WriteAllBytes(temporary, cipher.Seal(jpeg, name));
+        File.Move(temporary, path, overwrite: true);
+    }
+
     private int PruneLocked()
     {
         if (!System.IO.Directory.Exists(directory))
         {
             return 0;
         }
-        var files = new DirectoryInfo(directory).GetFiles("*.jpg").OrderByDescending(file => file.Name, StringComparer.Ordinal).ToList();
         var cutoff = timeProvider.GetUtcNow() - retention;
-        long total = 0;
         var deleted = 0;
+        foreach (var legacy in new DirectoryInfo(directory).GetFiles("*" + LegacyExtension))
+        {
+            var takenAt = TakenAt(legacy);
+            if (takenAt >= cutoff)
+            {
+                Write(Path.GetFileNameWithoutExtension(legacy.Name) + Extension, File.ReadAllBytes(legacy.FullName));
+            }
+            else
+            {
+                deleted++;
+            }
+            legacy.Delete();
+        }
+        var files = new DirectoryInfo(directory).GetFiles("*" + Extension).OrderByDescending(file => file.Name, StringComparer.Ordinal).ToList();
+        long total = 0;
         foreach (var file in files)
         {
             total += file.Length;
@@ -135,11 +215,39 @@ public sealed class StrangerSnapshotStore
         return deleted;
     }
 
+    private static string NameFor(DateTimeOffset takenAt, string camera, long trackId) =>
+        string.Create(CultureInfo.InvariantCulture, $"{takenAt.UtcDateTime.ToString(TimeFormat, CultureInfo.InvariantCulture)}_{UnsafeCharacters().Replace(camera, "-")}_{trackId}{Extension}");
+
+    /// <summary>Parses a name <see cref="NameFor"/> made; anything else (a path, another file) is not a snapshot.</summary>
+    private static bool TryParse(string name, out string camera, out long trackId, out DateTimeOffset takenAt)
+    {
+        camera = "";
+        trackId = 0;
+        takenAt = default;
+        var match = SnapshotName().Match(name);
+        if (!match.Success
+            || !DateTime.TryParseExact(match.Groups["time"].Value, TimeFormat, CultureInfo.InvariantCulture,
+                DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var taken)
+            || !long.TryParse(match.Groups["track"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out trackId))
+        {
+            return false;
+        }
+        camera = match.Groups["camera"].Value;
+        takenAt = new DateTimeOffset(taken, TimeSpan.Zero);
+        return true;
+    }
+
     /// <summary>The time in the file's name (written by <see cref="Save"/>), else its modification time.</summary>
     private static DateTimeOffset TakenAt(FileInfo file) =>
         file.Name.Length > 19 && DateTime.TryParseExact(
-            file.Name[..19], "yyyyMMdd'T'HHmmssfff'Z'", CultureInfo.InvariantCulture,
+            file.Name[..19], TimeFormat, CultureInfo.InvariantCulture,
             DateTimeStyles.AdjustToUniversal | DateTimeStyles.AssumeUniversal, out var taken)
             ? new DateTimeOffset(taken, TimeSpan.Zero)
             : new DateTimeOffset(file.LastWriteTimeUtc, TimeSpan.Zero);
+
+    [GeneratedRegex("[^A-Za-z0-9._-]")]
+    private static partial Regex UnsafeCharacters();
+
+    [GeneratedRegex(@"^(?<time>\d{8}T\d{9}Z)_(?<camera>[A-Za-z0-9._-]+)_(?<track>\d{1,19})\.jpg\.sealed$")]
+    private static partial Regex SnapshotName();
 }

@@ -108,10 +108,7 @@ public static class DeviceProvisioning
     public const int DefaultBrokerPort = 8883;
 
     private const UnixFileMode PrivateDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-    private const UnixFileMode PrivateFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-    private const UnixFileMode PublicFile = PrivateFile | UnixFileMode.GroupRead | UnixFileMode.OtherRead;
-
-    private static readonly JsonDocumentOptions ReadOptions = new() { CommentHandling = JsonCommentHandling.Skip, AllowTrailingCommas = true };
+    private const UnixFileMode PublicFile = ConfigurationFile.NewFileMode;
 
     /// <summary>Checks the request against the files it names and computes the new configuration.</summary>
     /// <exception cref="ProvisioningException">Anything is wrong; every problem is listed.</exception>
@@ -134,38 +131,37 @@ public static class DeviceProvisioning
         }
         var caCertificate = standalone ? null : ReadCaCertificate(request.CaFile!, problems);
         var password = ReadPassword(request, problems);
-        var configuration = ReadConfiguration(configPath, problems);
+        var configuration = ConfigurationFile.Read(configPath, problems);
         if (problems.Count > 0)
         {
             throw new ProvisioningException(problems);
         }
 
         var caPath = standalone ? null : Path.Combine(Path.GetDirectoryName(configPath)!, CaFileName);
-        var gateway = Section(configuration!, GatewayOptions.SectionName);
-        Set(gateway, nameof(GatewayOptions.SiteId), request.SiteId);
-        Set(gateway, nameof(GatewayOptions.GatewayId), request.GatewayId);
+        var gateway = ConfigurationFile.Section(configuration!, GatewayOptions.SectionName);
+        ConfigurationFile.Set(gateway, nameof(GatewayOptions.SiteId), request.SiteId);
+        ConfigurationFile.Set(gateway, nameof(GatewayOptions.GatewayId), request.GatewayId);
         if (request.CredentialsDirectory is { } credentials)
         {
-            Set(gateway, nameof(GatewayOptions.CredentialsDirectory), Path.GetFullPath(credentials));
+            ConfigurationFile.Set(gateway, nameof(GatewayOptions.CredentialsDirectory), Path.GetFullPath(credentials));
         }
-        var uplink = Section(configuration!, UplinkOptions.SectionName);
+        var uplink = ConfigurationFile.Section(configuration!, UplinkOptions.SectionName);
         // A standalone box keeps its events and history on the box; the rest of the section stays for a later provisioning.
-        Set(uplink, nameof(UplinkOptions.Enabled), !standalone);
+        ConfigurationFile.Set(uplink, nameof(UplinkOptions.Enabled), !standalone);
         if (!standalone)
         {
-            Set(uplink, nameof(UplinkOptions.Host), host);
-            Set(uplink, nameof(UplinkOptions.Port), port);
-            Set(uplink, nameof(UplinkOptions.CaFile), caPath!);
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Host), host);
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Port), port);
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.CaFile), caPath!);
             // Every run states the whole identity: without --username the broker is reached without one.
-            Set(uplink, nameof(UplinkOptions.Username), request.Username ?? "");
+            ConfigurationFile.Set(uplink, nameof(UplinkOptions.Username), request.Username ?? "");
         }
 
-        var configText = configuration!.ToJsonString(new JsonSerializerOptions { WriteIndented = true }) + "\n";
+        var configText = ConfigurationFile.ToText(configuration!);
         EdgeGateSettings settings;
         try
         {
-            using var stream = new MemoryStream(Encoding.UTF8.GetBytes(configText));
-            settings = EdgeGateSettings.FromConfiguration(new ConfigurationBuilder().AddJsonStream(stream).Build());
+            settings = ConfigurationFile.Validate(configText);
         }
         catch (ConfigurationException exception)
         {
@@ -196,7 +192,7 @@ public static class DeviceProvisioning
 
         if (plan.CaPath is not null)
         {
-            WriteAtomically(plan.CaPath, plan.CaCertificate!, PublicFile, ownerReference: null);
+            ConfigurationFile.WriteAtomically(plan.CaPath, plan.CaCertificate!, PublicFile, ownerReference: null);
         }
 
         if (!Directory.Exists(plan.CredentialsDirectory))
@@ -216,9 +212,7 @@ public static class DeviceProvisioning
 
         // A replaced configuration keeps its mode and owner (install.sh makes it 0640, group edgegate);
         // a new one holds no secret and must be readable by the service.
-        var existing = File.Exists(plan.ConfigPath);
-        var mode = existing ? File.GetUnixFileMode(plan.ConfigPath) : PublicFile;
-        WriteAtomically(plan.ConfigPath, Encoding.UTF8.GetBytes(plan.ConfigText), mode, ownerReference: existing ? plan.ConfigPath : null);
+        ConfigurationFile.Write(plan.ConfigPath, plan.ConfigText);
     }
 
     /// <summary>Parses <c>host</c>, <c>host:port</c> or <c>[ipv6]:port</c>; the port defaults to 8883.</summary>
@@ -337,97 +331,6 @@ public static class DeviceProvisioning
         {
             problems.Add($"--password-file: cannot read {path}: {exception.Message}");
             return null;
-        }
-    }
-
-    /// <summary>The existing configuration (an empty one when there is none), or null with a problem.</summary>
-    private static JsonObject? ReadConfiguration(string path, List<string> problems)
-    {
-        if (Directory.Exists(path))
-        {
-            problems.Add($"--config: {path} is a folder");
-            return null;
-        }
-        if (!File.Exists(path))
-        {
-            return [];
-        }
-        try
-        {
-            if (JsonNode.Parse(File.ReadAllText(path), documentOptions: ReadOptions) is JsonObject configuration)
-            {
-                return configuration;
-            }
-            problems.Add($"--config: {path} does not hold a JSON object");
-        }
-        catch (JsonException exception)
-        {
-            problems.Add($"--config: {path} is not valid JSON: {exception.Message}");
-        }
-        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
-        {
-            problems.Add($"--config: cannot read {path}: {exception.Message}");
-        }
-        return null;
-    }
-
-    /// <summary>The section of that name (keys are case-insensitive, as the configuration reads them), created if absent.</summary>
-    private static JsonObject Section(JsonObject configuration, string name)
-    {
-        var key = configuration.Select(pair => pair.Key).FirstOrDefault(existing => string.Equals(existing, name, StringComparison.OrdinalIgnoreCase));
-        if (key is not null && configuration[key] is JsonObject section)
-        {
-            return section;
-        }
-        if (key is not null)
-        {
-            configuration.Remove(key);
-        }
-        section = [];
-        configuration[name] = section;
-        return section;
-    }
-
-    private static void Set(JsonObject section, string name, JsonNode value)
-    {
-        var key = section.Select(pair => pair.Key).FirstOrDefault(existing => string.Equals(existing, name, StringComparison.OrdinalIgnoreCase));
-        section[key ?? name] = value;
-    }
-
-    /// <summary>
-    /// Writes a temporary file beside <paramref name="path"/>, flushes it to disk, gives it its mode
-    /// (and, when run as root, the owner of <paramref name="ownerReference"/>), then renames it over.
-    /// </summary>
-    private static void WriteAtomically(string path, byte[] content, UnixFileMode mode, string? ownerReference)
-    {
-        var temporary = Path.Combine(Path.GetDirectoryName(path)!, $".{Path.GetFileName(path)}.{Environment.ProcessId}.tmp");
-        try
-        {
-            var options = new FileStreamOptions
-            {
-                Mode = FileMode.CreateNew,
-                Access = FileAccess.Write,
-                Share = FileShare.None,
-                UnixCreateMode = PrivateFile,
-            };
-            using (var stream = new FileStream(temporary, options))
-            {
-                stream.Write(content);
-                stream.Flush(flushToDisk: true);
-            }
-            File.SetUnixFileMode(temporary, mode);
-            if (ownerReference is not null && Environment.IsPrivilegedProcess)
-            {
-                FileOwnership.CopyOwner(ownerReference, temporary);
-            }
-            File.Move(temporary, path, overwrite: true);
-        }
-        finally
-        {
-            if (File.Exists(temporary))
-            {
-                File.Delete(temporary);
-            }
         }
     }
 }

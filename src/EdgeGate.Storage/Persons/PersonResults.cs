@@ -14,6 +14,8 @@ public enum PersonWriteStatus
     VersionConflict,
     /// <summary>The person moved out: a deregistered record is final.</summary>
     Deregistered,
+    /// <summary>Face data for a person without recorded consent (<see cref="Person.HasRecordedConsent"/>): nothing was stored.</summary>
+    ConsentRequired,
 }
 
 /// <summary>The outcome of a person change and the person as stored afterwards (null when not found).</summary>
@@ -29,6 +31,9 @@ public sealed record DeregistrationResult(
     int TemplatesDeleted,
     int PhotosDeleted,
     int CardsRevoked);
+
+/// <summary>What a withdrawal of consent removed, in the transaction that cleared the consent.</summary>
+public sealed record ConsentWithdrawalResult(PersonWriteStatus Status, Person? Person, int TemplatesDeleted, int PhotosDeleted);
 
 /// <summary>The outcome of <see cref="PersonStore.EnrolAsync"/>: the stored person and the new template ids.</summary>
 public sealed record EnrolmentResult(

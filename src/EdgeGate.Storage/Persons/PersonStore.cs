@@ -13,7 +13,7 @@ public sealed class PersonStore
 {
     internal const string Columns =
         "id, display_name, unit, category, valid_from, valid_until, status, watch_listed, watch_list_note, " +
-        "consent_at, created_at, updated_at, version";
+        "consent_at, created_at, updated_at, version, consent_recorded_by";
 
     private readonly EdgeGateDatabase database;
     private readonly BlobCipher cipher;
@@ -32,7 +32,9 @@ public sealed class PersonStore
     /// <summary>
     /// Enrolment in ONE transaction: adds the person (or updates their details if they exist and are not
     /// deregistered) and stores their templates encrypted. Templates from a photo already enrolled for
-    /// the same model are skipped. When this returns Applied, all of it is durably committed.
+    /// the same model are skipped. When this returns Applied, all of it is durably committed. Templates
+    /// for a person without recorded consent are refused (<see cref="PersonWriteStatus.ConsentRequired"/>,
+    /// nothing written); a person updated without consent loses the face data they had.
     /// </summary>
     public Task<EnrolmentResult> EnrolAsync(Person person, IReadOnlyList<FaceTemplate> faceTemplates, CancellationToken cancellationToken = default)
     {
@@ -55,6 +57,10 @@ public sealed class PersonStore
             {
                 return new EnrolmentResult(PersonWriteStatus.Deregistered, existing, [], 0);
             }
+            if (faceTemplates.Count > 0 && !person.HasRecordedConsent)
+            {
+                return new EnrolmentResult(PersonWriteStatus.ConsentRequired, existing, [], 0);
+            }
             var stored = Normalise(person) with
             {
                 CreatedAt = existing?.CreatedAt ?? context.Now,
@@ -63,11 +69,12 @@ public sealed class PersonStore
             };
             context.Command(
                 $"INSERT INTO persons ({Columns}) VALUES ($id, $displayName, $unit, $category, $validFrom, " +
-                "$validUntil, $status, $watchListed, $watchListNote, $consentAt, $createdAt, $updatedAt, $version) " +
+                "$validUntil, $status, $watchListed, $watchListNote, $consentAt, $createdAt, $updatedAt, $version, $consentRecordedBy) " +
                 "ON CONFLICT (id) DO UPDATE SET display_name = excluded.display_name, unit = excluded.unit, " +
                 "category = excluded.category, valid_from = excluded.valid_from, valid_until = excluded.valid_until, " +
                 "status = excluded.status, watch_listed = excluded.watch_listed, watch_list_note = excluded.watch_list_note, " +
-                "consent_at = excluded.consent_at, updated_at = excluded.updated_at, version = excluded.version")
+                "consent_at = excluded.consent_at, consent_recorded_by = excluded.consent_recorded_by, " +
+                "updated_at = excluded.updated_at, version = excluded.version")
                 .WithPerson(stored)
                 .Execute();
             var ids = new List<long>(encrypted.Count);
@@ -80,6 +87,10 @@ public sealed class PersonStore
                     continue;
                 }
                 ids.Add(TemplateStore.Insert(context, template, ciphertext));
+            }
+            if (!stored.HasRecordedConsent)
+            {
+                DeleteBiometrics(context, person.Id);
             }
             return new EnrolmentResult(PersonWriteStatus.Applied, stored, ids, duplicates);
         }, cancellationToken);
@@ -108,7 +119,7 @@ public sealed class PersonStore
             };
             context.Command(
                 $"INSERT INTO persons ({Columns}) VALUES ($id, $displayName, $unit, $category, $validFrom, " +
-                "$validUntil, $status, $watchListed, $watchListNote, $consentAt, $createdAt, $updatedAt, $version)")
+                "$validUntil, $status, $watchListed, $watchListNote, $consentAt, $createdAt, $updatedAt, $version, $consentRecordedBy)")
                 .WithPerson(stored)
                 .Execute();
             return new PersonWriteResult(PersonWriteStatus.Applied, stored);
@@ -150,13 +161,79 @@ public sealed class PersonStore
             context.Command(
                 "UPDATE persons SET display_name = $displayName, unit = $unit, category = $category, " +
                 "valid_from = $validFrom, valid_until = $validUntil, status = $status, watch_listed = $watchListed, " +
-                "watch_list_note = $watchListNote, consent_at = $consentAt, updated_at = $updatedAt, version = $version " +
-                "WHERE id = $id")
+                "watch_list_note = $watchListNote, consent_at = $consentAt, consent_recorded_by = $consentRecordedBy, " +
+                "updated_at = $updatedAt, version = $version WHERE id = $id")
+                .WithPerson(stored)
+                .Execute();
+            if (!stored.HasRecordedConsent)
+            {
+                // No face data without consent: a change that drops it deletes them in the same transaction.
+                DeleteBiometrics(context, person.Id);
+            }
+            return new PersonWriteResult(PersonWriteStatus.Applied, stored);
+        }, cancellationToken);
+    }
+
+    /// <summary>
+    /// Records the person's consent to face recognition: when (<paramref name="consentAt"/>) and who
+    /// recorded it (<paramref name="recordedBy"/>: an operator's name, or the platform).
+    /// </summary>
+    public Task<PersonWriteResult> RecordConsentAsync(string personId, DateTimeOffset consentAt, string recordedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrWhiteSpace(recordedBy);
+        return database.WriteAsync(context =>
+        {
+            if (Find(context, personId) is not { } existing)
+            {
+                return new PersonWriteResult(PersonWriteStatus.NotFound, null);
+            }
+            if (existing.Status == PersonStatus.Deregistered)
+            {
+                return new PersonWriteResult(PersonWriteStatus.Deregistered, existing);
+            }
+            var stored = existing with
+            {
+                ConsentAt = StoredTime.Truncate(consentAt),
+                ConsentRecordedBy = recordedBy.Trim(),
+                UpdatedAt = context.Now,
+                Version = NextVersion(context),
+            };
+            context.Command(
+                "UPDATE persons SET consent_at = $consentAt, consent_recorded_by = $consentRecordedBy, " +
+                "updated_at = $updatedAt, version = $version WHERE id = $id")
                 .WithPerson(stored)
                 .Execute();
             return new PersonWriteResult(PersonWriteStatus.Applied, stored);
         }, cancellationToken);
     }
+
+    /// <summary>
+    /// Withdrawal of consent, in ONE transaction: clears the consent and deletes every face template and
+    /// photo of the person (PIPL Art. 15 and 47). Cards and the person's record stay: they keep access by
+    /// card. Repeating it is harmless (<see cref="PersonWriteStatus.Unchanged"/>).
+    /// </summary>
+    public Task<ConsentWithdrawalResult> WithdrawConsentAsync(string personId, CancellationToken cancellationToken = default) =>
+        database.WriteAsync(context =>
+        {
+            if (Find(context, personId) is not { } existing)
+            {
+                return new ConsentWithdrawalResult(PersonWriteStatus.NotFound, null, 0, 0);
+            }
+            var (templates, photos) = DeleteBiometrics(context, personId);
+            if (existing.ConsentAt is null && existing.ConsentRecordedBy is null && templates == 0 && photos == 0)
+            {
+                return new ConsentWithdrawalResult(PersonWriteStatus.Unchanged, existing, 0, 0);
+            }
+            var stored = existing with { ConsentAt = null, ConsentRecordedBy = null, UpdatedAt = context.Now, Version = NextVersion(context) };
+            context.Command(
+                "UPDATE persons SET consent_at = NULL, consent_recorded_by = NULL, updated_at = $updatedAt, version = $version WHERE id = $id")
+                .With("$id", personId)
+                .With("$updatedAt", StoredTime.ToStored(stored.UpdatedAt))
+                .With("$version", stored.Version)
+                .Execute();
+            context.AfterCommit(() => EdgeGateDatabase.TruncateWriteAheadLog(context.Connection));
+            return new ConsentWithdrawalResult(PersonWriteStatus.Applied, stored, templates, photos);
+        }, cancellationToken);
 
     /// <summary>Suspends access (templates and cards are kept, the gallery reports the person as suspended).</summary>
     public Task<PersonWriteResult> SuspendAsync(string personId, CancellationToken cancellationToken = default) =>
@@ -178,8 +255,7 @@ public sealed class PersonStore
             {
                 return new DeregistrationResult(PersonWriteStatus.NotFound, null, 0, 0, 0);
             }
-            var templates = context.Command("DELETE FROM face_templates WHERE person_id = $id").With("$id", personId).Execute();
-            var photos = context.Command("DELETE FROM face_photos WHERE person_id = $id").With("$id", personId).Execute();
+            var (templates, photos) = DeleteBiometrics(context, personId);
             context.Command("DELETE FROM passages WHERE person_id = $id").With("$id", personId).Execute();
             var cards = context.Command(
                 "UPDATE cards SET status = 'revoked', updated_at = $now WHERE person_id = $id AND status = 'active'")
@@ -376,6 +452,11 @@ public sealed class PersonStore
         completed.TrySetResult();
     }
 
+    /// <summary>Deletes the person's face templates and photos (inside the caller's write transaction).</summary>
+    private static (int Templates, int Photos) DeleteBiometrics(WriteContext context, string personId) =>
+        (context.Command("DELETE FROM face_templates WHERE person_id = $id").With("$id", personId).Execute(),
+         context.Command("DELETE FROM face_photos WHERE person_id = $id").With("$id", personId).Execute());
+
     /// <summary>Hands out the next gateway-wide person version (inside the caller's write transaction).</summary>
     internal static long NextVersion(WriteContext context)
     {
@@ -438,6 +519,7 @@ public sealed class PersonStore
         CreatedAt = StoredTime.FromStored(reader.GetInt64(first + 10)),
         UpdatedAt = StoredTime.FromStored(reader.GetInt64(first + 11)),
         Version = reader.GetInt64(first + 12),
+        ConsentRecordedBy = reader.GetStringOrNull(first + 13),
     };
 
     private static Person Normalise(Person person) => person with
@@ -445,6 +527,7 @@ public sealed class PersonStore
         ValidFrom = StoredTime.Truncate(person.ValidFrom),
         ValidUntil = StoredTime.Truncate(person.ValidUntil),
         ConsentAt = StoredTime.Truncate(person.ConsentAt),
+        ConsentRecordedBy = string.IsNullOrWhiteSpace(person.ConsentRecordedBy) ? null : person.ConsentRecordedBy.Trim(),
     };
 
     private static string EscapeLike(string text) =>
@@ -466,6 +549,7 @@ internal static class PersonParameters
         .With("$watchListed", person.WatchListed ? 1 : 0)
         .With("$watchListNote", person.WatchListNote)
         .With("$consentAt", StoredTime.ToStoredOrNull(person.ConsentAt))
+        .With("$consentRecordedBy", person.ConsentRecordedBy)
         .With("$createdAt", StoredTime.ToStored(person.CreatedAt))
         .With("$updatedAt", StoredTime.ToStored(person.UpdatedAt))
         .With("$version", person.Version);

@@ -14,6 +14,8 @@ public enum TemplateWriteStatus
     PersonDeregistered,
     /// <summary>A template of this model from the same photo (same SHA-256) is already stored.</summary>
     DuplicatePhoto,
+    /// <summary>The person has no recorded consent to face recognition: no biometric data may be stored for them.</summary>
+    ConsentRequired,
 }
 
 /// <summary>The outcome of storing a template or photo; the id and the person's new version on success.</summary>
@@ -57,6 +59,10 @@ public sealed class TemplateStore
             if (person.Status == PersonStatus.Deregistered)
             {
                 return new TemplateWriteResult(TemplateWriteStatus.PersonDeregistered, 0, person.Version);
+            }
+            if (!person.HasRecordedConsent)
+            {
+                return new TemplateWriteResult(TemplateWriteStatus.ConsentRequired, 0, person.Version);
             }
             if (FindDuplicate(context, template) is { } existingId)
             {
@@ -201,6 +207,10 @@ public sealed class TemplateStore
             if (person.Status == PersonStatus.Deregistered)
             {
                 return new TemplateWriteResult(TemplateWriteStatus.PersonDeregistered, 0, person.Version);
+            }
+            if (!person.HasRecordedConsent)
+            {
+                return new TemplateWriteResult(TemplateWriteStatus.ConsentRequired, 0, person.Version);
             }
             var id = context.Command(
                 "INSERT INTO face_photos (person_id, sha256, content_type, content_ciphertext, stored_at) " +

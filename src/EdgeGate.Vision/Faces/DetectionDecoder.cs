@@ -4,7 +4,12 @@ namespace EdgeGate.Vision.Faces;
 /// <param name="ScoreThreshold">Minimum P(face) of a candidate.</param>
 /// <param name="MaximumCandidates">How many of the best candidates enter non-maximum suppression.</param>
 /// <param name="NmsIouThreshold">A candidate overlapping a kept box by more than this is dropped.</param>
-public sealed record DetectorPostprocessing(float ScoreThreshold, int MaximumCandidates, float NmsIouThreshold)
+/// <param name="ContainmentThreshold">
+/// A candidate whose box lies inside a kept box by more than this fraction of its own (the smaller)
+/// area is dropped too: a second, smaller box on part of the same face (eyes and forehead of a tight
+/// crop) overlaps the face's box by little in IoU terms, but two different faces are never nested.
+/// </param>
+public sealed record DetectorPostprocessing(float ScoreThreshold, int MaximumCandidates, float NmsIouThreshold, float ContainmentThreshold)
 {
     public void Validate()
     {
@@ -20,13 +25,18 @@ public sealed record DetectorPostprocessing(float ScoreThreshold, int MaximumCan
         {
             throw new InvalidDataException($"detector nmsIouThreshold {NmsIouThreshold} is not in (0, 1]");
         }
+        if (!(ContainmentThreshold is > 0f and <= 1f))
+        {
+            throw new InvalidDataException($"detector containmentThreshold {ContainmentThreshold} is not in (0, 1]");
+        }
     }
 }
 
 /// <summary>
 /// Turns the detector's per-anchor outputs into faces: keep P(face) ≥ threshold, take the best
 /// <see cref="DetectorPostprocessing.MaximumCandidates"/>, hard non-maximum suppression by
-/// descending score (the best box of a cluster survives, not the top-most one), then scale the
+/// descending score (the best box of a cluster survives, not the top-most one; a box mostly inside a
+/// better one is the same face, see <see cref="DetectorPostprocessing.ContainmentThreshold"/>), then scale the
 /// normalised boxes to frame pixels. Scratch buffers are allocated once for the anchor count, so
 /// decoding a frame allocates nothing.
 /// </summary>
@@ -99,7 +109,8 @@ public sealed class DetectionDecoder
             var suppressed = false;
             for (var index = 0; index < keptCount && !suppressed; index++)
             {
-                suppressed = kept[index].IntersectionOverUnion(box) > settings.NmsIouThreshold;
+                suppressed = kept[index].IntersectionOverUnion(box) > settings.NmsIouThreshold
+                    || kept[index].IntersectionOverSmaller(box) > settings.ContainmentThreshold;
             }
             if (suppressed)
             {

@@ -11,14 +11,26 @@ namespace EdgeGate.Vision.Faces;
 public sealed record EnrolmentPhotoResult(FaceQualityVerdict Verdict, string Reason, DetectedFace? Face, int FacesFound)
 {
     public bool IsAccepted => Verdict == FaceQualityVerdict.Accepted;
+
+    /// <summary>The verdict as a stable code for machines (<see cref="FaceQualityVerdicts.Code"/>).</summary>
+    public string ReasonCode => Verdict.Code();
 }
 
 /// <summary>
 /// Checks a photo for enrolment: it must decode, hold exactly one face, and that face must pass
-/// the quality gate. An accepted result carries the embedding and its model id.
+/// the quality gate. An accepted result carries the embedding and its model id. The detector looks
+/// at the photo inside a plain border (<see cref="BorderFraction"/>): an ID-style crop cut at the
+/// forehead or the chin gives it no context, so it finds no face or a second box on part of the
+/// face; with the border a single-face photo gives one face. Only enrolment photos get it: the gate camera's frames show the whole head with room around it, and a
+/// border would make distant faces smaller to the detector. With the border the detector also finds
+/// faces cut by the photo's edge; such a face smaller than a whole face in the photo is a bystander
+/// in the background and does not count (see <see cref="Analyse"/>).
 /// </summary>
 public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate gate)
 {
+    /// <summary>The border on each side, as a fraction of the photo's longer side.</summary>
+    public const double BorderFraction = 0.25;
+
     public FaceQualityGate Gate => gate;
 
     /// <summary>
@@ -76,7 +88,7 @@ public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate g
     /// <summary>Checks a decoded BGR photo.</summary>
     public EnrolmentPhotoResult Check(ReadOnlyImageSpan photo)
     {
-        var faces = pipeline.Analyse(photo);
+        var faces = Analyse(photo);
         Span<FaceQuality> qualities = faces.Count <= 16 ? stackalloc FaceQuality[faces.Count] : new FaceQuality[faces.Count];
         for (var index = 0; index < faces.Count; index++)
         {
@@ -85,5 +97,39 @@ public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate g
         var decision = gate.CheckSingle(qualities);
         var face = faces.Count == 1 ? faces[0] : null;
         return new EnrolmentPhotoResult(decision.Verdict, decision.Describe(gate.Thresholds), face, faces.Count);
+    }
+
+    /// <summary>
+    /// The faces of a decoded BGR photo as enrolment counts them: found by the detector inside a border
+    /// of the photo's mean colour (<see cref="BorderFraction"/> of its longer side on each side), without
+    /// the bystanders (<see cref="IsBystander"/>). Positions are in the photo's own pixels (a face cut by
+    /// the photo's edge reaches past it).
+    /// </summary>
+    public IReadOnlyList<DetectedFace> Analyse(ReadOnlyImageSpan photo)
+    {
+        var border = (int)Math.Ceiling(Math.Max(photo.Width, photo.Height) * BorderFraction);
+        var faces = pipeline.Analyse(photo, border);
+        var (width, height) = (photo.Width, photo.Height);
+        var largestWhole = faces.Where(face => !IsCutByEdge(face, width, height)).Select(face => face.Quality.SizePixels).DefaultIfEmpty(0).Max();
+        return faces.Where(face => !IsBystander(face, largestWhole, width, height)).ToList();
+    }
+
+    /// <summary>
+    /// A face cut by the photo's edge and smaller than the largest whole face
+    /// (<paramref name="largestWholeSize"/>; 0 when no face is whole): someone at the side of the
+    /// picture behind the person photographed. The person photographed may be cut by the edge too (an
+    /// ID-style crop), but is then the largest face.
+    /// </summary>
+    internal static bool IsBystander(DetectedFace face, int largestWholeSize, int photoWidth, int photoHeight) =>
+        IsCutByEdge(face, photoWidth, photoHeight) && face.Quality.SizePixels < largestWholeSize;
+
+    /// <summary>
+    /// Whether the detector's box reaches the photo's edge (to within 2 % of its size) or past it: the
+    /// detector boxes the visible part of a face cut by the edge, so such a box ends at the edge.
+    /// </summary>
+    internal static bool IsCutByEdge(DetectedFace face, int photoWidth, int photoHeight)
+    {
+        var tolerance = 0.02f * Math.Max(face.Box.Width, face.Box.Height);
+        return face.Box.X1 <= tolerance || face.Box.Y1 <= tolerance || face.Box.X2 >= photoWidth - tolerance || face.Box.Y2 >= photoHeight - tolerance;
     }
 }

@@ -22,6 +22,18 @@ public readonly record struct FaceBox(float X1, float Y1, float X2, float Y2)
         var union = Area + other.Area - intersection;
         return union <= 0f ? 0f : intersection / union;
     }
+
+    /// <summary>
+    /// Intersection over the smaller box's area (0 when either box is empty): 1 when one box lies
+    /// inside the other, whatever their sizes.
+    /// </summary>
+    public float IntersectionOverSmaller(FaceBox other)
+    {
+        var width = Math.Min(X2, other.X2) - Math.Max(X1, other.X1);
+        var height = Math.Min(Y2, other.Y2) - Math.Max(Y1, other.Y1);
+        var smaller = Math.Min(Area, other.Area);
+        return width <= 0f || height <= 0f || smaller <= 0f ? 0f : width * height / smaller;
+    }
 }
 
 /// <summary>One face found by the detector: its box in frame pixels and P(face).</summary>

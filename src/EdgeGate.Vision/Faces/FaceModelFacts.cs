@@ -41,7 +41,8 @@ public sealed record FaceModelFacts(
             var detector = new DetectorPostprocessing(
                 Required(postprocessing, "scoreThreshold", source).GetSingle(),
                 Required(postprocessing, "maximumCandidates", source).GetInt32(),
-                Required(postprocessing, "nmsIouThreshold", source).GetSingle());
+                Required(postprocessing, "nmsIouThreshold", source).GetSingle(),
+                Required(postprocessing, "containmentThreshold", source).GetSingle());
             detector.Validate();
 
             var fivePoints = Required(Required(models, "landmarks", source), "fivePoints", source);

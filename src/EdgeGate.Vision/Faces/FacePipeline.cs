@@ -118,6 +118,22 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>
+    /// Analyses a photo whose face may fill it to the edges (an ID-style crop): the detector looks at
+    /// it inside a border of <paramref name="detectionBorder"/> pixels of its mean colour, for the
+    /// context it needs to find such a face once; landmarks, alignment and embedding use the photo's own
+    /// pixels (a face cut by the edge is completed from its mirror image, as at the gate). Boxes are in
+    /// the photo's pixels and may reach past its edges. Allocates the bordered copy: for enrolment, not
+    /// for the gate's frames.
+    /// </summary>
+    public IReadOnlyList<DetectedFace> Analyse(ReadOnlyImageSpan photo, int detectionBorder)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(detectionBorder);
+        var analysis = new FaceAnalysis();
+        Analyse(photo, analysis, detectionBorder);
+        return analysis.Faces;
+    }
+
+    /// <summary>
     /// Detection only (no landmarks, embedding or liveness), into <paramref name="faces"/>, as the
     /// detector gives them: for a second look at a frame, such as the paired infrared camera's.
     /// </summary>
@@ -129,11 +145,13 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Analyses a BGR frame into <paramref name="analysis"/>, overwriting its previous faces.</summary>
-    public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis)
+    public void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis) => Analyse(frame, analysis, detectionBorder: 0);
+
+    private void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis, int detectionBorder)
     {
         var inferenceBefore = InferenceTicks;
         var start = Stopwatch.GetTimestamp();
-        Detect(frame, analysis);
+        Detect(frame, analysis, detectionBorder);
         var detectEnd = Stopwatch.GetTimestamp();
         var stages = default(StageTicks);
         for (var i = 0; i < analysis.Faces.Count;)
@@ -165,14 +183,23 @@ public sealed class FacePipeline : IDisposable
     /// largest) into <paramref name="analysis"/> without describing them. <see cref="Describe(ReadOnlyImageSpan, DetectedFace)"/>
     /// then describes the ones needed, on the same frame.
     /// </summary>
-    public void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis)
+    public void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis) => Detect(frame, analysis, detectionBorder: 0);
+
+    private void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis, int detectionBorder)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         FaceDetector.RequireBgr(frame);
         analysis.Reset();
         analysis.FrameWidth = frame.Width;
         analysis.FrameHeight = frame.Height;
-        detector.Detect(frame, detections);
+        if (detectionBorder == 0)
+        {
+            detector.Detect(frame, detections);
+        }
+        else
+        {
+            DetectInsideBorder(frame, detectionBorder);
+        }
         analysis.DetectedCount = detections.Count;
         if (detections.Count > options.MaximumFaces)
         {
@@ -290,6 +317,19 @@ public sealed class FacePipeline : IDisposable
             stages.Cues += stageEnd - stageStart;
         }
         return true;
+    }
+
+    /// <summary>Detects in a copy of <paramref name="frame"/> with a plain border, boxes moved back to the frame's pixels.</summary>
+    private void DetectInsideBorder(ReadOnlyImageSpan frame, int border)
+    {
+        using var framed = BgrImage.Create(frame.Width + (2 * border), frame.Height + (2 * border));
+        ImageOps.CopyWithBorder(frame, framed.AsSpan(), border);
+        detector.Detect(framed.AsReadOnlySpan(), detections);
+        for (var index = 0; index < detections.Count; index++)
+        {
+            var box = detections[index].Box;
+            detections[index] = detections[index] with { Box = new FaceBox(box.X1 - border, box.Y1 - border, box.X2 - border, box.Y2 - border) };
+        }
     }
 
     /// <summary>

@@ -14,6 +14,26 @@ public enum FaceQualityVerdict
     UnreadableImage,
 }
 
+/// <summary>Stable machine codes of the verdicts (API answers, platform answers, logs).</summary>
+public static class FaceQualityVerdicts
+{
+    /// <summary>
+    /// <c>accepted</c>, <c>no_face</c>, <c>several_faces</c>, <c>too_small</c>, <c>too_blurred</c>,
+    /// <c>pose</c> (head turned too far) or <c>unreadable_image</c>.
+    /// </summary>
+    public static string Code(this FaceQualityVerdict verdict) => verdict switch
+    {
+        FaceQualityVerdict.Accepted => "accepted",
+        FaceQualityVerdict.NoFace => "no_face",
+        FaceQualityVerdict.SeveralFaces => "several_faces",
+        FaceQualityVerdict.TooSmall => "too_small",
+        FaceQualityVerdict.TooBlurred => "too_blurred",
+        FaceQualityVerdict.TooTurned => "pose",
+        FaceQualityVerdict.UnreadableImage => "unreadable_image",
+        _ => throw new ArgumentOutOfRangeException(nameof(verdict), verdict, "unknown verdict"),
+    };
+}
+
 /// <summary>
 /// Thresholds of the quality gate: configuration, not model facts. The defaults suit enrolment
 /// photos and gate cameras at 720p; sharpness is measured on the 112×112 aligned face.

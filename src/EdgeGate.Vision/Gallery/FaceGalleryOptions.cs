@@ -37,8 +37,11 @@ public sealed class FaceGalleryOptions
     /// <summary>Below this many rows a search always runs on the calling thread.</summary>
     public int MinimumRowsForParallelSearch { get; set; } = 131072;
 
-    /// <summary>Default thresholds for <see cref="FaceGallery.Match(ReadOnlySpan{float})"/>; calibrate per site.</summary>
-    public MatchThresholds Thresholds { get; set; } = new(Similarity: 0.44f, Margin: 0.05f);
+    /// <summary>
+    /// Default thresholds for <see cref="FaceGallery.Match(ReadOnlySpan{float})"/>: the gateway's shipped
+    /// ones (docs/recognition-thresholds.md); calibrate per site.
+    /// </summary>
+    public MatchThresholds Thresholds { get; set; } = new(Similarity: 0.411f, Margin: 0.05f);
 
     /// <summary>Throws when an option is out of range.</summary>
     public void Validate()

@@ -80,6 +80,52 @@ public static class ImageOps
         NativeMethods.WarpAffine(source, destination, matrix);
     }
 
+    /// <summary>
+    /// Copies <paramref name="source"/> into the middle of <paramref name="destination"/> (same format,
+    /// <paramref name="border"/> pixels larger on every side) and fills the border with the source's mean
+    /// colour: a plain surround, neither black (which reads as a screen's bezel) nor a smear of the edge
+    /// pixels (which reads as more face).
+    /// </summary>
+    public static void CopyWithBorder(ReadOnlyImageSpan source, ImageSpan destination, int border)
+    {
+        RequireSameFormat(source.Format, destination.Format);
+        ArgumentOutOfRangeException.ThrowIfNegative(border);
+        if (destination.Width != source.Width + (2 * border) || destination.Height != source.Height + (2 * border))
+        {
+            throw new ArgumentException(
+                $"a {source.Width}x{source.Height} image with a border of {border} needs {source.Width + (2 * border)}x{source.Height + (2 * border)}, not {destination.Width}x{destination.Height}");
+        }
+        var channels = source.Channels;
+        Span<long> sums = stackalloc long[channels];
+        for (var y = 0; y < source.Height; y++)
+        {
+            var row = source.Row(y);
+            for (var index = 0; index < row.Length; index++)
+            {
+                sums[index % channels] += row[index];
+            }
+        }
+        Span<byte> fill = stackalloc byte[channels];
+        var pixels = (long)source.Width * source.Height;
+        for (var channel = 0; channel < channels; channel++)
+        {
+            fill[channel] = (byte)((sums[channel] + (pixels / 2)) / pixels);
+        }
+        for (var y = 0; y < destination.Height; y++)
+        {
+            var row = destination.Row(y);
+            for (var index = 0; index < row.Length; index += channels)
+            {
+                fill.CopyTo(row[index..]);
+            }
+            var sourceY = y - border;
+            if (sourceY >= 0 && sourceY < source.Height)
+            {
+                source.Row(sourceY).CopyTo(row[(border * channels)..]);
+            }
+        }
+    }
+
     /// <summary>Encodes BGR (or grey) pixels as JPEG with <paramref name="quality"/> 1–100.</summary>
     public static byte[] EncodeJpeg(ReadOnlyImageSpan source, int quality = 90)
     {

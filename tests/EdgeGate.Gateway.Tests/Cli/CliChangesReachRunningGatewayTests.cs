@@ -71,7 +71,7 @@ public sealed class CliChangesReachRunningGatewayTests(FacePipelineFixture fixtu
         var gallery = app.Services.GetRequiredService<FaceGallery>();
         Assert.Equal(FaceVoteKind.NoMatch, identifier.Identify(probe).Kind);
 
-        Assert.Equal(0, (await CliAsync("persons", "add", "r-1", "--name", "Resident One")).ExitCode);
+        Assert.Equal(0, (await CliAsync("persons", "add", "r-1", "--name", "Resident One", "--consent")).ExitCode);
         var enrolled = await GatewayProcess.RunAsync(directory, CommandBound, "enrol", "r-1", "--photo", enrolPhoto, "--config", ConfigPath);
         output.WriteLine($"$ edgegate enrol r-1 --photo {enrolPhoto} (separate process) -> {enrolled.ExitCode}\n{enrolled.Output}");
         Assert.True(enrolled.ExitCode == 0, enrolled.Output);

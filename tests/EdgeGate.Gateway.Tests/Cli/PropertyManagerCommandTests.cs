@@ -215,7 +215,7 @@ public sealed class PropertyManagerCommandTests(ITestOutputHelper output) : IDis
         var data = FacePipelineFixture.FaceData!;
         var single = data.Photos.First(photo => photo.IsLabelled && !photo.IsDuplicate && !photo.MultiFace);
         var group = data.Photos.First(photo => photo.MultiFace);
-        Assert.Equal(0, (await RunAsync("persons", "add", "e-1", "--name", "Enrolled")).ExitCode);
+        Assert.Equal(0, (await RunAsync("persons", "add", "e-1", "--name", "Enrolled", "--consent", "--consent-by", "Ana (office)")).ExitCode);
 
         var unknown = await RunAsync("enrol", "nobody", "--photo", single.FullPath);
         Assert.Equal(1, unknown.ExitCode);

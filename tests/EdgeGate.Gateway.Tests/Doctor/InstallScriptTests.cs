@@ -67,6 +67,15 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
             File.ReadAllText(Path.Combine(RepositoryPaths.Root, "deploy", "edgegate.service")),
             File.ReadAllText(Path.Combine(root, "etc", "systemd", "system", "edgegate.service")));
         Assert.True(File.Exists(Path.Combine(root, "etc", "udev", "rules.d", "99-edgegate-serial.rules.example")));
+        // The unit's Documentation= (shown by `systemctl status`) must name documents the installed package holds.
+        var documents = SystemdUnit.Load(Path.Combine(root, "etc", "systemd", "system", "edgegate.service"), "[Unit]").Words("Documentation");
+        Assert.Contains("file:///opt/edgegate/docs/configuration.md", documents);
+        foreach (var document in documents)
+        {
+            Assert.StartsWith("file:///opt/edgegate/", document, StringComparison.Ordinal);
+            var installedDocument = Path.Combine(root, new Uri(document).AbsolutePath.TrimStart('/'));
+            Assert.True(File.Exists(installedDocument), $"Documentation={document}: {installedDocument} is not installed");
+        }
 
         // The installed program, not the test build: its libraries and models must be found next to it.
         var doctor = await GatewayProcess.RunProgramAsync(program, directory, DoctorBound,
@@ -124,6 +133,47 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         Assert.Equal(1, refused.ExitCode);
         Assert.Contains($"is built for {foreignName}, this box is {System.Runtime.InteropServices.RuntimeInformation.OSArchitecture switch { System.Runtime.InteropServices.Architecture.Arm64 => "aarch64", _ => "x86_64" }}", refused.Output, StringComparison.Ordinal);
         Assert.False(File.Exists(calls), File.Exists(calls) ? "install.sh went on: " + File.ReadAllText(calls) : "");
+    }
+
+    [Theory]
+    [InlineData("--help")]
+    [InlineData("-h")]
+    public async Task Help_says_what_the_script_does_its_options_files_and_documents(string option)
+    {
+        var calls = Path.Combine(directory, "forbidden-calls.log");
+        var traps = CreateTraps(calls);
+
+        var help = await GatewayProcess.RunProgramAsync("bash", directory, InstallBound,
+            new Dictionary<string, string?> { ["PATH"] = $"{traps}:{Environment.GetEnvironmentVariable("PATH")}" },
+            Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), option);
+        output.WriteLine($"$ install.sh {option} -> {help.ExitCode}\n{help.Output}");
+
+        Assert.True(help.ExitCode == 0, help.Output);
+        Assert.StartsWith("Usage: deploy/install.sh --package DIR", help.Output, StringComparison.Ordinal);
+        foreach (var expected in new[] { "--config FILE", "--destdir DIR", "--no-apt", "--no-systemd", "/etc/edgegate/credentials/", "/etc/systemd/system/edgegate.service" })
+        {
+            Assert.Contains(expected, help.Output, StringComparison.Ordinal);
+        }
+        // The documents it names are the ones the package carries.
+        foreach (var document in new[] { "README.md", "docs/configuration.md", "docs/api.md" })
+        {
+            Assert.Contains("/opt/edgegate/" + document, help.Output, StringComparison.Ordinal);
+            Assert.True(File.Exists(Path.Combine(GatewayProcess.ProgramFolder, document)), $"the package lacks {document}");
+        }
+        Assert.False(File.Exists(calls), File.Exists(calls) ? "install.sh --help went on: " + File.ReadAllText(calls) : "");
+    }
+
+    [Theory]
+    [InlineData("--bogus", "install.sh: unknown option --bogus")]
+    [InlineData("--package", "install.sh: --package needs a value")]
+    public async Task A_bad_option_is_a_usage_error_that_shows_the_usage(string option, string message)
+    {
+        var refused = await GatewayProcess.RunProgramAsync("bash", directory, InstallBound, null,
+            Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), option);
+        output.WriteLine($"$ install.sh {option} -> {refused.ExitCode}\n{refused.Output}");
+
+        Assert.Equal(2, refused.ExitCode);
+        Assert.StartsWith(message + "\nUsage: deploy/install.sh", refused.Output, StringComparison.Ordinal);
     }
 
     public void Dispose() => Directory.Delete(directory, recursive: true);

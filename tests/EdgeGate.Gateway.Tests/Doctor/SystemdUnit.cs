@@ -3,7 +3,7 @@ using System.Text;
 namespace EdgeGate.Gateway.Tests.Doctor;
 
 /// <summary>
-/// The <c>[Service]</c> settings of a systemd unit file, read the way systemd reads them (later
+/// The <c>[Service]</c> (or another section's) settings of a systemd unit file, read the way systemd reads them (later
 /// lines of a list setting add to earlier ones, an empty assignment clears it), so a test can run a
 /// program the way the real unit runs it.
 /// </summary>
@@ -16,7 +16,7 @@ internal sealed class SystemdUnit
         this.settings = settings;
     }
 
-    public static SystemdUnit Load(string path)
+    public static SystemdUnit Load(string path, string sectionName = "[Service]")
     {
         var settings = new List<(string, string)>();
         var section = "";
@@ -33,7 +33,7 @@ internal sealed class SystemdUnit
                 continue;
             }
             var equals = line.IndexOf('=', StringComparison.Ordinal);
-            if (section == "[Service]" && equals > 0)
+            if (section == sectionName && equals > 0)
             {
                 settings.Add((line[..equals].Trim(), line[(equals + 1)..].Trim()));
             }

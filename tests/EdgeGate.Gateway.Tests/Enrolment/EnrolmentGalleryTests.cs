@@ -37,7 +37,7 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
                 // Process CPU time as well as wall time: this machine's load average is far above its
                 // two cores, so wall time mostly measures waiting for a core.
                 var cpuBefore = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime;
-                var outcome = await enrolment.EnrolAsync(new Person { Id = identity.Key, DisplayName = identity.Key }, [photo]);
+                var outcome = await enrolment.EnrolAsync(new Person { Id = identity.Key, DisplayName = identity.Key }.Consented(), [photo]);
                 var cpu = System.Diagnostics.Process.GetCurrentProcess().TotalProcessorTime - cpuBefore;
                 if (outcome.Succeeded)
                 {
@@ -112,9 +112,9 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         await using var store = TemporaryDatabase.Create();
         using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
 
-        var first = await enrolment.EnrolAsync(new Person { Id = "p-1", DisplayName = "First" }, [await EnrolmentPhoto.ReadAsync(identity[0].FullPath)]);
+        var first = await enrolment.EnrolAsync(new Person { Id = "p-1", DisplayName = "First" }.Consented(), [await EnrolmentPhoto.ReadAsync(identity[0].FullPath)]);
         var sameIdSecondPhoto = await enrolment.EnrolAsync("p-1", [await EnrolmentPhoto.ReadAsync(identity[1].FullPath)]);
-        var other = await enrolment.EnrolAsync(new Person { Id = "p-2", DisplayName = "Second" }, [await EnrolmentPhoto.ReadAsync(identity[2].FullPath)]);
+        var other = await enrolment.EnrolAsync(new Person { Id = "p-2", DisplayName = "Second" }.Consented(), [await EnrolmentPhoto.ReadAsync(identity[2].FullPath)]);
 
         Assert.True(first.Succeeded, first.Message);
         Assert.True(sameIdSecondPhoto.Succeeded, sameIdSecondPhoto.Message);
@@ -148,7 +148,7 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         await using var store = TemporaryDatabase.Create();
         using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
 
-        var outcome = await enrolment.EnrolAsync(new Person { Id = "r-1", DisplayName = "Rejected" }, [
+        var outcome = await enrolment.EnrolAsync(new Person { Id = "r-1", DisplayName = "Rejected" }.Consented(), [
             await EnrolmentPhoto.ReadAsync(group.FullPath),
             new EnrolmentPhoto("blank.png", blank),
             new EnrolmentPhoto("tiny.jpg", tiny),

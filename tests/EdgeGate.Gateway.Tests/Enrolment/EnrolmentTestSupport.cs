@@ -78,3 +78,12 @@ public sealed class TemporaryDatabase : IAsyncDisposable
         }
     }
 }
+
+/// <summary>Persons of the tests with recorded consent to face recognition (needed for any face data).</summary>
+internal static class TestConsent
+{
+    public static readonly DateTimeOffset At = new(2026, 1, 2, 9, 30, 0, TimeSpan.Zero);
+
+    public static Core.Persons.Person Consented(this Core.Persons.Person person) =>
+        person with { ConsentAt = At, ConsentRecordedBy = "test office" };
+}

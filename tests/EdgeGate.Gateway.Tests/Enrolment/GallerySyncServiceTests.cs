@@ -18,7 +18,7 @@ public sealed class GallerySyncServiceTests
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2027, 5, 1, 8, 0, 0, TimeSpan.Zero));
         await using var store = TemporaryDatabase.Create(clock);
-        await store.Database.Persons.EnrolAsync(new Person { Id = "p-1", DisplayName = "One" }, [Template("p-1", seed: 1)]);
+        await store.Database.Persons.EnrolAsync(new Person { Id = "p-1", DisplayName = "One" }.Consented(), [Template("p-1", seed: 1)]);
         using var gallery = new FaceGallery();
         var history = new AccessHistory();
         history.Record(new AccessDecision
@@ -42,7 +42,7 @@ public sealed class GallerySyncServiceTests
 
             var probe = Template("p-2", seed: 2);
             await store.Database.Persons.EnrolAsync(
-                new Person { Id = "p-2", DisplayName = "Two", ValidUntil = clock.GetUtcNow().AddHours(1) }, [probe]);
+                new Person { Id = "p-2", DisplayName = "Two", ValidUntil = clock.GetUtcNow().AddHours(1) }.Consented(), [probe]);
             await UntilAsync(() => gallery.Search(probe.Embedding).BestPersonId == "p-2");
 
             // Validity ends without any change in the store: the service wakes at that instant.

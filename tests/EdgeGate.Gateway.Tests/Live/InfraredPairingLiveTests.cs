@@ -151,7 +151,7 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
             await using (var database = GatewayDatabase.Open(settings))
             {
                 var now = DateTimeOffset.UtcNow;
-                var person = new Person { Id = data.PersonId!, DisplayName = "Resident", ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(30), ConsentAt = now };
+                var person = new Person { Id = data.PersonId!, DisplayName = "Resident", ValidFrom = now.AddDays(-1), ValidUntil = now.AddDays(30), ConsentAt = now, ConsentRecordedBy = "test office" };
                 using var enrolment = new EnrolmentService(database, data.Analyser.Pipeline);
                 var outcome = await enrolment.EnrolAsync(person, [await EnrolmentPhoto.ReadAsync(data.EnrolmentPhoto!)]);
                 Assert.True(outcome.Succeeded, $"{outcome.Status} {outcome.Message}");
@@ -190,22 +190,6 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
             using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
             await app.StopAsync(limit.Token);
             await app.DisposeAsync();
-        }
-    }
-
-    /// <summary>The fixture owns the pipeline; the host must not dispose it.</summary>
-    private sealed class BorrowedAnalyser(IFaceAnalyser inner) : IFaceAnalyser
-    {
-        public void Detect(ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Detect(frame, faces);
-
-        public FaceObservation Describe(ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
-
-        public void Detect(ReadOnlyImageSpan frame, List<RectangleF> faces) => inner.Detect(frame, faces);
-
-        public void WarmUp() => inner.WarmUp();
-
-        public void Dispose()
-        {
         }
     }
 

@@ -92,7 +92,10 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             Assert.Equal("gate", stranger.CameraName);
             Assert.NotNull(stranger.JpegSnapshot);
             Assert.InRange(stranger.JpegSnapshot.Length, 100, data.Options.SnapshotMaximumBytes);
-            Assert.Single(Directory.GetFiles(Path.Combine(dataDirectory, "strangers"), "*.jpg"));
+            // Sealed with the template key, as templates are: nothing in clear on disk.
+            var file = Assert.Single(Directory.GetFiles(Path.Combine(dataDirectory, "strangers")));
+            Assert.EndsWith(StrangerSnapshotStore.Extension, file, StringComparison.Ordinal);
+            Assert.Equal(-1, File.ReadAllBytes(file).AsSpan().IndexOf(stranger.JpegSnapshot.AsSpan(0, 32)));
 
             await Task.Delay(TimeSpan.FromSeconds(3));
             Assert.False(gate.Outputs.Candidates.TryRead(out var candidate), $"a candidate for a stranger: {candidate}");
@@ -277,7 +280,16 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             builder.Logging.SetMinimumLevel(LogLevel.Debug);
             builder.Logging.AddProvider(logs);
             builder.Services.AddSingleton<FaceGallery>(data.Gallery);
-            builder.Services.AddSingleton<IFaceAnalyser>(new NonDisposingAnalyser(data.Analyser));
+            if (dataDirectory is not null)
+            {
+                // Stranger snapshots are sealed with the database's template key.
+                builder.Services.AddSingleton(_ =>
+                {
+                    using var key = Storage.Privacy.TemplateKeyStore.LoadOrCreate(Path.Combine(dataDirectory, "credentials"));
+                    return Storage.EdgeGateDatabase.Open(new Storage.StorageOptions { DatabasePath = Path.Combine(dataDirectory, "edgegate.db") }, key);
+                });
+            }
+            builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(data.Analyser));
             var recognition = new RecognitionOptions { StrangerSnapshots = dataDirectory is not null };
             configure?.Invoke(recognition);
             builder.Services.AddLiveGate(new EdgeGateSettings
@@ -339,22 +351,6 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             using var timeout = new CancellationTokenSource(StopTimeout);
             await host.StopAsync(timeout.Token);
             host.Dispose();
-        }
-    }
-
-    /// <summary>The fixture owns the pipeline; the host must not dispose it.</summary>
-    private sealed class NonDisposingAnalyser(IFaceAnalyser inner) : IFaceAnalyser
-    {
-        public void Detect(Vision.Imaging.ReadOnlyImageSpan frame, List<FaceObservation> faces) => inner.Detect(frame, faces);
-
-        public FaceObservation Describe(Vision.Imaging.ReadOnlyImageSpan frame, int face) => inner.Describe(frame, face);
-
-        public void WarmUp() => inner.WarmUp();
-
-        public void Detect(Vision.Imaging.ReadOnlyImageSpan frame, List<System.Drawing.RectangleF> faces) => inner.Detect(frame, faces);
-
-        public void Dispose()
-        {
         }
     }
 }

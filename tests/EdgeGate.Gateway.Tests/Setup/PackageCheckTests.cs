@@ -1,5 +1,6 @@
 using System.Runtime.InteropServices;
 using EdgeGate.Gateway.Cli;
+using EdgeGate.Gateway.Configuration;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces.Evaluation;
 using Xunit.Abstractions;
@@ -126,7 +127,9 @@ public sealed class PackageCheckTests(ITestOutputHelper output) : IDisposable
         var outcomes = photos.Photos
             .Select((photo, index) => new PhotoOutcome(photo, index == 0 ? facesOnFirstPhoto : 1, null, embeddings[index], 0.9f, null))
             .ToList();
-        return EvalCommand.ToJson(FaceEvaluation.Summarise(photos, outcomes, "test-model"));
+        var report = FaceEvaluation.Summarise(photos, outcomes, "test-model");
+        var recognition = new RecognitionOptions();
+        return EvalCommand.ToJson(report, OperatingFigures.At(report.Samples, recognition.MatchThreshold, recognition.Margin));
     }
 
     private string WriteFigures(string name, string json)

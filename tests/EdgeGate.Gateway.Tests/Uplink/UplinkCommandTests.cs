@@ -71,7 +71,7 @@ public sealed class UplinkCommandTests(ITestOutputHelper output)
     [InlineData("enrol", """{"v":1,"id":"x1","personId":"p 1","displayName":"A"}""", "invalid_field", "personId")]
     [InlineData("enrol", """{"v":1,"id":"x2","personId":"p1","displayName":"A","consentAt":"2026-01-01T00:00:00Z","templates":[{"modelId":"other","embedding":[1,2,3,4,5,6,7,8]}]}""", "invalid_field", "templates[0].modelId")]
     [InlineData("enrol", """{"v":1,"id":"x3","personId":"p1","displayName":"A","consentAt":"2026-01-01T00:00:00Z","templates":[{"modelId":"test-model","embedding":[1,2,3]}]}""", "invalid_field", "model's length is 8")]
-    [InlineData("enrol", """{"v":1,"id":"x4","personId":"p1","displayName":"A","templates":[{"modelId":"test-model","embedding":[1,2,3,4,5,6,7,8]}]}""", "invalid_field", "consentAt")]
+    [InlineData("enrol", """{"v":1,"id":"x4","personId":"p1","displayName":"A","templates":[{"modelId":"test-model","embedding":[1,2,3,4,5,6,7,8]}]}""", "consent_required", "consentAt")]
     [InlineData("enrol", """{"v":1,"id":"x5","personId":"p1","displayName":"A","consentAt":"2026-01-01T00:00:00Z","photos":[{"contentType":"image/jpeg","data":"/9j/4AAQ"}]}""", "unavailable", "photos")]
     [InlineData("card_renew", """{"v":1,"id":"x6","uid":"C1","validUntil":"tomorrow"}""", "invalid_field", "validUntil")]
     [InlineData("card_renew", """{"v":1,"id":"x7","uid":"C1","validUntil":"2027-01-01T00:00:00Z","extra":1}""", "invalid_field", "extra: unknown field")]

@@ -29,6 +29,7 @@ public sealed class UplinkHostHardeningTests(CardGatePeers peers, ITestOutputHel
     [
         "retained", "too_large", "malformed_json", "invalid_id", "unsupported_version", "unknown_command", "invalid_field", "not_found",
         "conflict", "expired", "expires_required", "expires_too_far", "unavailable", "version_gap", "device_failed", "interrupted", "busy",
+        "consent_required",
     ];
 
     [Fact]

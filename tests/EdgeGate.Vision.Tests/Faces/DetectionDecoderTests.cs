@@ -4,7 +4,7 @@ namespace EdgeGate.Vision.Tests.Faces;
 
 public sealed class DetectionDecoderTests
 {
-    private static readonly DetectorPostprocessing Settings = new(ScoreThreshold: 0.65f, MaximumCandidates: 750, NmsIouThreshold: 0.3f);
+    private static readonly DetectorPostprocessing Settings = new(ScoreThreshold: 0.65f, MaximumCandidates: 750, NmsIouThreshold: 0.3f, ContainmentThreshold: 0.6f);
 
     [Fact]
     public void Non_maximum_suppression_keeps_the_highest_scoring_box_of_a_cluster()
@@ -41,6 +41,34 @@ public sealed class DetectionDecoderTests
     }
 
     [Fact]
+    public void A_smaller_box_inside_a_better_one_is_the_same_face()
+    {
+        // A tight crop: the whole face, and a box on its eyes and forehead (IoU 0.25, 98 % of it inside the face box).
+        var (scores, boxes) = Outputs(
+            (1.00f, 0.00f, 0.04f, 1.00f, 0.92f),
+            (0.95f, 0.35f, 0.03f, 0.90f, 0.45f));
+        var faces = new List<FaceDetection>();
+
+        new DetectionDecoder(Settings, 2).Decode(scores, boxes, 150, 150, faces);
+
+        Assert.Equal(1.00f, Assert.Single(faces).Score);
+    }
+
+    [Fact]
+    public void Faces_side_by_side_that_touch_are_both_kept()
+    {
+        // Two heads of a group photo overlapping at the cheeks: a quarter of the smaller box.
+        var (scores, boxes) = Outputs(
+            (0.99f, 0.10f, 0.10f, 0.50f, 0.50f),
+            (0.97f, 0.40f, 0.15f, 0.70f, 0.45f));
+        var faces = new List<FaceDetection>();
+
+        new DetectionDecoder(Settings, 2).Decode(scores, boxes, 100, 100, faces);
+
+        Assert.Equal(2, faces.Count);
+    }
+
+    [Fact]
     public void Only_the_best_candidates_enter_suppression()
     {
         var (scores, boxes) = Outputs(
@@ -71,6 +99,7 @@ public sealed class DetectionDecoderTests
         var decoder = new DetectionDecoder(Settings, 4);
         Assert.Throws<ArgumentException>(() => decoder.Decode(new float[6], new float[16], 10, 10, []));
         Assert.Throws<InvalidDataException>(() => new DetectionDecoder(Settings with { NmsIouThreshold = 0f }, 4));
+        Assert.Throws<InvalidDataException>(() => new DetectionDecoder(Settings with { ContainmentThreshold = 1.5f }, 4));
     }
 
     private static (float[] Scores, float[] Boxes) Outputs(params (float Score, float X1, float Y1, float X2, float Y2)[] anchors)

@@ -13,6 +13,7 @@ public sealed class FaceModelFactsTests
         Assert.Equal(0.65f, facts.DetectorPostprocessing.ScoreThreshold);
         Assert.Equal(750, facts.DetectorPostprocessing.MaximumCandidates);
         Assert.Equal(0.3f, facts.DetectorPostprocessing.NmsIouThreshold);
+        Assert.Equal(0.6f, facts.DetectorPostprocessing.ContainmentThreshold);
         Assert.Equal([37, 38, 40, 41], facts.LandmarkLayout.EyeLeft);
         Assert.Equal([30], facts.LandmarkLayout.Nose);
         Assert.Equal(5, facts.AlignmentReference.Count);

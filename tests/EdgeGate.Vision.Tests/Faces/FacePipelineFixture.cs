@@ -19,7 +19,8 @@ public sealed class FacePipelineFixture : IDisposable
         {
             var root = RepositoryPaths.FaceData;
             var photos = LabelledPhotoSet.Load(Path.Combine(root, "labels.csv"), root);
-            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(120));
+            // Each photo is analysed twice: as enrolment counts its faces (inside a border) and as the gate camera sees it.
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
             return FaceEvaluation.Run(Pipeline, photos, cancellationToken: timeout.Token);
         });
     }

@@ -93,7 +93,7 @@ public sealed class GallerySyncCommandHandler(EdgeGateDatabase database, Templat
             var enrolled = await database.Persons.EnrolAsync(person, templates, cancellationToken).ConfigureAwait(false);
             if (enrolled.Status is not (PersonWriteStatus.Applied or PersonWriteStatus.Unchanged))
             {
-                skipped[person.Id] = enrolled.Status.ToString();
+                skipped[person.Id] = enrolled.Status == PersonWriteStatus.ConsentRequired ? CommandErrorCodes.ConsentRequired : enrolled.Status.ToString();
                 continue;
             }
             var wanted = status == "suspended" ? PersonStatus.Suspended : PersonStatus.Active;

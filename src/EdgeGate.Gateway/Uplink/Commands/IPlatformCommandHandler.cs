@@ -67,6 +67,9 @@ public static class CommandErrorCodes
     public const string Interrupted = "interrupted";
     public const string InternalError = "internal_error";
 
+    /// <summary>Face data (templates or photos) for a person without recorded consent: nothing was stored.</summary>
+    public const string ConsentRequired = "consent_required";
+
     /// <summary>
     /// Codes that say the command itself was malformed or not allowed as sent (logged as warnings);
     /// the others are outcomes of a well-formed command (not found, conflict, expired, …) or faults.

@@ -9,7 +9,10 @@ namespace EdgeGate.Gateway.Uplink.Commands;
 public static class PersonCommandFields
 {
     public static readonly string[] PersonFieldNames =
-        ["personId", "displayName", "unit", "category", "validFrom", "validUntil", "watchListed", "watchListNote", "consentAt"];
+        ["personId", "displayName", "unit", "category", "validFrom", "validUntil", "watchListed", "watchListNote", "consentAt", "consentRecordedBy"];
+
+    /// <summary>Who recorded a consent the platform sends without <c>consentRecordedBy</c>.</summary>
+    public const string PlatformRecorder = "platform";
 
     /// <summary>A person from the fields, starting from <paramref name="existing"/> when updating (absent fields keep their value).</summary>
     public static Person ReadPerson(JsonElement body, Person? existing)
@@ -26,8 +29,15 @@ public static class PersonCommandFields
             ValidUntil = CommandFields.OptionalTimestamp(body, "validUntil") ?? existing?.ValidUntil,
             WatchListed = CommandFields.OptionalBoolean(body, "watchListed") ?? existing?.WatchListed ?? false,
             WatchListNote = CommandFields.OptionalString(body, "watchListNote", 500) ?? existing?.WatchListNote,
-            ConsentAt = CommandFields.OptionalTimestamp(body, "consentAt") ?? existing?.ConsentAt,
         };
+        if (CommandFields.OptionalTimestamp(body, "consentAt") is { } consentAt)
+        {
+            person = person with { ConsentAt = consentAt, ConsentRecordedBy = CommandFields.OptionalString(body, "consentRecordedBy", 200) ?? PlatformRecorder };
+        }
+        else if (CommandFields.Has(body, "consentRecordedBy"))
+        {
+            throw CommandFields.Invalid("consentRecordedBy", "names who recorded the consent: give consentAt with it");
+        }
         if (person.ValidFrom is { } from && person.ValidUntil is { } until && until < from)
         {
             throw CommandFields.Invalid("validUntil", "is before validFrom");

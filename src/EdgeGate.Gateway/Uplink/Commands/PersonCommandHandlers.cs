@@ -10,7 +10,8 @@ namespace EdgeGate.Gateway.Uplink.Commands;
 /// <summary>
 /// <c>enrol</c>: adds (or updates) a person with face templates, either ready templates of this
 /// gateway's model or photos from which the box computes them, and optional cards. Biometric data
-/// needs <c>consentAt</c>.
+/// needs recorded consent (<c>consentAt</c> in the command or already on the box): without it the
+/// answer is <c>consent_required</c> and nothing is stored.
 /// </summary>
 public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSettings templateSettings, TimeProvider timeProvider, Func<EnrolmentService?> photoEnrolment)
     : IPlatformCommandHandler
@@ -37,9 +38,9 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
         {
             throw CommandFields.Invalid("templates", "give either templates or photos (exactly one)");
         }
-        if (person.ConsentAt is null)
+        if (!person.HasRecordedConsent)
         {
-            throw CommandFields.Invalid("consentAt", "required: biometric enrolment needs the person's recorded consent");
+            return ConsentRequired(person.Id);
         }
         if (existing is { Status: PersonStatus.Deregistered })
         {
@@ -47,6 +48,7 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
         }
 
         var refused = new JsonObject();
+        var refusedCodes = new JsonObject();
         long? version;
         int templatesAdded;
         int duplicatesSkipped;
@@ -58,6 +60,10 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
                 throw CommandFields.Invalid("templates", "must hold at least one template");
             }
             var enrolled = await database.Persons.EnrolAsync(person, templates, cancellationToken).ConfigureAwait(false);
+            if (enrolled.Status == PersonWriteStatus.ConsentRequired)
+            {
+                return ConsentRequired(person.Id);
+            }
             if (enrolled.Status is not (PersonWriteStatus.Applied or PersonWriteStatus.Unchanged))
             {
                 return PlatformCommandResult.Error(CommandErrorCodes.Conflict, $"person '{person.Id}': {enrolled.Status}");
@@ -78,17 +84,22 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
             foreach (var verdict in outcome.Photos.Where(verdict => !verdict.Accepted))
             {
                 refused[verdict.Name] = verdict.Reason;
+                refusedCodes[verdict.Name] = verdict.ReasonCode;
             }
             switch (outcome.Status)
             {
                 case EnrolmentStatus.Enrolled:
                     break;
+                case EnrolmentStatus.ConsentRequired:
+                    return ConsentRequired(person.Id);
                 case EnrolmentStatus.Rejected:
-                    return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, $"photos: {outcome.Message}", new JsonObject { ["refusedPhotos"] = refused });
+                    return PlatformCommandResult.Error(CommandErrorCodes.InvalidField, $"photos: {outcome.Message}",
+                        new JsonObject { ["refusedPhotos"] = refused, ["refusedPhotoCodes"] = refusedCodes });
                 case EnrolmentStatus.UnknownPerson:
                     return PlatformCommandResult.Error(CommandErrorCodes.NotFound, outcome.Message);
                 default:
-                    return PlatformCommandResult.Error(CommandErrorCodes.Conflict, outcome.Message, new JsonObject { ["refusedPhotos"] = refused });
+                    return PlatformCommandResult.Error(CommandErrorCodes.Conflict, outcome.Message,
+                        new JsonObject { ["refusedPhotos"] = refused, ["refusedPhotoCodes"] = refusedCodes });
             }
             version = (await database.Persons.GetAsync(person.Id, cancellationToken).ConfigureAwait(false))?.Version;
             (templatesAdded, duplicatesSkipped) = (outcome.TemplateIds.Count, outcome.AlreadyEnrolledPhotos);
@@ -107,9 +118,14 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
             ["templatesAdded"] = templatesAdded,
             ["duplicatesSkipped"] = duplicatesSkipped,
             ["refusedPhotos"] = refused,
+            ["refusedPhotoCodes"] = refusedCodes,
             ["cards"] = PersonCommandFields.CardResults(cardResults),
         });
     }
+
+    private static PlatformCommandResult ConsentRequired(string personId) =>
+        PlatformCommandResult.Error(CommandErrorCodes.ConsentRequired,
+            $"consentAt: {personId} has no recorded consent to face recognition; send consentAt (and consentRecordedBy) with the face data");
 
     private static IReadOnlyList<EnrolmentPhoto> ReadPhotos(JsonElement body)
     {
@@ -146,7 +162,11 @@ public sealed class EnrolCommandHandler(EdgeGateDatabase database, TemplateSetti
     }
 }
 
-/// <summary><c>update_person</c>: changes details, validity, watch list or status (active/suspended); absent fields are kept.</summary>
+/// <summary>
+/// <c>update_person</c>: changes details, validity, watch list, consent or status (active/suspended);
+/// absent fields are kept. <c>withdrawConsent: true</c> withdraws the consent and deletes the person's
+/// face data on the box (cards keep working).
+/// </summary>
 public sealed class UpdatePersonCommandHandler(EdgeGateDatabase database) : IPlatformCommandHandler
 {
     public string Name => "update_person";
@@ -154,8 +174,13 @@ public sealed class UpdatePersonCommandHandler(EdgeGateDatabase database) : IPla
     public async Task<PlatformCommandResult> HandleAsync(PlatformCommand command, CancellationToken cancellationToken)
     {
         var body = command.Body;
-        CommandFields.OnlyKnown(body, [.. PersonCommandFields.PersonFieldNames, "status", "expectedVersion"]);
+        CommandFields.OnlyKnown(body, [.. PersonCommandFields.PersonFieldNames, "status", "expectedVersion", "withdrawConsent"]);
         var id = CommandFields.RequiredIdentifier(body, "personId");
+        var withdraw = CommandFields.OptionalBoolean(body, "withdrawConsent") ?? false;
+        if (withdraw && CommandFields.Has(body, "consentAt"))
+        {
+            throw CommandFields.Invalid("withdrawConsent", "cannot come with consentAt");
+        }
         var status = CommandFields.OptionalString(body, "status", 16, s => s is "active" or "suspended", "must be active or suspended");
         var expectedVersion = CommandFields.OptionalInteger(body, "expectedVersion", 0, long.MaxValue);
         var existing = await database.Persons.GetAsync(id, cancellationToken).ConfigureAwait(false);
@@ -172,6 +197,17 @@ public sealed class UpdatePersonCommandHandler(EdgeGateDatabase database) : IPla
             Status = status switch { "active" => PersonStatus.Active, "suspended" => PersonStatus.Suspended, _ => existing.Status },
         };
         var result = await database.Persons.UpdateAsync(person, expectedVersion, cancellationToken).ConfigureAwait(false);
+        if (withdraw && result.Status == PersonWriteStatus.Applied)
+        {
+            var withdrawn = await database.Persons.WithdrawConsentAsync(id, cancellationToken).ConfigureAwait(false);
+            return PlatformCommandResult.Success(new JsonObject
+            {
+                ["personId"] = id,
+                ["version"] = withdrawn.Person?.Version,
+                ["templatesDeleted"] = withdrawn.TemplatesDeleted,
+                ["photosDeleted"] = withdrawn.PhotosDeleted,
+            });
+        }
         return result.Status switch
         {
             PersonWriteStatus.Applied or PersonWriteStatus.Unchanged => PlatformCommandResult.Success(new JsonObject { ["personId"] = id, ["version"] = result.Person?.Version }),

@@ -41,7 +41,11 @@ public sealed record FaceEvaluationReport(
     IReadOnlyList<DuplicateScore> Duplicates,
     ScoreSummary Liveness,
     double LivenessRealFraction,
-    string EmbeddingModelId);
+    string EmbeddingModelId)
+{
+    /// <summary>The embeddings the pair figures come from: one per labelled, single-face, non-duplicate photo.</summary>
+    public IReadOnlyList<LabelledEmbedding> Samples { get; init; } = [];
+}
 
 /// <summary>Runs the face pipeline over a labelled photo folder and computes accuracy figures.</summary>
 public static class FaceEvaluation
@@ -59,10 +63,11 @@ public static class FaceEvaluation
         ArgumentNullException.ThrowIfNull(photos);
         var outcomes = new List<PhotoOutcome>(photos.Photos.Count);
         var analysis = new FaceAnalysis();
+        var enrolment = new EnrolmentPhotoCheck(pipeline, new FaceQualityGate());
         foreach (var photo in photos.Photos)
         {
             cancellationToken.ThrowIfCancellationRequested();
-            outcomes.Add(Analyse(pipeline, photo, analysis));
+            outcomes.Add(Analyse(pipeline, enrolment, photo, analysis));
             progress?.Report(new EvaluationProgress(outcomes.Count, photos.Photos.Count, photo.Path));
         }
         return Summarise(photos, outcomes, pipeline.EmbeddingModelId);
@@ -108,10 +113,19 @@ public static class FaceEvaluation
             duplicates,
             ScoreSummary.Of(liveness),
             liveness.Count == 0 ? double.NaN : (double)liveness.Count(value => value >= LivenessRealThreshold) / liveness.Count,
-            embeddingModelId);
+            embeddingModelId)
+        {
+            Samples = samples,
+        };
     }
 
-    private static PhotoOutcome Analyse(FacePipeline pipeline, LabelledPhoto photo, FaceAnalysis analysis)
+    /// <summary>
+    /// Faces, embedding and quality as enrolment finds them (<see cref="EnrolmentPhotoCheck.Analyse"/>:
+    /// the photo inside a plain border), so a folder of tight ID-style crops is judged as enrolment
+    /// would take it; liveness and "cut by the frame" as the gate camera sees the photo (no border: the
+    /// liveness model reads a border as a screen).
+    /// </summary>
+    private static PhotoOutcome Analyse(FacePipeline pipeline, EnrolmentPhotoCheck enrolment, LabelledPhoto photo, FaceAnalysis analysis)
     {
         BgrImage image;
         try
@@ -122,27 +136,36 @@ public static class FaceEvaluation
         {
             return new PhotoOutcome(photo, 0, exception.Message, null, null, null);
         }
+        IReadOnlyList<DetectedFace> faces;
         using (image)
         {
+            faces = enrolment.Analyse(image.AsReadOnlySpan());
             pipeline.Analyse(image.AsReadOnlySpan(), analysis);
         }
-        DetectedFace? subject = null;
-        foreach (var face in analysis.Faces)
-        {
-            if (subject is null || face.Quality.SizePixels > subject.Quality.SizePixels)
-            {
-                subject = face;
-            }
-        }
-        var cut = subject is not null
-            && (subject.Box.X1 < 0 || subject.Box.Y1 < 0 || subject.Box.X2 > analysis.FrameWidth || subject.Box.Y2 > analysis.FrameHeight);
+        var subject = Largest(faces);
+        var seen = Largest(analysis.Faces);
+        var cut = seen is not null
+            && (seen.Box.X1 < 0 || seen.Box.Y1 < 0 || seen.Box.X2 > analysis.FrameWidth || seen.Box.Y2 > analysis.FrameHeight);
         return new PhotoOutcome(
             photo,
-            analysis.Faces.Count,
+            faces.Count,
             null,
             subject is { HasEmbedding: true } ? subject.Embedding.ToArray() : null,
-            subject?.ProbabilityReal,
+            seen?.ProbabilityReal,
             subject?.Quality,
             cut);
+    }
+
+    private static DetectedFace? Largest(IReadOnlyList<DetectedFace> faces)
+    {
+        DetectedFace? largest = null;
+        foreach (var face in faces)
+        {
+            if (largest is null || face.Quality.SizePixels > largest.Quality.SizePixels)
+            {
+                largest = face;
+            }
+        }
+        return largest;
     }
 }
