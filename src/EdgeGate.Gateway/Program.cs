@@ -14,6 +14,7 @@ public static class Program
             BenchGalleryCommand.Create(),
             BenchEnrolCommand.Create(),
             BenchLiveCommand.Create(),
+            BenchGateCommand.Create(),
             BenchUplinkCommand.Create(),
         };
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")

@@ -141,6 +141,23 @@ public sealed class EdgeGateSettings
         {
             errors.Add("Recognition:VotesRequired: must not exceed Recognition:VoteWindow");
         }
+        if (Recognition.OneFrameDecisions)
+        {
+            // One frame decides alone only above the vote's own bars.
+            foreach (var (name, value, floorName, floor) in new[]
+            {
+                ("OneFrameSimilarity", Recognition.OneFrameSimilarity, "MatchThreshold", Recognition.MatchThreshold),
+                ("OneFrameMargin", Recognition.OneFrameMargin, "Margin", Recognition.Margin),
+                ("OneFrameLiveness", Recognition.OneFrameLiveness, "LivenessThreshold", Recognition.LivenessThreshold),
+            })
+            {
+                if (value < floor)
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"Recognition:{name}: {value} is below Recognition:{floorName} ({floor}); raise it, or set Recognition:OneFrameDecisions to false"));
+                }
+            }
+        }
         if (Recognition.SnapshotRetention <= TimeSpan.Zero)
         {
             errors.Add("Recognition:SnapshotRetention: must be positive");
