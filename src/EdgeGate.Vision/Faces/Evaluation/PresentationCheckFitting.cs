@@ -20,7 +20,7 @@ public static class PresentationCheckFitting
     /// L2 penalty of the species models: strong, because a few dozen identities are little data
     /// (chosen by cross-validation between two halves of the fitting identities, docs/presentation-attacks.md).
     /// </summary>
-    public const double DefaultL2 = 30.0;
+    public const double DefaultL2 = 5.0;
 
     public static PresentationCheckFit Fit(IReadOnlyList<PresentationSample> fitting, double targetBpcer = DefaultTargetBpcer, double l2 = DefaultL2)
     {
