@@ -146,15 +146,16 @@ public sealed class PresentationCueMeter
 
     /// <summary>
     /// The sample grid over the middle 60% of the square box (skin, eyes, nose, mouth; little hair or
-    /// background), kept <paramref name="margin"/> pixels inside the frame.
+    /// background), every sample with room for <paramref name="before"/> pixels to its left and above
+    /// and one pixel to its right and below (the neighbours the figures compare it with).
     /// </summary>
-    private static (int Left, int Top, int Columns, int Rows, float StepX, float StepY) SampleGrid(ReadOnlyImageSpan frame, PixelRectangle box, int margin)
+    private static (int Left, int Top, int Columns, int Rows, float StepX, float StepY) SampleGrid(ReadOnlyImageSpan frame, PixelRectangle box, int before)
     {
         var inset = box.Width / 5;
-        var left = Math.Clamp(box.X + inset, margin, frame.Width - 1 - margin);
-        var top = Math.Clamp(box.Y + inset, margin, frame.Height - 1 - margin);
-        var right = Math.Max(left + 1, Math.Min(box.Right - inset, frame.Width - margin));
-        var bottom = Math.Max(top + 1, Math.Min(box.Bottom - inset, frame.Height - margin));
+        var left = Math.Clamp(box.X + inset, before, frame.Width - 2);
+        var top = Math.Clamp(box.Y + inset, before, frame.Height - 2);
+        var right = Math.Max(left + 1, Math.Min(box.Right - inset, frame.Width - 1));
+        var bottom = Math.Max(top + 1, Math.Min(box.Bottom - inset, frame.Height - 1));
         var columns = Math.Min(Grid, right - left);
         var rows = Math.Min(Grid, bottom - top);
         return (left, top, columns, rows, (float)(right - left) / columns, (float)(bottom - top) / rows);
@@ -163,7 +164,7 @@ public sealed class PresentationCueMeter
     private (float Saturation, float Range, float Ripple, float Warmth) FaceFigures(ReadOnlyImageSpan frame, PixelRectangle box)
     {
         // Each sample with its right and lower neighbour.
-        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, margin: 0);
+        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, before: 0);
 
         Array.Clear(histogram);
         double saturationSum = 0;
@@ -205,7 +206,7 @@ public sealed class PresentationCueMeter
     /// <summary>The <see cref="ColourTexture"/> of the face: each grid sample with its 8 neighbours in the frame.</summary>
     private ColourTexture Texture(ReadOnlyImageSpan frame, PixelRectangle box)
     {
-        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, margin: 1);
+        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, before: 1);
         var data = frame.Data;
         var stride = frame.Stride;
         // Neighbours in ring order (right, then clockwise on screen), as byte offsets from the centre.

@@ -166,6 +166,15 @@ public sealed class PresentationCueTests
         Assert.True(sharpNonUniform > 1.5f * resampledNonUniform, $"non-uniform luma patterns {sharpNonUniform} → {resampledNonUniform}");
     }
 
+    [Fact]
+    public void AFaceAgainstTheFramesCornerIsMeasuredInsideTheFrame()
+    {
+        using var face = Textured(seed: 3, moire: false, blur: false);
+        var corner = Figures(Measure(face, new PixelRectangle(500, 340, 140, 140)));
+        Assert.All(corner, figure => Assert.True(float.IsFinite(figure)));
+        Assert.True(corner[Index("lbp_cr_8")] > 0.8f, $"smooth chroma at the corner {corner[Index("lbp_cr_8")]}");
+    }
+
     private static int Index(string name) => PresentationCues.Names.ToList().IndexOf(name);
 
     private static float[] Figures(PresentationCues cues)
@@ -260,10 +269,11 @@ public sealed class PresentationCueTests
         return image;
     }
 
-    private static PresentationCues Measure(BgrImage image)
+    private static PresentationCues Measure(BgrImage image) => Measure(image, new PixelRectangle(220, 140, 200, 200));
+
+    private static PresentationCues Measure(BgrImage image, PixelRectangle square)
     {
         var frame = image.AsReadOnlySpan();
-        var square = new PixelRectangle(220, 140, 200, 200);
         var cropRectangle = FaceGeometry.ScaledCrop(square, 2.7f, image.Width, image.Height);
         using var crop = BgrImage.Create(128, 128);
         ImageOps.Resize(frame.Slice(cropRectangle.X, cropRectangle.Y, cropRectangle.Width, cropRectangle.Height), crop.AsSpan());
