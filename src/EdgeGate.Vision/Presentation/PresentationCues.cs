@@ -146,10 +146,11 @@ public sealed class PresentationCueMeter
 
     /// <summary>
     /// The sample grid over the middle 60% of the square box (skin, eyes, nose, mouth; little hair or
-    /// background), every sample with room for <paramref name="before"/> pixels to its left and above
-    /// and one pixel to its right and below (the neighbours the figures compare it with).
+    /// background), its columns' byte offsets written to <c>columnOffsets</c>, every sample with room
+    /// for <paramref name="before"/> pixels to its left and above and one pixel to its right and below
+    /// (the neighbours the figures compare it with).
     /// </summary>
-    private static (int Left, int Top, int Columns, int Rows, float StepX, float StepY) SampleGrid(ReadOnlyImageSpan frame, PixelRectangle box, int before)
+    private (int Top, int Columns, int Rows, float StepY) SampleGrid(ReadOnlyImageSpan frame, PixelRectangle box, int before)
     {
         var inset = box.Width / 5;
         var left = Math.Clamp(box.X + inset, before, frame.Width - 2);
@@ -158,13 +159,18 @@ public sealed class PresentationCueMeter
         var bottom = Math.Max(top + 1, Math.Min(box.Bottom - inset, frame.Height - 1));
         var columns = Math.Min(Grid, right - left);
         var rows = Math.Min(Grid, bottom - top);
-        return (left, top, columns, rows, (float)(right - left) / columns, (float)(bottom - top) / rows);
+        var stepX = (float)(right - left) / columns;
+        for (var column = 0; column < columns; column++)
+        {
+            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
+        }
+        return (top, columns, rows, (float)(bottom - top) / rows);
     }
 
     private (float Saturation, float Range, float Ripple, float Warmth) FaceFigures(ReadOnlyImageSpan frame, PixelRectangle box)
     {
         // Each sample with its right and lower neighbour.
-        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, before: 0);
+        var (top, columns, rows, stepY) = SampleGrid(frame, box, before: 0);
 
         Array.Clear(histogram);
         double saturationSum = 0;
@@ -173,10 +179,6 @@ public sealed class PresentationCueMeter
         long chromaChange = 0;
         var data = frame.Data;
         var stride = frame.Stride;
-        for (var column = 0; column < columns; column++)
-        {
-            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
-        }
         for (var row = 0; row < rows; row++)
         {
             var rowStart = (top + (int)(row * stepY)) * stride;
@@ -206,16 +208,12 @@ public sealed class PresentationCueMeter
     /// <summary>The <see cref="ColourTexture"/> of the face: each grid sample with its 8 neighbours in the frame.</summary>
     private ColourTexture Texture(ReadOnlyImageSpan frame, PixelRectangle box)
     {
-        var (left, top, columns, rows, stepX, stepY) = SampleGrid(frame, box, before: 1);
+        var (top, columns, rows, stepY) = SampleGrid(frame, box, before: 1);
         var data = frame.Data;
         var stride = frame.Stride;
         // Neighbours in ring order (right, then clockwise on screen), as byte offsets from the centre.
         Span<int> ring = [3, stride + 3, stride, stride - 3, -3, -stride - 3, -stride, -stride + 3];
         Span<int> counts = stackalloc int[ColourTexture.Count];
-        for (var column = 0; column < columns; column++)
-        {
-            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
-        }
         for (var row = 0; row < rows; row++)
         {
             var rowStart = (top + (int)(row * stepY)) * stride;
