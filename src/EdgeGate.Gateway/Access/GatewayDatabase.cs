@@ -51,8 +51,8 @@ public static class GatewayDatabase
     }
 
     /// <summary>
-    /// Registers the database as a singleton, opened on first use, and the <see cref="DatabaseChangeWatcher"/>
-    /// that brings in changes the command line writes to it.
+    /// Registers the database as a singleton, opened on first use, the <see cref="DatabaseChangeWatcher"/>
+    /// that brings in changes the command line writes to it, and the <see cref="HistoryPruningService"/>.
     /// </summary>
     public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, EdgeGateSettings settings)
     {
@@ -60,6 +60,7 @@ public static class GatewayDatabase
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<DatabaseChangeWatcher>();
+        services.AddHostedService<HistoryPruningService>();
         return services;
     }
 }
