@@ -92,6 +92,35 @@ public sealed record HistoryRecord(
     }
 
     /// <summary>
+    /// Writes the header and every row matching <paramref name="query"/> (at most <paramref name="total"/>)
+    /// as CSV, newest first, reading <paramref name="pageRows"/> rows at a time with <paramref name="read"/>.
+    /// </summary>
+    public static async Task WriteCsvAsync(
+        TextWriter writer, HistoryQuery query, int total, int pageRows, TimeZoneInfo timeZone,
+        Func<HistoryQuery, CancellationToken, Task<HistoryPage>> read, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(read);
+        await writer.WriteAsync(CsvLine(CsvHeader)).ConfigureAwait(false);
+        var written = 0;
+        var next = query;
+        while (written < total)
+        {
+            var page = await read(next with { Limit = Math.Min(pageRows, total - written) }, cancellationToken).ConfigureAwait(false);
+            foreach (var entry in page.Entries)
+            {
+                await writer.WriteAsync(CsvLine(From(entry, page.AckedSeq).CsvFields(timeZone))).ConfigureAwait(false);
+            }
+            written += page.Entries.Count;
+            if (page.NextBeforeSeq is not { } nextBefore)
+            {
+                break;
+            }
+            next = next with { BeforeSeq = nextBefore };
+        }
+    }
+
+    /// <summary>
     /// Builds a history query from text as typed (API query string or command line): times as
     /// <c>yyyy-MM-dd</c> (a whole day in the site's time zone: <c>from</c> its start, <c>to</c> its end)
     /// or ISO 8601 with an offset; a reason code in any case. Returns the problem in plain words, or null.

@@ -69,29 +69,12 @@ internal static class HistoryEndpoints
                 AdminApiJson.Options);
         }
         // Without a limit the export holds every matching row, read a page at a time while it streams.
-        var total = rows ?? int.MaxValue;
         var fileName = $"edgegate-history-{TimeZoneInfo.ConvertTime(timeProvider.GetUtcNow(), context.SiteTimeZone).ToString("yyyyMMdd-HHmm", CultureInfo.InvariantCulture)}.csv";
         return TypedResults.Stream(
             async stream =>
             {
                 await using var writer = new StreamWriter(stream, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false));
-                await writer.WriteAsync(HistoryRecord.CsvLine(HistoryRecord.CsvHeader)).ConfigureAwait(false);
-                var written = 0;
-                var next = query;
-                while (written < total)
-                {
-                    var page = await database.Journal.QueryHistoryAsync(next with { Limit = Math.Min(CsvPageRows, total - written) }, cancellationToken).ConfigureAwait(false);
-                    foreach (var entry in page.Entries)
-                    {
-                        await writer.WriteAsync(HistoryRecord.CsvLine(HistoryRecord.From(entry, page.AckedSeq).CsvFields(context.SiteTimeZone))).ConfigureAwait(false);
-                    }
-                    written += page.Entries.Count;
-                    if (page.NextBeforeSeq is not { } nextBefore)
-                    {
-                        break;
-                    }
-                    next = next with { BeforeSeq = nextBefore };
-                }
+                await HistoryRecord.WriteCsvAsync(writer, query, rows ?? int.MaxValue, CsvPageRows, context.SiteTimeZone, database.Journal.QueryHistoryAsync, cancellationToken).ConfigureAwait(false);
             },
             "text/csv; charset=utf-8",
             fileName);
