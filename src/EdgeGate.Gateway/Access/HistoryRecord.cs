@@ -123,11 +123,12 @@ public sealed record HistoryRecord(
     /// <summary>
     /// Builds a history query from text as typed (API query string or command line): times as
     /// <c>yyyy-MM-dd</c> (a whole day in the site's time zone: <c>from</c> its start, <c>to</c> its end)
-    /// or ISO 8601 with an offset; a reason code in any case. Returns the problem in plain words, or null.
+    /// or ISO 8601 with an offset; a reason code in any case. Returns the problem in plain words, or null;
+    /// <paramref name="namePrefix"/> goes before the names of the time bounds in it (<c>--</c> on the command line).
     /// </summary>
     public static string? TryParseQuery(
         string? from, string? to, string? person, string? door, string? reason, long? beforeSeq, int limit,
-        TimeZoneInfo timeZone, out HistoryQuery query)
+        TimeZoneInfo timeZone, string namePrefix, out HistoryQuery query)
     {
         query = new HistoryQuery();
         DateTimeOffset? fromTime = null;
@@ -136,7 +137,7 @@ public sealed record HistoryRecord(
         {
             if (!CliEnvironment.TryParseBound(from, timeZone, endOfDay: false, out var parsed))
             {
-                return $"from '{from}' is not a date like 2026-12-07 or a time like 2026-12-07T18:00:00+08:00";
+                return $"{namePrefix}from '{from}' is not a date like 2026-12-07 or a time like 2026-12-07T18:00:00+08:00";
             }
             fromTime = parsed;
         }
@@ -144,9 +145,13 @@ public sealed record HistoryRecord(
         {
             if (!CliEnvironment.TryParseBound(to, timeZone, endOfDay: true, out var parsed))
             {
-                return $"to '{to}' is not a date like 2026-12-07 or a time like 2026-12-07T23:00:00+08:00";
+                return $"{namePrefix}to '{to}' is not a date like 2026-12-07 or a time like 2026-12-07T23:00:00+08:00";
             }
             toTime = parsed;
+        }
+        if (fromTime > toTime)
+        {
+            return $"{namePrefix}from must not be later than {namePrefix}to";
         }
         query = new HistoryQuery
         {

@@ -57,7 +57,7 @@ internal static class HistoryEndpoints
             return ApiResults.BadRequest($"limit must be a number 1-{maximumRows}");
         }
         var pageRows = csv.Value ? Math.Min(rows ?? CsvPageRows, CsvPageRows) : rows ?? DefaultPageRows;
-        if (HistoryRecord.TryParseQuery(from, to, person, door, reason, beforeSeq, pageRows, context.SiteTimeZone, out var query) is { } problem)
+        if (HistoryRecord.TryParseQuery(from, to, person, door, reason, beforeSeq, pageRows, context.SiteTimeZone, namePrefix: "", out var query) is { } problem)
         {
             return ApiResults.BadRequest(problem);
         }

@@ -35,9 +35,16 @@ internal static class HistoryCommand
         {
             config, from, to, person, door, reason, csv, limit, before,
         };
+        // Unknown words are reported by the action, as a bad argument (exit 2) like every other.
+        command.TreatUnmatchedTokensAsErrors = false;
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var error = CliEnvironment.Error(parseResult);
+            if (parseResult.UnmatchedTokens.Count > 0)
+            {
+                error.WriteLine($"error: unknown argument '{parseResult.UnmatchedTokens[0]}' (see edgegate history --help)");
+                return ExitCodes.Usage;
+            }
             if (!TryParseCount(parseResult.GetValue(limit), 1, HistoryQuery.MaximumLimit, out var rows))
             {
                 error.WriteLine($"error: --limit must be a number 1-{HistoryQuery.MaximumLimit}");
@@ -57,7 +64,7 @@ internal static class HistoryCommand
             var pageRows = asCsv ? (int)Math.Min(rows ?? CsvPageRows, CsvPageRows) : (int)(rows ?? DefaultTableRows);
             if (HistoryRecord.TryParseQuery(
                 parseResult.GetValue(from), parseResult.GetValue(to), parseResult.GetValue(person), parseResult.GetValue(door),
-                parseResult.GetValue(reason), beforeSeq, pageRows, timeZone, out var query) is { } problem)
+                parseResult.GetValue(reason), beforeSeq, pageRows, timeZone, namePrefix: "--", out var query) is { } problem)
             {
                 error.WriteLine($"error: {problem}");
                 return ExitCodes.Usage;

@@ -130,7 +130,7 @@ public sealed class HistoryTests(CardGatePeers peers, ITestOutputHelper output) 
         Assert.Equal(byReason.Count + 1, csvLines.Length);
         Assert.All(csvLines.Skip(1), line => Assert.Contains($",{UnknownCard},{deniedReason},", line, StringComparison.Ordinal));
 
-        foreach (var bad in new[] { new[] { "--from", "last tuesday" }, ["--limit", "0"], ["--limit", "many"], ["--before", "0"], ["--from", tomorrow, "--to", today] })
+        foreach (var bad in new[] { new[] { "--from", "last tuesday" }, ["--limit", "0"], ["--limit", "many"], ["--before", "0"], ["--from", tomorrow, "--to", today], ["--doors", "gate"] })
         {
             var refused = await InProcessCli.RunAsync([HistoryCommand.Create()], ["history", "--config", config, .. bad], output);
             Assert.Equal(ExitCodes.Usage, refused.ExitCode);
