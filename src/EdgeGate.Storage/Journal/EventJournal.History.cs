@@ -141,14 +141,17 @@ public sealed partial class EventJournal
             sql.Append(" AND seq < $before");
             command.With("$before", before);
         }
+        // With a person, door or reason, their (narrower) index is the one to use: "+occurred_at" keeps
+        // SQLite from picking the time index instead and sorting a long time range by seq.
+        var time = query.PersonId is null && query.Door is null && query.Reason is null ? "occurred_at" : "+occurred_at";
         if (query.From is { } from)
         {
-            sql.Append(" AND occurred_at >= $from");
+            sql.Append($" AND {time} >= $from");
             command.With("$from", StoredTime.ToStored(from));
         }
         if (query.To is { } to)
         {
-            sql.Append(" AND occurred_at <= $to");
+            sql.Append($" AND {time} <= $to");
             command.With("$to", StoredTime.ToStored(to));
         }
         AppendField(query.PersonId, "$.personId", "$person");
@@ -249,7 +252,7 @@ public sealed record HistoryQuery
 public sealed record HistoryPage(IReadOnlyList<JournalEntry> Entries, long AckedSeq, long? NextBeforeSeq);
 
 /// <summary>How long and how much acknowledged history is kept; pruning works in batches of <see cref="BatchRows"/>.</summary>
-public sealed record HistoryRetention(TimeSpan MaximumAge, long MaximumRows, int BatchRows = 500)
+public sealed record HistoryRetention(TimeSpan MaximumAge, long MaximumRows, int BatchRows = 200)
 {
     internal void Validate()
     {
