@@ -166,11 +166,12 @@ public sealed partial class EventJournal
     public Task<JournalStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(connection =>
         {
+            // Each count reads an index or a seq range, not the rows: the journal holds the whole history.
             using var command = connection.Command(
-                "SELECT COUNT(*), COALESCE(SUM(lane = 'alert'), 0), " +
+                "SELECT (SELECT COUNT(*) FROM journal), (SELECT COUNT(*) FROM journal WHERE lane = 'alert'), " +
                 "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0), " +
                 "(SELECT acked_seq FROM journal_ack WHERE id = 1), " +
-                "COALESCE(SUM(seq > (SELECT acked_seq FROM journal_ack WHERE id = 1)), 0) FROM journal");
+                "(SELECT COUNT(*) FROM journal WHERE seq > (SELECT acked_seq FROM journal_ack WHERE id = 1))");
             using var reader = command.ExecuteReader();
             reader.Read();
             return new JournalStatus(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
