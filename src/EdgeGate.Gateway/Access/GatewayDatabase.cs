@@ -3,6 +3,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Access;
 
@@ -60,7 +61,9 @@ public static class GatewayDatabase
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<DatabaseChangeWatcher>();
-        services.AddHostedService<HistoryPruningService>();
+        services.AddHostedService(provider => new HistoryPruningService(
+            provider.GetRequiredService<EdgeGateDatabase>(), settings.Journal, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<HistoryPruningService>>()));
         return services;
     }
 }

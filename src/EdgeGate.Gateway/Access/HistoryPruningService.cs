@@ -16,7 +16,7 @@ namespace EdgeGate.Gateway.Access;
 /// </summary>
 public sealed partial class HistoryPruningService(
     EdgeGateDatabase database,
-    EdgeGateSettings settings,
+    JournalOptions options,
     TimeProvider timeProvider,
     ILogger<HistoryPruningService> logger) : BackgroundService
 {
@@ -24,7 +24,7 @@ public sealed partial class HistoryPruningService(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        var retention = new HistoryRetention(settings.Journal.HistoryRetention, settings.Journal.HistoryMaxRows);
+        var retention = new HistoryRetention(options.HistoryRetention, options.HistoryMaxRows);
         using var timer = new PeriodicTimer(Interval, timeProvider);
         try
         {
