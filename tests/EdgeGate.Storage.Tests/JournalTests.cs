@@ -153,6 +153,10 @@ public sealed class JournalTests
         var entries = await test.Db.Journal.ReadFromAsync(0, 100);
         Assert.Equal([2L, 3, 4, 5, 6], entries.Select(entry => entry.Seq));
         Assert.DoesNotContain(entries, entry => entry.Type == EventJournal.EventsDroppedType);
+        // the row count kept in memory followed: a prune to 3 rows removes exactly two delivered rows
+        await test.Db.Journal.AcknowledgeAsync(4);
+        var pruned = await test.Db.Journal.PruneHistoryAsync(new HistoryRetention(TimeSpan.FromDays(30), MaximumRows: 3));
+        Assert.Equal((2L, 3L), (pruned.RemovedByCap, pruned.Rows));
     }
 
     [Fact]

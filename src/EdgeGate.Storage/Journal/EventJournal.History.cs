@@ -74,7 +74,7 @@ public sealed partial class EventJournal
         long byAge = 0;
         while (true)
         {
-            var deleted = await database.WriteAsync(context => DeleteOldestAcknowledged(context, retention.BatchRows, cutoff), cancellationToken).ConfigureAwait(false);
+            var deleted = await database.WriteAsync(context => PruneBatch(context, retention.BatchRows, cutoff), cancellationToken).ConfigureAwait(false);
             if (deleted == 0)
             {
                 break;
@@ -86,7 +86,7 @@ public sealed partial class EventJournal
         while (true)
         {
             var deleted = await database.WriteAsync(
-                context => rows > retention.MaximumRows ? DeleteOldestAcknowledged(context, Math.Min(rows - retention.MaximumRows, retention.BatchRows), recordedBefore: null) : 0,
+                context => rows > retention.MaximumRows ? PruneBatch(context, Math.Min(rows - retention.MaximumRows, retention.BatchRows), recordedBefore: null) : 0,
                 cancellationToken).ConfigureAwait(false);
             if (deleted == 0)
             {
@@ -99,9 +99,17 @@ public sealed partial class EventJournal
         return new HistoryPruneResult(byAge, byCap, status.Rows, status.UnackedRows, Math.Max(0, status.Rows - retention.MaximumRows));
     }
 
+    private long PruneBatch(WriteContext context, long maximum, long? recordedBefore)
+    {
+        var deleted = DeleteOldestAcknowledged(context, maximum, recordedBefore);
+        context.AfterCommit(() => rows -= deleted);
+        return deleted;
+    }
+
     /// <summary>
     /// Deletes, among the <paramref name="maximum"/> oldest acknowledged rows, those recorded before
-    /// <paramref name="recordedBefore"/> (all of them when null). Returns how many were deleted.
+    /// <paramref name="recordedBefore"/> (all of them when null). Returns how many were deleted; the
+    /// caller accounts for them in the row count.
     /// </summary>
     private long DeleteOldestAcknowledged(WriteContext context, long maximum, long? recordedBefore)
     {
@@ -117,9 +125,7 @@ public sealed partial class EventJournal
             command.CommandText += " AND recorded_at < $before";
             command.With("$before", before);
         }
-        long deleted = command.ExecuteNonQuery();
-        context.AfterCommit(() => rows -= deleted);
-        return deleted;
+        return command.ExecuteNonQuery();
     }
 
     private static void CheckQuery(HistoryQuery query)
