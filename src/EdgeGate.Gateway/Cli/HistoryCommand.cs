@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Gateway.Access;
+using EdgeGate.Gateway.Api;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 
@@ -45,12 +46,12 @@ internal static class HistoryCommand
                 error.WriteLine($"error: unknown argument '{parseResult.UnmatchedTokens[0]}' (see edgegate history --help)");
                 return ExitCodes.Usage;
             }
-            if (!TryParseCount(parseResult.GetValue(limit), 1, HistoryQuery.MaximumLimit, out var rows))
+            if (!QueryValues.TryParseLong(parseResult.GetValue(limit), 1, HistoryQuery.MaximumLimit, out var rows))
             {
                 error.WriteLine($"error: --limit must be a number 1-{HistoryQuery.MaximumLimit}");
                 return ExitCodes.Usage;
             }
-            if (!TryParseCount(parseResult.GetValue(before), 1, long.MaxValue, out var beforeSeq))
+            if (!QueryValues.TryParseLong(parseResult.GetValue(before), 1, long.MaxValue, out var beforeSeq))
             {
                 error.WriteLine("error: --before must be a seq number, 1 or more");
                 return ExitCodes.Usage;
@@ -120,20 +121,5 @@ internal static class HistoryCommand
     {
         var line = text.ReplaceLineEndings(" ");
         return line.Length <= DetailWidth ? line : line[..(DetailWidth - 1)] + "…";
-    }
-
-    private static bool TryParseCount(string? text, long minimum, long maximum, out long? value)
-    {
-        value = null;
-        if (text is null)
-        {
-            return true;
-        }
-        if (!long.TryParse(text.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed) || parsed < minimum || parsed > maximum)
-        {
-            return false;
-        }
-        value = parsed;
-        return true;
     }
 }
