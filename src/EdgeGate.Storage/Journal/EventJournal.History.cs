@@ -160,9 +160,12 @@ public sealed partial class EventJournal
             sql.Append($" AND {time} <= $to");
             command.With("$to", StoredTime.ToStored(to));
         }
+        // The most selective filter (a person, then a reason, then a door) uses its index; the others
+        // are checked on the rows it finds ("+" keeps SQLite from walking a wider index instead).
+        var indexed = false;
         AppendField(query.PersonId, "$.personId", "$person");
-        AppendField(query.Door, "$.door", "$door");
         AppendField(query.Reason, "$.reason", "$reason");
+        AppendField(query.Door, "$.door", "$door");
         sql.Append(" ORDER BY seq DESC LIMIT $limit");
         command.With("$limit", query.Limit + 1);
         command.CommandText = sql.ToString();
@@ -190,8 +193,16 @@ public sealed partial class EventJournal
             {
                 return;
             }
-            // The IS NOT NULL term lets SQLite use the partial index.
-            sql.Append($" AND json_extract(payload, '{path}') IS NOT NULL AND json_extract(payload, '{path}') = {parameter}");
+            if (indexed)
+            {
+                sql.Append($" AND +json_extract(payload, '{path}') = {parameter}");
+            }
+            else
+            {
+                // The IS NOT NULL term lets SQLite use the partial index.
+                sql.Append($" AND json_extract(payload, '{path}') IS NOT NULL AND json_extract(payload, '{path}') = {parameter}");
+                indexed = true;
+            }
             command.With(parameter, value);
         }
     }
