@@ -82,7 +82,7 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
                 ["CredentialsDirectory"] = CredentialsPath,
                 ["TimeZone"] = "Asia/Shanghai",
             },
-            ["Recognition"] = new JsonObject { ["MatchThreshold"] = 0.61, ["VotesRequired"] = 2 },
+            ["Recognition"] = new JsonObject { ["MatchThreshold"] = 0.47, ["VotesRequired"] = 2 },
             ["Doors"] = new JsonArray { new JsonObject { ["Name"] = "turnstile", ["Kind"] = "Log", ["PulseLength"] = "00:00:02" } },
             ["Uplink"] = new JsonObject { ["Enabled"] = false, ["Window"] = 123, ["Host"] = "old.example" },
             ["Api"] = new JsonObject { ["Enabled"] = false },
@@ -103,7 +103,7 @@ public sealed class ProvisionCommandTests(ITestOutputHelper output) : IDisposabl
         var settings = EdgeGateSettings.Load(ConfigPath);
         Assert.Equal(("maple-court", "south-gate", "Asia/Shanghai"), (settings.Gateway.SiteId, settings.Gateway.GatewayId, settings.Gateway.TimeZone));
         Assert.Equal(("fd00::7", 9883, "south", 123, true), (settings.Uplink.Host, settings.Uplink.Port, settings.Uplink.Username, settings.Uplink.Window, settings.Uplink.Enabled));
-        Assert.Equal((0.61, 2), (settings.Recognition.MatchThreshold, settings.Recognition.VotesRequired));
+        Assert.Equal((0.47, 2), (settings.Recognition.MatchThreshold, settings.Recognition.VotesRequired));
         Assert.Equal(TimeSpan.FromSeconds(2), Assert.Single(settings.Doors).PulseLength);
         Assert.Equal(File.ReadAllText(secondCa), File.ReadAllText(settings.Uplink.CaFile));
         Assert.Equal("second-password\n", File.ReadAllText(Path.Combine(CredentialsPath, UplinkConnection.PasswordFileName)));

@@ -71,7 +71,7 @@ public sealed partial class ConfigurationReferenceTests
 
         Assert.True(refused.Count == 0, $"docs/configuration.md names keys the configuration refuses as unknown: {string.Join(", ", refused)}\n{Regenerate}");
         Assert.Contains(UnknownKeyErrors("Doors:0:ModbusRtu:SlaveAddress"), error => error.StartsWith("Doors:0:ModbusRtu:SlaveAddress: unknown key", StringComparison.Ordinal));
-        Assert.Contains(UnknownKeyErrors("Journal:Retention"), error => error.StartsWith("Journal: unknown section", StringComparison.Ordinal));
+        Assert.Contains(UnknownKeyErrors("Lighting:Level"), error => error.StartsWith("Lighting: unknown section", StringComparison.Ordinal));
     }
 
     [Fact]
