@@ -27,7 +27,7 @@ public sealed class SupervisedMqttClientTests
         Assert.Equal(("gate/1/event", "qos0", MqttQualityOfService.AtMostOnce, false), (first.Topic, Encoding.UTF8.GetString(first.Payload.Span), first.QualityOfService, first.Retain));
         Assert.Equal(("gate/2/event", "qos1", MqttQualityOfService.AtLeastOnce, false), (second.Topic, Encoding.UTF8.GetString(second.Payload.Span), second.QualityOfService, second.Retain));
         Assert.Equal(1, await broker.WaitForLogLinesAsync("New client connected", 1, WaitLimit));
-        await Task.Delay(200);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(200), "no second connection", () => broker.CountLogLines("New client connected") > 1);
         Assert.Equal(1, broker.CountLogLines("New client connected"));
     }
 
@@ -39,7 +39,7 @@ public sealed class SupervisedMqttClientTests
         await using var client = new SupervisedMqttClient(PlainOptions(broker, "early"));
 
         var connecting = client.ConnectAsync(Bounded());
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1.5), "no connection while the broker is down", () => connecting.IsCompleted);
         Assert.False(connecting.IsCompleted);
         Assert.Equal(MqttConnectionState.Connecting, client.State);
         await broker.RestartAsync();
@@ -56,7 +56,7 @@ public sealed class SupervisedMqttClientTests
         var client = await ConnectedAsync(PlainOptions(broker, "down"));
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the supervisor is now waiting before its next attempt
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1.5), "the supervisor waiting before its next attempt", () => client.State != MqttConnectionState.Reconnecting);
 
         var stopwatch = Stopwatch.StartNew();
         await client.DisposeAsync();
@@ -204,7 +204,7 @@ public sealed class SupervisedMqttClientTests
 
         var started = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
-        await Task.Delay(TimeSpan.FromSeconds(4) - started.Elapsed);
+        await Quiet.ForAsync(TimeSpan.FromSeconds(4) - started.Elapsed, "no hot retry loop in the first 4 s", () => broker.CountLogLines("New connection from") > 8);
         var attempts = broker.CountLogLines("New connection from");
 
         Assert.Contains($"TLS handshake failed: the broker's certificate (CN=127.0.0.1, issued by CN=EdgeGate Test CA) is not signed by a CA in {wrongCa}", error.Message, StringComparison.Ordinal);
@@ -278,7 +278,7 @@ public sealed class SupervisedMqttClientTests
         };
 
         var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(3), "no retry after a refused login", () => broker.CountLogLines("New connection from") > 1);
 
         Assert.Contains("not authorised", error.Message, StringComparison.Ordinal);
         Assert.Equal(MqttConnectionState.Faulted, client.State);
@@ -410,12 +410,11 @@ public sealed class SupervisedMqttClientTests
 
         // A second connection and the reason after it mean the supervisor tried again with a new MQTTnet client.
         var reason = $"127.0.0.1:{broker.Port} broke the MQTT protocol";
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (!(Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith(reason, StringComparison.Ordinal) == true)
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(
+            () => Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith(reason, StringComparison.Ordinal) == true,
+            WaitLimit,
+            "a second connection to the impostor and the protocol error",
+            () => $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
         Assert.True(Volatile.Read(ref accepted) >= 2, $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
         Assert.StartsWith(reason, client.LastError, StringComparison.Ordinal);
         Assert.False(connecting.IsCompleted);
@@ -454,20 +453,16 @@ public sealed class SupervisedMqttClientTests
                 catch (MqttException)
                 {
                     Interlocked.Increment(ref failed);
-                    await Task.Delay(10);
+                    await Task.Delay(10); // a failed publisher's back-off
                 }
             }
         })).ToArray();
 
-        // Let traffic flow before the kill; a loaded machine needs longer than a fixed delay.
-        var flowing = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (Volatile.Read(ref acknowledged) <= 100 && DateTime.UtcNow < flowing)
-        {
-            await Task.Delay(20);
-        }
+        // Let traffic flow before the kill.
+        await Eventually.UntilAsync(() => Volatile.Read(ref acknowledged) > 100, TimeSpan.FromSeconds(15), "100 acknowledged publishes");
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
-        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        await Eventually.UntilAsync(() => Volatile.Read(ref failed) > 0, WaitLimit, "a publish to fail while the broker is gone");
         await stop.CancelAsync();
         // Every publish ends: acknowledged before the kill, or an MqttException (none hangs, nothing else is thrown).
         await Task.WhenAll(publishers).WaitAsync(WaitLimit);

@@ -39,7 +39,7 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
         // The outage itself is what is tested: 25 s, under the minute in which retries stay quick.
-        await Task.Delay(TimeSpan.FromSeconds(25));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(25), "the outage", () => client.State != MqttConnectionState.Reconnecting);
         Assert.Equal(MqttConnectionState.Reconnecting, client.State);
         await broker.RestartAsync();
         var back = clock.Elapsed;
@@ -67,10 +67,10 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
         await client.SubscribeAsync("idle/#", MqttQualityOfService.AtLeastOnce, Bounded());
         await client.PublishAsync("idle/warm-up", "x"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
         await ReceiveAsync(client);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // let the JIT's background tiering of start-up code settle
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1), "the JIT's background tiering of start-up code to settle");
 
         var cpu = ProcessCpu.Start();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(2), "the idle period measured");
         var (used, compiler, threads) = cpu.Stop();
         foreach (var thread in threads)
         {

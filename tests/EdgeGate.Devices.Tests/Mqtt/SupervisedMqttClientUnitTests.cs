@@ -58,7 +58,7 @@ public sealed class SupervisedMqttClientUnitTests
 
         var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
         // The first retry would come within 0.25 s.
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1), "no retry after a refusal for good", () => broker.ConnectAttempts > 1);
 
         Assert.Equal($"the broker refused the connection: {reason}", error.Message);
         Assert.Equal(MqttConnectionState.Faulted, client.State);
