@@ -62,15 +62,8 @@ public sealed class GallerySyncServiceTests
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gallery did not follow the store in time");
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition)
+        => Eventually.UntilAsync(condition, Wait, "the gallery to follow the store");
 
     private static FaceTemplate Template(string personId, int seed)
     {

@@ -164,16 +164,13 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
         public async Task<DecisionMade> WaitForDecisionAsync(TimeSpan timeout)
         {
             var feed = app.Services.GetRequiredService<DecisionFeed>();
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                if (feed.Recent.OfType<DecisionMade>().FirstOrDefault(made => made.Decision.Credential is FaceCredential) is { } made)
-                {
-                    return made;
-                }
-                await Task.Delay(50);
-            }
-            throw new TimeoutException($"no face decision within {timeout}; cameras: {string.Join("; ", Health.Snapshot())}");
+            var made = await Eventually.WaitForAsync(
+                () => feed.Recent.OfType<DecisionMade>().FirstOrDefault(decision => decision.Decision.Credential is FaceCredential),
+                decision => decision is not null,
+                timeout,
+                "a face decision",
+                () => $"cameras: {string.Join("; ", Health.Snapshot())}");
+            return made!;
         }
 
         public async Task<JournalEntry> JournalEntryAsync(long seq)

@@ -37,7 +37,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         Assert.InRange(candidate.FrameToCandidate, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
         // The person keeps standing in view for a few more seconds: no second candidate, no stranger.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(4), "no second candidate while the person stays in view");
         Assert.False(gate.Outputs.Candidates.TryRead(out var extra), $"a second candidate: {extra}");
         Assert.False(gate.Outputs.Strangers.TryRead(out var stranger), $"a stranger: {stranger}");
         var health = gate.Health.Find("gate")!;
@@ -63,7 +63,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             Assert.EndsWith(StrangerSnapshotStore.Extension, file, StringComparison.Ordinal);
             Assert.Equal(-1, File.ReadAllBytes(file).AsSpan().IndexOf(stranger.JpegSnapshot.AsSpan(0, 32)));
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(3), "no candidate and no second sighting while the stranger stays in view");
             Assert.False(gate.Outputs.Candidates.TryRead(out var candidate), $"a candidate for a stranger: {candidate}");
             Assert.False(gate.Outputs.Strangers.TryRead(out var second), $"a second stranger sighting: {second}");
         }
@@ -84,7 +84,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
 
         server.Kill();
         await gate.WaitForStateAsync("gate", state => state != CameraState.Streaming, TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1), "an outage of the camera's server");
         var restarted = Stopwatch.StartNew();
         await server.RestartAsync();
         await gate.WaitForStateAsync("gate", state => state == CameraState.Streaming, TimeSpan.FromSeconds(10));
@@ -113,7 +113,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         await gate.WaitForStateAsync("path", state => state == CameraState.Failed, TimeSpan.FromSeconds(15));
         var watching = Stopwatch.StartNew();
         var failuresBefore = gate.Health.Find("port")!.ConsecutiveFailures;
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(8), "no more than the capped backoff's attempts");
         var failuresAfter = gate.Health.Find("port")!.ConsecutiveFailures;
 
         // Capped backoff (4 s by default): at most a few attempts in 8 s, and still trying.
@@ -296,18 +296,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             }
         }
 
-        public async Task WaitForStateAsync(string camera, Func<CameraState, bool> condition, TimeSpan timeout)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!condition(Health.Find(camera)!.State))
-            {
-                if (watch.Elapsed > timeout)
-                {
-                    throw new TimeoutException($"camera {camera} did not reach the expected state within {timeout}; {Describe()}");
-                }
-                await Task.Delay(50);
-            }
-        }
+        public Task WaitForStateAsync(string camera, Func<CameraState, bool> condition, TimeSpan timeout)
+            => Eventually.UntilAsync(() => condition(Health.Find(camera)!.State), timeout, $"the expected state of camera {camera}", Describe);
 
         private string Describe() =>
             string.Join("; ", Health.Snapshot()) + " | log: " + string.Join(" / ", Logs.Lines.TakeLast(15).Select(line => line.Message));

@@ -126,12 +126,14 @@ public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
         try
         {
             Assert.True(File.Exists(path));
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (File.Exists(path) && DateTime.UtcNow < deadline)
-            {
-                time.Advance(TimeSpan.FromMinutes(6));
-                await Task.Delay(20);
-            }
+            await Eventually.UntilAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromMinutes(6));
+                    return !File.Exists(path);
+                },
+                TimeSpan.FromSeconds(20),
+                "the pruning to delete the expired snapshot");
             Assert.False(File.Exists(path), "the snapshot outlived its retention");
         }
         finally

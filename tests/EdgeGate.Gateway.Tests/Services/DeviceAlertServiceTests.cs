@@ -94,16 +94,6 @@ public sealed class DeviceAlertServiceTests(ITestOutputHelper output) : IAsyncLi
         return found!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached within {Wait.TotalSeconds:0} s: {what}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+        => Eventually.UntilAsync(condition, Wait, what);
 }

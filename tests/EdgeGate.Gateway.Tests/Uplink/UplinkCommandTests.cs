@@ -160,7 +160,7 @@ public sealed class UplinkCommandTests(ITestOutputHelper output)
             }
             await bed.Platform.WaitForCommandResultsAsync(sent, AnswerLimit);
         }
-        await Task.Delay(300);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(300), "no answer beyond one per command", () => bed.Platform.CommandResults.Count > total);
 
         var results = bed.Platform.CommandResults;
         Assert.Equal(total, results.Count);

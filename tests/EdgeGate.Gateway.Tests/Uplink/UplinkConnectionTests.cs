@@ -101,7 +101,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         try
         {
             await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(service.Status.State == MqttConnectionState.Faulted), "the uplink gave up");
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(4), "no retry after the refused login", () => broker.CountLogLines("New connection from") > 2);
 
             var status = service.Status;
             output.WriteLine($"state {status.State}: {status.LastError}; connection attempts {broker.CountLogLines("New connection from")}");
@@ -131,7 +131,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         await service.StartAsync(stop.Token);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(8));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(8), "retries with backoff, not hot", () => broker.CountLogLines("New connection from") > 6);
 
             var status = service.Status;
             var attempts = broker.CountLogLines("New connection from");
@@ -170,10 +170,10 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         try
         {
             // The first attempts compile the code on the way; the window measures the retrying that follows.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(3), "the first attempts to compile the code on the way");
             var attemptsBefore = peer.Accepted;
             var cpu = ProcessCpu.Start();
-            await Task.Delay(Window);
+            await Quiet.ForAsync(Window, "the measured window of retrying");
             var (used, jitTiering, threads) = cpu.Stop();
 
             var share = (used - jitTiering) / Window;
