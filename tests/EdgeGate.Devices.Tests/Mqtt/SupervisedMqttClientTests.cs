@@ -12,7 +12,7 @@ namespace EdgeGate.Devices.Tests.Mqtt;
 public sealed class SupervisedMqttClientTests
 {
     [Fact]
-    public async Task PublishAndSubscribe_RoundTripsQos0AndQos1()
+    public async Task Publish_and_subscribe_round_trips_qos0_and_qos1()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "roundtrip"));
@@ -32,7 +32,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task BrokerStartedAfterTheClient_ClientConnectsWhenItComes()
+    public async Task Broker_started_after_the_client_client_connects_when_it_comes()
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
@@ -50,7 +50,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisposeWhileReconnecting_IsQuick()
+    public async Task Dispose_while_reconnecting_is_quick()
     {
         using var broker = await MosquittoBroker.StartAsync();
         var client = await ConnectedAsync(PlainOptions(broker, "down"));
@@ -66,7 +66,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisconnectThenConnect_WorksAgainWithTheSameSubscriptions()
+    public async Task Disconnect_then_connect_works_again_with_the_same_subscriptions()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "again"));
@@ -96,7 +96,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task RetainedQos1Message_ReachesALaterSubscriber()
+    public async Task Retained_qos1_message_reaches_a_later_subscriber()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using (var publisher = await ConnectedAsync(PlainOptions(broker, "retain-pub")))
@@ -114,7 +114,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Utf8TopicAndPayload_ArriveByteIdentical()
+    public async Task Utf8_topic_and_payload_arrive_byte_identical()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "utf8"));
@@ -130,7 +130,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task BinaryAndEmptyPayloads_ArriveIntact()
+    public async Task Binary_and_empty_payloads_arrive_intact()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "binary"));
@@ -151,7 +151,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithTheGeneratedCa_RoundTrips()
+    public async Task Tls_with_the_generated_ca_round_trips()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         var options = PlainOptions(broker, "tls");
@@ -170,7 +170,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithClientCertificate_Connects()
+    public async Task Tls_with_client_certificate_connects()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true, RequireClientCertificate = true });
         await using var client = await ConnectedAsync(new MqttClientOptions
@@ -189,7 +189,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithAWrongCa_ReportsTheCertificateErrorWithoutAHotRetryLoop()
+    public async Task Tls_with_a_wrong_ca_reports_the_certificate_error_without_a_hot_retry_loop()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         var wrongCa = await broker.CreateUnrelatedCaCertificateAsync();
@@ -216,7 +216,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithAHostNameTheCertificateDoesNotName_ReportsTheName()
+    public async Task Tls_with_a_host_name_the_certificate_does_not_name_reports_the_name()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         await using var client = new SupervisedMqttClient(new MqttClientOptions
@@ -236,7 +236,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task PlainClientOnTheTlsPort_SaysSoInPlainWords()
+    public async Task Plain_client_on_the_tls_port_says_so_in_plain_words()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         await using var client = new SupervisedMqttClient(new MqttClientOptions
@@ -253,7 +253,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task WrongPassword_FaultsWithTheBrokerReasonAndStopsRetrying()
+    public async Task Wrong_password_faults_with_the_broker_reason_and_stops_retrying()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
         {
@@ -292,7 +292,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task RightPassword_Connects()
+    public async Task Right_password_connects()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
         {
@@ -313,7 +313,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task BrokerKilledAndRestarted_ClientReconnectsAndResubscribes()
+    public async Task Broker_killed_and_restarted_client_reconnects_and_resubscribes()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = new SupervisedMqttClient(PlainOptions(broker, "restart"));
@@ -363,7 +363,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task AProtocolErrorIsRetried_AndTheClientConnectsOnceARealBrokerAnswers()
+    public async Task A_protocol_error_is_retried_and_the_client_connects_once_a_real_broker_answers()
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
@@ -433,7 +433,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task PublishesInFlightWhenTheBrokerDies_AllCompleteOrFailClearly()
+    public async Task Publishes_in_flight_when_the_broker_dies_all_complete_or_fail_clearly()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "inflight"));
@@ -472,7 +472,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisposeWhileConnected_DisconnectsCleanlyWithoutTheWill()
+    public async Task Dispose_while_connected_disconnects_cleanly_without_the_will()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var observer = await ConnectedAsync(PlainOptions(broker, "observer"));

@@ -21,7 +21,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
     [FaceDataFact]
-    public async Task AnEnrolledPersonInViewGivesExactlyOneCandidateWithinThreeSeconds()
+    public async Task An_enrolled_person_in_view_gives_exactly_one_candidate_within_three_seconds()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 30)], width, height);
@@ -46,7 +46,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AnUnenrolledPersonGivesOneStrangerSightingAndNoCandidate()
+    public async Task An_unenrolled_person_gives_one_stranger_sighting_and_no_candidate()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
         var dataDirectory = Directory.CreateTempSubdirectory("edgegate-live-").FullName;
@@ -74,7 +74,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task CaptureReconnectsAfterTheServerRestartsAndRecognitionResumes()
+    public async Task Capture_reconnects_after_the_server_restarts_and_recognition_resumes()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 60)], width, height);
@@ -102,7 +102,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AWrongPortOrPathGivesAClearHealthStateAndLogLineAndRetriesAtABoundedRate()
+    public async Task A_wrong_port_or_path_gives_a_clear_health_state_and_log_line_and_retries_at_a_bounded_rate()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(60)]);
         var wrongPort = $"rtsp://viewer:topsecret@127.0.0.1:{PeerProcess.FreeTcpPort()}/gate";
@@ -133,7 +133,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task APhotoTiltedBackAndForthInFrontOfTheCameraIsReportedAsASpoofFromItsPlanarMotion()
+    public async Task A_photo_tilted_back_and_forth_in_front_of_the_camera_is_reported_as_a_spoof_from_its_planar_motion()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         var folder = Directory.CreateTempSubdirectory("edgegate-tilt-").FullName;
@@ -167,7 +167,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AStillFaceShowsNoPlanarMotionOrParallaxFromTheStreamsNoise()
+    public async Task A_still_face_shows_no_planar_motion_or_parallax_from_the_streams_noise()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
         await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], configure: options => options.VoteWindow = 20);

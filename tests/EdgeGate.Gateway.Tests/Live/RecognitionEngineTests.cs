@@ -40,7 +40,7 @@ public sealed class RecognitionEngineTests
         new(new RectangleF(x, 100, size, size), size, QualityAccepted: true, new float[] { person }, liveness);
 
     [Fact]
-    public void OnePersonStandingInViewGivesOneCandidate()
+    public void One_person_standing_in_view_gives_one_candidate()
     {
         var identifier = new IndexIdentifier();
         var engine = new RecognitionEngine(Options(), identifier, time);
@@ -69,7 +69,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void LeavingAndComingBackIsANewPresence()
+    public void Leaving_and_coming_back_is_a_new_presence()
     {
         var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -87,7 +87,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AnUnknownFaceGivesOneStrangerSightingWithASnapshotAndNoCandidate()
+    public void An_unknown_face_gives_one_stranger_sighting_with_a_snapshot_and_no_candidate()
     {
         var engine = new RecognitionEngine(Options(snapshots: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -105,7 +105,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void CamerasAreTrackedSeparatelyAndSmallOrUnusableFacesDoNotVote()
+    public void Cameras_are_tracked_separately_and_small_or_unusable_faces_do_not_vote()
     {
         var identifier = new IndexIdentifier();
         var engine = new RecognitionEngine(Options(), identifier, time);
@@ -129,7 +129,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceThatNeverLooksRealEndsInOneFailedLivenessCandidate()
+    public void A_face_that_never_looks_real_ends_in_one_failed_liveness_candidate()
     {
         var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
         var events = new RecognitionEvents();

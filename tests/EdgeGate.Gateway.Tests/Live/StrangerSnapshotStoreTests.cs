@@ -169,7 +169,7 @@ public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public void SnapshotIsASmallJpegOfTheFaceSurroundings()
+    public void Snapshot_is_a_small_jpeg_of_the_face_surroundings()
     {
         using var frame = BgrImage.Create(1280, 720);
         var pixels = frame.Pixels;

@@ -9,7 +9,7 @@ public sealed class PresentationCheckTests
     private static readonly PresentationCues Cues = new(0.35f, 170, 0.2f, 0.12f, 20, 12);
 
     [Fact]
-    public void WithoutCuesTheLivenessModelAloneDecidesAtItsThreshold()
+    public void Without_cues_the_liveness_model_alone_decides_at_its_threshold()
     {
         var check = new PresentationCheck(livenessThreshold: 0.5, checkThreshold: 0.9);
         Assert.True(check.Evaluate(0.6f, null).Passed);
@@ -20,14 +20,14 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void AFaceWithoutALivenessScoreFails()
+    public void A_face_without_a_liveness_score_fails()
     {
         var check = new PresentationCheck(0, 0);
         Assert.False(check.Evaluate(null, Cues).Passed);
     }
 
     [Fact]
-    public void WithCuesTheCombinedScoreDecidesAtTheCheckThreshold()
+    public void With_cues_the_combined_score_decides_at_the_check_threshold()
     {
         var weights = new PresentationCheckWeights(
             [new SpeciesWeights("print", Bias: 0, Liveness: 1, Cues: [0, 0, 0, 0, 0, 0])],
@@ -43,7 +43,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void TheScoreIsTheLeastBonaFideOfTheSpeciesModels()
+    public void The_score_is_the_least_bona_fide_of_the_species_models()
     {
         var weights = new PresentationCheckWeights(
             [
@@ -56,7 +56,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void TheShippedWeightsAreComplete()
+    public void The_shipped_weights_are_complete()
     {
         PresentationCheckWeights.Shipped.Validate();
         Assert.Equal(3, PresentationCheckWeights.Shipped.Species.Count);
@@ -64,7 +64,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void WeightsOfTheWrongShapeAreRefused()
+    public void Weights_of_the_wrong_shape_are_refused()
     {
         var wrong = new PresentationCheckWeights([new SpeciesWeights("print", 0, 1, [0, 0])], [0, 0], [1, 1]);
         Assert.Throws<ArgumentException>(() => new PresentationCheck(0.5, 0.5, wrong));
@@ -74,7 +74,7 @@ public sealed class PresentationCheckTests
 public sealed class PresentationCueTests
 {
     [Fact]
-    public void AGreyFaceHasNoSaturationOrWarmthAndSkinIsWarm()
+    public void A_grey_face_has_no_saturation_or_warmth_and_skin_is_warm()
     {
         using var grey = Scene(face: (128, 128, 128), background: (90, 90, 90), frameEdges: false);
         using var skin = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false);
@@ -87,7 +87,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void AFrameAroundTheFaceIsTwoStrongStraightEdges()
+    public void A_frame_around_the_face_is_two_strong_straight_edges()
     {
         using var framed = Scene(face: (120, 150, 200), background: (200, 200, 200), frameEdges: true);
         using var open = Scene(face: (120, 150, 200), background: (200, 200, 200), frameEdges: false);
@@ -98,7 +98,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void ColourStripesLeaveChromaRippleThatSmoothSkinDoesNot()
+    public void Colour_stripes_leave_chroma_ripple_that_smooth_skin_does_not()
     {
         using var smooth = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false);
         using var striped = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false, stripes: true);

@@ -13,7 +13,7 @@ public sealed class CandidateVoterTests
     private static FaceVote Unknown(float similarity = 0.2f) => FaceVote.NoMatch(similarity, 0.9f, livenessPassed: true);
 
     [Fact]
-    public void EmitsOneCandidateWhenKOfTheLastNFramesAgree()
+    public void Emits_one_candidate_when_k_of_the_last_n_frames_agree()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("alice", 0.5f)).Kind);
@@ -36,7 +36,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void VotesOlderThanTheWindowDoNotCount()
+    public void Votes_older_than_the_window_do_not_count()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         voter.Add(Live("alice"));
@@ -52,7 +52,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void DisagreeingFramesDoNotAddUp()
+    public void Disagreeing_frames_do_not_add_up()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         foreach (var person in new[] { "alice", "bob", "alice", "bob", "carol" })
@@ -63,7 +63,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void LivenessFailuresDoNotCountAndEndInOneSpoofCandidate()
+    public void Liveness_failures_do_not_count_and_end_in_one_spoof_candidate()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         var verdicts = Enumerable.Range(0, 30).Select(_ => voter.Add(Flat("alice"))).ToList();
@@ -76,7 +76,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void StrangerIsReportedOnceAfterAFullWindowWithoutAnyMatch()
+    public void Stranger_is_reported_once_after_a_full_window_without_any_match()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         var verdicts = Enumerable.Range(0, 20).Select(i => voter.Add(Unknown(0.1f + (i * 0.01f)))).ToList();
@@ -89,7 +89,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void OneMatchInTheWindowHoldsBackTheStrangerReport()
+    public void One_match_in_the_window_holds_back_the_stranger_report()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         voter.Add(Live("alice"));
@@ -101,7 +101,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void RejectsAMatchWithoutAPersonAndInvalidRules()
+    public void Rejects_a_match_without_a_person_and_invalid_rules()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Throws<ArgumentException>(() => voter.Add(new FaceVote(FaceVoteKind.Match, null, 0.5f, 0.9f, true)));
