@@ -11,6 +11,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
+using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -35,23 +36,16 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
-    private TemplateKey key = null!;
+    private TestDatabase test = null!;
     private EdgeGateDatabase database = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
-        database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "db") }, key);
-        return Task.CompletedTask;
+        test = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        database = test.Db;
     }
 
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        key.Dispose();
-        Directory.Delete(directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await test.DisposeAsync();
 
     public enum BrokerDown
     {
@@ -73,7 +67,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public void The_password_comes_from_the_credentials_directory_and_a_widely_readable_one_is_refused()
     {
-        var credentials = Path.Combine(directory, "credentials");
+        var credentials = Path.Combine(test.Folder, "credentials");
         var uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
         var gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
         Assert.Null(UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
@@ -207,7 +201,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         var request = new CertificateRequest("CN=EdgeGate Test CA", caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var path = Path.Combine(directory, "ca.crt");
+        var path = Path.Combine(test.Folder, "ca.crt");
         File.WriteAllText(path, certificate.ExportCertificatePem());
         return path;
     }
