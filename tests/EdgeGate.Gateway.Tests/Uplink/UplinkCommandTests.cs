@@ -8,6 +8,13 @@ using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Uplink;
 
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class UplinkCommandCollection
+{
+    public const string Name = "uplink commands (runs alone: the fuzz test measures the process's managed heap)";
+}
+
+[Collection(UplinkCommandCollection.Name)]
 public sealed class UplinkCommandTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(20);
