@@ -98,18 +98,14 @@ build() {
 run_tests() {
   build
   say "running tests"
-  # One test project at a time: the relay, serial and MQTT timing tests must not share the two
-  # cores with the model-heavy projects. A project that fails is run once more and must then pass:
-  # wall-clock bounds (a 500 ms relay pulse within +150 ms) can miss on a momentarily overloaded
-  # machine, while a real fault fails both runs.
+  # One test project at a time, each run once: the relay, serial and MQTT timing tests must not
+  # share the two cores with the model-heavy projects. A test that fails is a fault to find, not a
+  # flake to run again.
   local failed=()
   for project in tests/*.Tests/*.Tests.csproj; do
-    if ! dotnet test "$project" --no-build -c Release --logger "console;verbosity=normal"; then
-      say "running $(basename "$project" .csproj) once more"
-      dotnet test "$project" --no-build -c Release --logger "console;verbosity=normal" || failed+=("$(basename "$project" .csproj)")
-    fi
+    dotnet test "$project" --no-build -c Release --logger "console;verbosity=normal" || failed+=("$(basename "$project" .csproj)")
   done
-  [ ${#failed[@]} -eq 0 ] || die "tests failed twice in: ${failed[*]}"
+  [ ${#failed[@]} -eq 0 ] || die "tests failed in: ${failed[*]}"
 }
 
 demo() {

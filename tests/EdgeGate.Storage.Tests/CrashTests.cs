@@ -112,7 +112,11 @@ public sealed class CrashTests(ITestOutputHelper output)
         process.BeginErrorReadLine();
         try
         {
-            await Task.WhenAny(enough.Task, process.WaitForExitAsync(), Task.Delay(TimeSpan.FromSeconds(45)));
+            await Eventually.UntilAsync(
+                () => enough.Task.IsCompleted || process.HasExited,
+                TimeSpan.FromSeconds(45),
+                $"the writer to report {KillAfter} writes",
+                () => string.Join('\n', errors));
             Assert.True(enough.Task.IsCompleted && !process.HasExited,
                 $"the writer did not report {KillAfter} writes in time (exited: {process.HasExited}):\n{string.Join('\n', errors)}");
             process.Kill(); // SIGKILL on Unix: no finalisers, no disposal, no checkpoint

@@ -230,7 +230,7 @@ public sealed class PersonStoreTests
             var waiting = test.Db.Persons.WaitForChangeAsync(version);
             await other.Persons.EnrolAsync(Samples.Person("p-2"), [Samples.Template("p-2", 2)]);
             await other.Journal.AppendAsync(new Journal.JournalDraft(Journal.JournalLane.Event, "test", test.Time.GetUtcNow(), "{}"));
-            await Task.Delay(50);
+            await Quiet.ForAsync(TimeSpan.FromMilliseconds(50), "no change seen before catching up", () => waiting.IsCompleted);
             Assert.False(waiting.IsCompleted);
 
             Assert.True(await test.Db.CatchUpWithOtherWritersAsync());
@@ -255,10 +255,10 @@ public sealed class PersonStoreTests
         await test.Db.Persons.WaitForChangeAsync(version - 1).WaitAsync(TimeSpan.FromSeconds(5));
 
         var waiting = test.Db.Persons.WaitForChangeAsync(version);
-        await Task.Delay(50);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(50), "no change without a commit", () => waiting.IsCompleted);
         Assert.False(waiting.IsCompleted);
         await test.Db.Cards.IssueAsync("C1", "p-1", test.Time.GetUtcNow().AddDays(1)); // cards do not touch the gallery
-        await Task.Delay(50);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(50), "no gallery change from a card", () => waiting.IsCompleted);
         Assert.False(waiting.IsCompleted);
         await test.Db.Templates.AddAsync(Samples.Template("p-1", 1));
         await waiting.WaitAsync(TimeSpan.FromSeconds(5));

@@ -6,7 +6,7 @@ namespace EdgeGate.Devices.Tests.Mqtt;
 public sealed class MqttClientOptionsTests
 {
     [Fact]
-    public void Defaults_AreValid() => new MqttClientOptions().Validate();
+    public void Defaults_are_valid() => new MqttClientOptions().Validate();
 
     [Theory]
     [InlineData("Port")]
@@ -15,7 +15,7 @@ public sealed class MqttClientOptionsTests
     [InlineData("ClientCertificatePath")]
     [InlineData("KeepAlive")]
     [InlineData("Reconnect")]
-    public void InvalidSetting_IsNamed(string setting)
+    public void Invalid_setting_is_named(string setting)
     {
         var options = setting switch
         {
@@ -32,7 +32,7 @@ public sealed class MqttClientOptionsTests
     }
 
     [Fact]
-    public async Task MissingCaFile_FaultsWithThePath()
+    public async Task Missing_ca_file_faults_with_the_path()
     {
         await using var client = new SupervisedMqttClient(new MqttClientOptions
         {
@@ -47,7 +47,7 @@ public sealed class MqttClientOptionsTests
     }
 
     [Fact]
-    public async Task ACaFileWithoutACertificate_FaultsWithThePath()
+    public async Task A_ca_file_without_a_certificate_faults_with_the_path()
     {
         var path = Path.GetTempFileName();
         try

@@ -64,18 +64,8 @@ internal static class MqttTestClients
         }
     }
 
-    public static async Task WaitForStateAsync(IMqttClient client, MqttConnectionState state, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? WaitLimit);
-        while (client.State != state)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"state {client.State}, not {state}, after {timeout ?? WaitLimit} (last error: {client.LastError})");
-            }
-            await Task.Delay(20);
-        }
-    }
+    public static Task WaitForStateAsync(IMqttClient client, MqttConnectionState state, TimeSpan? timeout = null)
+        => Eventually.UntilAsync(() => client.State == state, timeout ?? WaitLimit, $"MQTT client state {state}", () => $"state {client.State} (last error: {client.LastError})");
 
     public static CancellationToken Bounded() => new CancellationTokenSource(WaitLimit).Token;
 

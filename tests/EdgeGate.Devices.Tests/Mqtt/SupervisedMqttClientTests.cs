@@ -12,7 +12,7 @@ namespace EdgeGate.Devices.Tests.Mqtt;
 public sealed class SupervisedMqttClientTests
 {
     [Fact]
-    public async Task PublishAndSubscribe_RoundTripsQos0AndQos1()
+    public async Task Publish_and_subscribe_round_trips_qos0_and_qos1()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "roundtrip"));
@@ -27,19 +27,19 @@ public sealed class SupervisedMqttClientTests
         Assert.Equal(("gate/1/event", "qos0", MqttQualityOfService.AtMostOnce, false), (first.Topic, Encoding.UTF8.GetString(first.Payload.Span), first.QualityOfService, first.Retain));
         Assert.Equal(("gate/2/event", "qos1", MqttQualityOfService.AtLeastOnce, false), (second.Topic, Encoding.UTF8.GetString(second.Payload.Span), second.QualityOfService, second.Retain));
         Assert.Equal(1, await broker.WaitForLogLinesAsync("New client connected", 1, WaitLimit));
-        await Task.Delay(200);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(200), "no second connection", () => broker.CountLogLines("New client connected") > 1);
         Assert.Equal(1, broker.CountLogLines("New client connected"));
     }
 
     [Fact]
-    public async Task BrokerStartedAfterTheClient_ClientConnectsWhenItComes()
+    public async Task Broker_started_after_the_client_client_connects_when_it_comes()
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
         await using var client = new SupervisedMqttClient(PlainOptions(broker, "early"));
 
         var connecting = client.ConnectAsync(Bounded());
-        await Task.Delay(TimeSpan.FromSeconds(1.5));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1.5), "no connection while the broker is down", () => connecting.IsCompleted);
         Assert.False(connecting.IsCompleted);
         Assert.Equal(MqttConnectionState.Connecting, client.State);
         await broker.RestartAsync();
@@ -50,13 +50,13 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisposeWhileReconnecting_IsQuick()
+    public async Task Dispose_while_reconnecting_is_quick()
     {
         using var broker = await MosquittoBroker.StartAsync();
         var client = await ConnectedAsync(PlainOptions(broker, "down"));
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
-        await Task.Delay(TimeSpan.FromSeconds(1.5)); // the supervisor is now waiting before its next attempt
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1.5), "the supervisor waiting before its next attempt", () => client.State != MqttConnectionState.Reconnecting);
 
         var stopwatch = Stopwatch.StartNew();
         await client.DisposeAsync();
@@ -66,7 +66,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisconnectThenConnect_WorksAgainWithTheSameSubscriptions()
+    public async Task Disconnect_then_connect_works_again_with_the_same_subscriptions()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "again"));
@@ -96,7 +96,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task RetainedQos1Message_ReachesALaterSubscriber()
+    public async Task Retained_qos1_message_reaches_a_later_subscriber()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using (var publisher = await ConnectedAsync(PlainOptions(broker, "retain-pub")))
@@ -114,7 +114,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Utf8TopicAndPayload_ArriveByteIdentical()
+    public async Task Utf8_topic_and_payload_arrive_byte_identical()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "utf8"));
@@ -130,7 +130,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task BinaryAndEmptyPayloads_ArriveIntact()
+    public async Task Binary_and_empty_payloads_arrive_intact()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "binary"));
@@ -151,7 +151,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithTheGeneratedCa_RoundTrips()
+    public async Task Tls_with_the_generated_ca_round_trips()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         var options = PlainOptions(broker, "tls");
@@ -170,7 +170,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithClientCertificate_Connects()
+    public async Task Tls_with_client_certificate_connects()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true, RequireClientCertificate = true });
         await using var client = await ConnectedAsync(new MqttClientOptions
@@ -189,7 +189,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithAWrongCa_ReportsTheCertificateErrorWithoutAHotRetryLoop()
+    public async Task Tls_with_a_wrong_ca_reports_the_certificate_error_without_a_hot_retry_loop()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         var wrongCa = await broker.CreateUnrelatedCaCertificateAsync();
@@ -204,7 +204,7 @@ public sealed class SupervisedMqttClientTests
 
         var started = Stopwatch.StartNew();
         var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
-        await Task.Delay(TimeSpan.FromSeconds(4) - started.Elapsed);
+        await Quiet.ForAsync(TimeSpan.FromSeconds(4) - started.Elapsed, "no hot retry loop in the first 4 s", () => broker.CountLogLines("New connection from") > 8);
         var attempts = broker.CountLogLines("New connection from");
 
         Assert.Contains($"TLS handshake failed: the broker's certificate (CN=127.0.0.1, issued by CN=EdgeGate Test CA) is not signed by a CA in {wrongCa}", error.Message, StringComparison.Ordinal);
@@ -216,7 +216,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task Tls_WithAHostNameTheCertificateDoesNotName_ReportsTheName()
+    public async Task Tls_with_a_host_name_the_certificate_does_not_name_reports_the_name()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         await using var client = new SupervisedMqttClient(new MqttClientOptions
@@ -236,7 +236,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task PlainClientOnTheTlsPort_SaysSoInPlainWords()
+    public async Task Plain_client_on_the_tls_port_says_so_in_plain_words()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions { Tls = true });
         await using var client = new SupervisedMqttClient(new MqttClientOptions
@@ -253,7 +253,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task WrongPassword_FaultsWithTheBrokerReasonAndStopsRetrying()
+    public async Task Wrong_password_faults_with_the_broker_reason_and_stops_retrying()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
         {
@@ -278,7 +278,7 @@ public sealed class SupervisedMqttClientTests
         };
 
         var error = await Assert.ThrowsAsync<MqttException>(() => client.ConnectAsync(Bounded()));
-        await Task.Delay(TimeSpan.FromSeconds(3));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(3), "no retry after a refused login", () => broker.CountLogLines("New connection from") > 1);
 
         Assert.Contains("not authorised", error.Message, StringComparison.Ordinal);
         Assert.Equal(MqttConnectionState.Faulted, client.State);
@@ -292,7 +292,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task RightPassword_Connects()
+    public async Task Right_password_connects()
     {
         using var broker = await MosquittoBroker.StartAsync(new MosquittoBrokerOptions
         {
@@ -313,7 +313,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task BrokerKilledAndRestarted_ClientReconnectsAndResubscribes()
+    public async Task Broker_killed_and_restarted_client_reconnects_and_resubscribes()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = new SupervisedMqttClient(PlainOptions(broker, "restart"));
@@ -363,7 +363,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task AProtocolErrorIsRetried_AndTheClientConnectsOnceARealBrokerAnswers()
+    public async Task A_protocol_error_is_retried_and_the_client_connects_once_a_real_broker_answers()
     {
         using var broker = await MosquittoBroker.StartAsync();
         broker.Kill();
@@ -410,12 +410,11 @@ public sealed class SupervisedMqttClientTests
 
         // A second connection and the reason after it mean the supervisor tried again with a new MQTTnet client.
         var reason = $"127.0.0.1:{broker.Port} broke the MQTT protocol";
-        var deadline = DateTime.UtcNow + WaitLimit;
-        while (!(Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith(reason, StringComparison.Ordinal) == true)
-            && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(
+            () => Volatile.Read(ref accepted) >= 2 && client.LastError?.StartsWith(reason, StringComparison.Ordinal) == true,
+            WaitLimit,
+            "a second connection to the impostor and the protocol error",
+            () => $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
         Assert.True(Volatile.Read(ref accepted) >= 2, $"{accepted} connection(s) to the impostor; last error: {client.LastError}");
         Assert.StartsWith(reason, client.LastError, StringComparison.Ordinal);
         Assert.False(connecting.IsCompleted);
@@ -434,7 +433,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task PublishesInFlightWhenTheBrokerDies_AllCompleteOrFailClearly()
+    public async Task Publishes_in_flight_when_the_broker_dies_all_complete_or_fail_clearly()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "inflight"));
@@ -454,20 +453,16 @@ public sealed class SupervisedMqttClientTests
                 catch (MqttException)
                 {
                     Interlocked.Increment(ref failed);
-                    await Task.Delay(10);
+                    await Task.Delay(10); // a failed publisher's back-off
                 }
             }
         })).ToArray();
 
-        // Let traffic flow before the kill; a loaded machine needs longer than a fixed delay.
-        var flowing = DateTime.UtcNow + TimeSpan.FromSeconds(15);
-        while (Volatile.Read(ref acknowledged) <= 100 && DateTime.UtcNow < flowing)
-        {
-            await Task.Delay(20);
-        }
+        // Let traffic flow before the kill.
+        await Eventually.UntilAsync(() => Volatile.Read(ref acknowledged) > 100, TimeSpan.FromSeconds(15), "100 acknowledged publishes");
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
-        await Task.Delay(TimeSpan.FromMilliseconds(200));
+        await Eventually.UntilAsync(() => Volatile.Read(ref failed) > 0, WaitLimit, "a publish to fail while the broker is gone");
         await stop.CancelAsync();
         // Every publish ends: acknowledged before the kill, or an MqttException (none hangs, nothing else is thrown).
         await Task.WhenAll(publishers).WaitAsync(WaitLimit);
@@ -477,7 +472,7 @@ public sealed class SupervisedMqttClientTests
     }
 
     [Fact]
-    public async Task DisposeWhileConnected_DisconnectsCleanlyWithoutTheWill()
+    public async Task Dispose_while_connected_disconnects_cleanly_without_the_will()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var observer = await ConnectedAsync(PlainOptions(broker, "observer"));

@@ -20,7 +20,7 @@ public sealed class MqttTimingCollection
 public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
 {
     [Fact]
-    public async Task BrokerDownForHalfAMinute_TheClientIsConnectedAgainWithin2sOfItsReturn()
+    public async Task Broker_down_for_half_a_minute_the_client_is_connected_again_within2s_of_its_return()
     {
         using var broker = await MosquittoBroker.StartAsync();
         var changes = new List<(TimeSpan At, MqttConnectionState State)>();
@@ -39,7 +39,7 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
         broker.Kill();
         await WaitForStateAsync(client, MqttConnectionState.Reconnecting);
         // The outage itself is what is tested: 25 s, under the minute in which retries stay quick.
-        await Task.Delay(TimeSpan.FromSeconds(25));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(25), "the outage", () => client.State != MqttConnectionState.Reconnecting);
         Assert.Equal(MqttConnectionState.Reconnecting, client.State);
         await broker.RestartAsync();
         var back = clock.Elapsed;
@@ -60,17 +60,17 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task IdleConnectedClient_UsesLittleCpu()
+    public async Task Idle_connected_client_uses_little_cpu()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var client = await ConnectedAsync(PlainOptions(broker, "idle"));
         await client.SubscribeAsync("idle/#", MqttQualityOfService.AtLeastOnce, Bounded());
         await client.PublishAsync("idle/warm-up", "x"u8.ToArray(), MqttQualityOfService.AtLeastOnce, retain: false, Bounded());
         await ReceiveAsync(client);
-        await Task.Delay(TimeSpan.FromSeconds(1)); // let the JIT's background tiering of start-up code settle
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1), "the JIT's background tiering of start-up code to settle");
 
         var cpu = ProcessCpu.Start();
-        await Task.Delay(TimeSpan.FromSeconds(2));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(2), "the idle period measured");
         var (used, compiler, threads) = cpu.Stop();
         foreach (var thread in threads)
         {
@@ -86,7 +86,7 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task Qos1Throughput_IsMeasured()
+    public async Task Qos1_throughput_is_measured()
     {
         const int count = 5_000;
         const int window = 64;
@@ -113,7 +113,7 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task PendingQos1Publish_FailsClearlyWhenTheConnectionIsLost()
+    public async Task Pending_qos1_publish_fails_clearly_when_the_connection_is_lost()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
@@ -150,7 +150,7 @@ public sealed class SupervisedMqttClientTimingTests(ITestOutputHelper output)
     }
 
     [Fact]
-    public async Task UnacknowledgedQos1Publish_TimesOut()
+    public async Task Unacknowledged_qos1_publish_times_out()
     {
         using var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();

@@ -79,7 +79,7 @@ public sealed class CardReaderTests
         foreach (var character in "  0004c3f2a1\r\n")
         {
             await keyboard.WriteAsync(new[] { (byte)character }, timeout.Token);
-            await Task.Delay(2, timeout.Token);
+            await Task.Delay(2, timeout.Token); // typed, one key at a time
         }
 
         Assert.True(await results.MoveNextAsync());

@@ -73,18 +73,16 @@ public sealed class LcusRelayDoorContractTests : DoorDriverContractTests
 
     protected override async Task<IReadOnlyList<ObservedDoorState>> WaitForStatesAsync(int count, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            lock (frames)
+        await Eventually.UntilAsync(
+            () =>
             {
-                if (frames.Count >= count)
+                lock (frames)
                 {
-                    break;
+                    return frames.Count >= count;
                 }
-            }
-            await Task.Delay(10);
-        }
+            },
+            timeout,
+            $"{count} relay frames");
         lock (frames)
         {
             Assert.True(frames.Count >= count, $"{frames.Count} frames, expected {count}");

@@ -17,11 +17,7 @@ public sealed class LogDoorContractTests : DoorDriverContractTests
 
     protected override async Task<IReadOnlyList<ObservedDoorState>> WaitForStatesAsync(int count, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (door.History.Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(() => door.History.Count >= count, timeout, $"{count} door activities");
         var history = door.History;
         Assert.True(history.Count >= count, $"{history.Count} activities, expected {count}");
         var origin = history[0].At;

@@ -110,7 +110,7 @@ public sealed class SerialPortStreamTests(ITestOutputHelper output) : IAsyncLife
     public async Task Closing_the_other_end_is_reported_as_end_of_stream()
     {
         var pending = b.ReadAsync(new byte[16], TimeSpan.FromSeconds(10), CancellationToken.None).AsTask();
-        await Task.Delay(100);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(100), "the read waiting on the silent line", () => pending.IsCompleted);
         var watch = Stopwatch.StartNew();
 
         pair.Kill();
@@ -127,16 +127,18 @@ public sealed class SerialPortStreamTests(ITestOutputHelper output) : IAsyncLife
     {
         var quietTime = TimeSpan.FromMilliseconds(250);
         var lastWrite = Stopwatch.StartNew();
+        var writes = 0;
         var chatter = Task.Run(async () =>
         {
             for (var i = 0; i < 6; i++)
             {
                 lastWrite.Restart();
                 await a.WriteAsync(new byte[] { 0x55, 0xAA });
-                await Task.Delay(40);
+                Interlocked.Increment(ref writes);
+                await Task.Delay(40); // the chatter's pace
             }
         });
-        await Task.Delay(20);
+        await Eventually.UntilAsync(() => Volatile.Read(ref writes) > 0, TimeSpan.FromSeconds(5), "the chatter to start");
 
         var result = await b.WaitForQuietLineAsync(quietTime, TimeSpan.FromSeconds(5));
         var sinceLastWrite = lastWrite.Elapsed;
@@ -171,7 +173,7 @@ public sealed class SerialPortStreamTests(ITestOutputHelper output) : IAsyncLife
                 {
                     chattering.TrySetResult();
                 }
-                await Task.Delay(20);
+                await Task.Delay(20); // the chatter's pace
             }
         });
         // The first writes of a cold process can take longer than the quiet time: start measuring
@@ -191,6 +193,7 @@ public sealed class SerialPortStreamTests(ITestOutputHelper output) : IAsyncLife
     public async Task DiscardInBuffer_drops_what_arrived()
     {
         await a.WriteAsync(new byte[] { 9, 9, 9 });
+        // Nothing shows that the bytes have crossed the pty without reading them.
         await Task.Delay(100);
 
         b.DiscardInBuffer();

@@ -280,13 +280,12 @@ public sealed class AccessModbusIntegrationTests(ITestOutputHelper output) : IAs
         using (var converter = SerialPortStream.Open(readerLine.PathA, 9600))
         {
             // The same frame with its first (even parity) bit flipped, until the reader has the line open.
-            var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(10);
-            while (reader.LinesRejected == 0)
-            {
-                Assert.True(DateTime.UtcNow < deadline, "the reader never rejected the bad frame");
-                await converter.WriteAsync(Encoding.ASCII.GetBytes("00111101110110010011011101\r\n"));
-                await Task.Delay(200);
-            }
+            await Eventually.RepeatUntilAsync(
+                async () => await converter.WriteAsync(Encoding.ASCII.GetBytes("00111101110110010011011101\r\n")),
+                () => Task.FromResult(reader.LinesRejected > 0),
+                TimeSpan.FromMilliseconds(200),
+                TimeSpan.FromSeconds(10),
+                "the reader to reject the bad frame");
             Assert.Equal(0, reader.CardsRead);
             await converter.WriteAsync(Encoding.ASCII.GetBytes("10111101110110010011011101\r\n"));
             var made = await host.WaitForFeedAsync<DecisionMade>(decision => decision.Attempt.Source == AccessAttemptSource.CardReader, TimeSpan.FromSeconds(10));
@@ -322,10 +321,7 @@ public sealed class AccessModbusIntegrationTests(ITestOutputHelper output) : IAs
         Assert.Equal("GRANTED_REMOTE", made.Decision.ReasonCode);
         var reader = Assert.Single(host.Readers);
         var waited = Stopwatch.StartNew();
-        while (reader.OpenFailures < 2 && waited.Elapsed < TimeSpan.FromSeconds(10))
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => reader.OpenFailures >= 2, TimeSpan.FromSeconds(10), "the reader to retry opening its device");
         output.WriteLine($"reader open failures after {waited.ElapsedMilliseconds} ms: {reader.OpenFailures}");
         Assert.True(reader.OpenFailures >= 2, "the reader did not retry opening its device");
         Assert.Equal(TimeSpan.FromSeconds(1), CardReaderService.RetryDelay(1));

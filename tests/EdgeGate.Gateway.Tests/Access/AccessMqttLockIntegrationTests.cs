@@ -57,15 +57,8 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
 
     private static IMqttClient LockBrokerClient(AccessTestHost host) => host.GetRequiredService<LockBrokerConnection>().Client;
 
-    private static async Task WaitForStateAsync(IMqttClient client, MqttConnectionState state, string who)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (client.State != state)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"{who}: state {client.State}, not {state}, after {Wait} (last error: {client.LastError})");
-            await Task.Delay(20);
-        }
-    }
+    private static Task WaitForStateAsync(IMqttClient client, MqttConnectionState state, string who)
+        => Eventually.UntilAsync(() => client.State == state, Wait, $"{who}: state {state}", () => $"state {client.State} (last error: {client.LastError})");
 
     private static async Task<DoorOperated> RemoteUnlockAsync(AccessTestHost host, string operatorId)
     {
@@ -137,23 +130,18 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
     /// <summary>Publishes a lock report until its journal row appears (the gateway's subscription may still be on its way).</summary>
     private static async Task<JournalEntry> ReportUntilJournaledAsync(AccessTestHost host, LockPeer peer, string report, string type)
     {
-        var deadline = DateTime.UtcNow + Wait;
-        while (true)
-        {
-            using (var limit = new CancellationTokenSource(Wait))
+        JournalEntry? entry = null;
+        await Eventually.RepeatUntilAsync(
+            async () =>
             {
+                using var limit = new CancellationTokenSource(Wait);
                 await peer.Client.PublishAsync($"zigbee2mqtt/{DeviceName}", System.Text.Encoding.UTF8.GetBytes(report), MqttQualityOfService.AtLeastOnce, retain: false, limit.Token);
-            }
-            for (var poll = 0; poll < 10; poll++)
-            {
-                await Task.Delay(50);
-                if ((await host.JournalAsync()).FirstOrDefault(entry => entry.Type == type) is { } entry)
-                {
-                    return entry;
-                }
-            }
-            Assert.True(DateTime.UtcNow < deadline, $"no {type} row in the journal within {Wait}");
-        }
+            },
+            async () => (entry = (await host.JournalAsync()).FirstOrDefault(entry => entry.Type == type)) is not null,
+            TimeSpan.FromMilliseconds(500),
+            Wait,
+            $"a {type} row in the journal");
+        return entry!;
     }
 
     [Fact]
@@ -245,11 +233,7 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
         var down = await RemoteUnlockAsync(host, "office-1");
         var failure = Assert.IsType<DoorCommandOutcome.TransportError>(down.Outcome);
         Assert.Contains($"lock broker {address} not reachable", failure.Message, StringComparison.Ordinal);
-        var deadline = DateTime.UtcNow + LockBrokerService.ConnectWait + Wait;
-        while (!Logged(3602, address) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => Logged(3602, address), LockBrokerService.ConnectWait + Wait, "the 'lock broker not reachable' log line");
         Assert.True(Logged(3602, address), "no 'lock broker not reachable' log line");
         output.WriteLine(logs.Lines.First(line => line.EventId == 3602).Message);
 
@@ -279,11 +263,7 @@ public sealed class AccessMqttLockIntegrationTests(ITestOutputHelper output)
         var failure = Assert.IsType<DoorCommandOutcome.TransportError>(refused.Outcome);
         output.WriteLine(failure.Describe());
         Assert.Contains($"lock broker {address} not reachable", failure.Message, StringComparison.Ordinal);
-        var deadline = DateTime.UtcNow + Wait;
-        while (!Logged(3604, address) && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => Logged(3604, address), Wait, "the 'lock broker refused the gateway' log line");
         Assert.True(Logged(3604, address), "no 'lock broker refused the gateway' log line");
         // Logged again at each later attempt (5 s, then doubling): the first is enough here.
         var critical = logs.Lines.First(line => line.EventId == 3604);

@@ -162,11 +162,7 @@ public sealed class DoorInputIntegrationTests(ITestOutputHelper output) : IAsync
         slave.Dispose();
         await using var host = await AccessTestHost.StartAsync(Configure(TimeSpan.FromSeconds(30)));
         var inputs = host.DoorInputs.Single();
-        var deadline = DateTime.UtcNow + Wait;
-        while (inputs.FailedReadings < 2 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => inputs.FailedReadings >= 2, Wait, "the input loop to retry");
         Assert.True(inputs.FailedReadings >= 2, "the input loop did not retry");
         Assert.Equal(0, inputs.Readings);
 
@@ -180,17 +176,13 @@ public sealed class DoorInputIntegrationTests(ITestOutputHelper output) : IAsync
         Assert.Equal(DoorInputService.MaximumRetryDelay, inputs.RetryDelay(20));
     }
 
-    private static async Task WaitForReadingsAsync(AccessTestHost host, long count)
+    private static Task WaitForReadingsAsync(AccessTestHost host, long count)
     {
         var inputs = host.DoorInputs.Single();
-        var deadline = DateTime.UtcNow + Wait;
-        while (inputs.Readings < count)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the door input loop made {inputs.Readings} readings ({inputs.FailedReadings} failed), not {count}");
-            }
-            await Task.Delay(20);
-        }
+        return Eventually.UntilAsync(
+            () => inputs.Readings >= count,
+            Wait,
+            $"{count} readings of the door inputs",
+            () => $"the door input loop made {inputs.Readings} readings ({inputs.FailedReadings} failed)");
     }
 }

@@ -35,7 +35,7 @@ public sealed class DoorReleaseExtensionTests
             await host.Database.Cards.IssueAsync($"CARD{resident:0000}", id, time.GetUtcNow().AddDays(30));
             attempts.Add(AccessAttempt.ForCard($"CARD{resident:0000}", "reader-1", "main-gate", time.GetUtcNow()));
         }
-        await WaitUntilAsync(() => host.Doors.For("main-gate").Waiting.Count == 0);
+        await Eventually.UntilAsync(() => host.Doors.For("main-gate").Waiting.Count == 0, Wait, "the main gate's queue emptied");
 
         for (var i = 0; i < attempts.Count; i++)
         {
@@ -64,12 +64,4 @@ public sealed class DoorReleaseExtensionTests
         Assert.Equal(attempts.Count, (await host.JournalAsync()).Count(entry => entry.Type == AccessJournal.DoorOutcomeType));
     }
 
-    private static async Task WaitUntilAsync(Func<bool> condition)
-    {
-        using var limit = new CancellationTokenSource(Wait);
-        while (!condition())
-        {
-            await Task.Delay(10, limit.Token);
-        }
-    }
 }

@@ -48,11 +48,7 @@ internal sealed class LockPeer : IAsyncDisposable
     /// <summary>Waits until <paramref name="count"/> commands arrived; returns them.</summary>
     public async Task<IReadOnlyList<(string Payload, DateTime At, bool Retained)>> WaitForCommandsAsync(int count, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (Commands().Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(() => Commands().Count >= count, timeout, $"{count} command(s) at the lock");
         var received = Commands();
         Assert.True(received.Count >= count, $"the lock received {received.Count} command(s), expected {count}: {string.Join(", ", received.Select(c => c.Payload))}");
         return received;

@@ -389,11 +389,7 @@ public sealed class AdminApiTests : IAsyncLifetime
 
         response.Dispose();
         // The subscription ends with the connection.
-        var deadline = DateTime.UtcNow.AddSeconds(10);
-        while (host.Feed.SubscriberCount > 0 && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => host.Feed.SubscriberCount == 0, TimeSpan.FromSeconds(10), "the feed's subscription to end");
         Assert.Equal(0, host.Feed.SubscriberCount);
     }
 

@@ -107,11 +107,7 @@ public sealed class CliChangesReachRunningGatewayTests(FacePipelineFixture fixtu
     private async Task WithinAsync(string what, Func<Task<bool>> condition)
     {
         var watch = Stopwatch.StartNew();
-        while (!await condition())
-        {
-            Assert.True(watch.Elapsed < LiveWithin, $"{what}: not within {LiveWithin.TotalSeconds:0} s of the command");
-            await Task.Delay(20);
-        }
+        await Eventually.UntilAsync(condition, LiveWithin, $"{what} within {LiveWithin.TotalSeconds:0} s of the command");
         output.WriteLine($"{what}: {watch.Elapsed.TotalMilliseconds:0} ms after the command");
     }
 

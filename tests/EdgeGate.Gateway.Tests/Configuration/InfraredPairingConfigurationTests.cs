@@ -34,7 +34,7 @@ public sealed class InfraredPairingConfigurationTests
         Assert.Throws<ConfigurationException>(() => Load(values)).Errors;
 
     [Fact]
-    public void AnInfraredCameraOfAColourCameraOfTheSameDoorBinds()
+    public void An_infrared_camera_of_a_colour_camera_of_the_same_door_binds()
     {
         var settings = Load(TwoDoors());
         Assert.Equal("north-colour", settings.Cameras[1].InfraredOf);
@@ -46,7 +46,7 @@ public sealed class InfraredPairingConfigurationTests
     [InlineData("nowhere-cam", "Cameras:1:InfraredOf: no camera named 'nowhere-cam' in Cameras")]
     [InlineData("north-infrared", "Cameras:1:InfraredOf: a camera cannot be its own infrared camera")]
     [InlineData("south-colour", "Cameras:1:InfraredOf: 'south-colour' watches door 'south' but this camera watches 'north' (a pair watches one door)")]
-    public void APairingThatCannotWorkIsReportedWithItsKey(string colourCamera, string expected)
+    public void A_pairing_that_cannot_work_is_reported_with_its_key(string colourCamera, string expected)
     {
         var values = TwoDoors();
         values["Cameras:1:InfraredOf"] = colourCamera;
@@ -54,7 +54,7 @@ public sealed class InfraredPairingConfigurationTests
     }
 
     [Fact]
-    public void AnInfraredCameraCannotHaveAnInfraredCameraAndAColourCameraOnlyOne()
+    public void An_infrared_camera_cannot_have_an_infrared_camera_and_a_colour_camera_only_one()
     {
         var chained = TwoDoors();
         chained["Cameras:3:Name"] = "north-second-infrared";
@@ -72,7 +72,7 @@ public sealed class InfraredPairingConfigurationTests
     }
 
     [Fact]
-    public void TheInfraredToleranceIsValidated()
+    public void The_infrared_tolerance_is_validated()
     {
         var values = TwoDoors();
         values["Recognition:InfraredMatchTolerance"] = "5";

@@ -18,7 +18,7 @@ public sealed class DoctorInfraredTests(ITestOutputHelper output) : IDisposable
     private readonly string directory = Directory.CreateTempSubdirectory("edgegate-doctor-ir-").FullName;
 
     [Fact]
-    public async Task AGreyStreamPassesAsTheInfraredCameraAndAColourStreamFails()
+    public async Task A_grey_stream_passes_as_the_infrared_camera_and_a_colour_stream_fails()
     {
         var photo = Path.Combine(RepositoryPaths.Root, ".deps", "samples", "sample1.jpg");
         var grey = InfraredImages.GreyCopy(photo, Path.Combine(directory, "grey.jpg"));

@@ -292,37 +292,37 @@ public sealed class InstalledServiceTests(ITestOutputHelper output) : IAsyncLife
     private async Task SwipeUntilDecidedAsync(PeerProcess service)
     {
         using var reader = SerialPortStream.Open(readerLine!.PathA, 9600);
-        var deadline = DateTime.UtcNow + DecisionBound;
-        while (!service.Output.Contains("GRANTED_CARD", StringComparison.Ordinal))
-        {
-            Assert.False(service.HasExited, $"the service exited:\n{service.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"no decision within {DecisionBound}:\n{service.Output}");
-            await reader.WriteAsync(Encoding.ASCII.GetBytes(CardUid.ToLowerInvariant() + "\r\n"));
-            await Task.Delay(500);
-        }
+        await Eventually.RepeatUntilAsync(
+            async () => await reader.WriteAsync(Encoding.ASCII.GetBytes(CardUid.ToLowerInvariant() + "\r\n")),
+            () =>
+            {
+                Assert.False(service.HasExited, $"the service exited:\n{service.Output}");
+                return Task.FromResult(service.Output.Contains("GRANTED_CARD", StringComparison.Ordinal));
+            },
+            TimeSpan.FromMilliseconds(500),
+            DecisionBound,
+            "a decision for the card",
+            () => service.Output);
         output.WriteLine($"service output:\n{service.Output}");
     }
 
     private async Task WaitForNotificationAsync(string text, PeerProcess service, TimeSpan bound)
     {
-        var deadline = DateTime.UtcNow + bound;
-        while (!Notifications().Contains(text, StringComparison.Ordinal))
-        {
-            Assert.False(service.HasExited, $"the service exited before {text}:\n{service.Output}");
-            Assert.True(DateTime.UtcNow < deadline, $"no {text} on NOTIFY_SOCKET within {bound}:\n{service.Output}");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(
+            () =>
+            {
+                Assert.False(service.HasExited, $"the service exited before {text}:\n{service.Output}");
+                return Notifications().Contains(text, StringComparison.Ordinal);
+            },
+            bound,
+            $"{text} on NOTIFY_SOCKET",
+            () => service.Output);
         output.WriteLine($"notifications: {Notifications().Replace('\n', ' ')}");
     }
 
     private static async Task<int> WaitForExitAsync(PeerProcess process, TimeSpan bound)
     {
-        var deadline = DateTime.UtcNow + bound;
-        while (!process.HasExited)
-        {
-            Assert.True(DateTime.UtcNow < deadline, $"still running after {bound}:\n{process.Output}");
-            await Task.Delay(50);
-        }
+        await Eventually.UntilAsync(() => process.HasExited, bound, "the process to exit", () => process.Output);
         return process.ExitCode;
     }
 

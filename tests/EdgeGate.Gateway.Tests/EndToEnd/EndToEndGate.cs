@@ -178,21 +178,7 @@ public sealed class EndToEndGate : IAsyncDisposable
 
     /// <summary>Polls <paramref name="probe"/> until it yields something; the failure says what the gateway saw.</summary>
     public async Task<T> WaitForAsync<T>(Func<T?> probe, TimeSpan timeout, string what) where T : class
-    {
-        var watch = Stopwatch.StartNew();
-        while (true)
-        {
-            if (probe() is { } found)
-            {
-                return found;
-            }
-            if (watch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"no {what} within {timeout.TotalSeconds:0} s. {Describe()}");
-            }
-            await Task.Delay(50);
-        }
-    }
+        => (await Eventually.WaitForAsync(probe, found => found is not null, timeout, what, Describe))!;
 
     /// <summary>Camera health, decisions, platform and relay as seen now, and the log's warnings (for failure messages).</summary>
     public string Describe()

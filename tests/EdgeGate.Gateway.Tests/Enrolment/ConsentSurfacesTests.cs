@@ -14,6 +14,7 @@ using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.TestSupport;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
@@ -123,21 +124,21 @@ public sealed class ConsentSurfacesTests(FacePipelineFixture fixture, ITestOutpu
     [Fact]
     public async Task The_platform_command_is_refused_without_consent_names_a_refused_photo_and_withdraws()
     {
-        await using var store = TemporaryDatabase.Create();
-        using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
+        await using var store = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        using var enrolment = new EnrolmentService(store.Db, fixture.Pipeline);
         var dispatcher = new PlatformCommandDispatcher(
             [
-                new EnrolCommandHandler(store.Database, new TemplateSettings(enrolment.ModelId, 512), TimeProvider.System, enrolment),
-                new UpdatePersonCommandHandler(store.Database),
+                new EnrolCommandHandler(store.Db, new TemplateSettings(enrolment.ModelId, 512), TimeProvider.System, enrolment),
+                new UpdatePersonCommandHandler(store.Db),
             ],
-            store.Database, 4 * 1024 * 1024, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
+            store.Db, 4 * 1024 * 1024, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
         var (portrait, _, wall) = Photos();
         string Enrol(string id, byte[] photo, string consent) =>
             $$"""{"v":1,"id":"{{id}}","personId":"p-1","displayName":"Resident"{{consent}},"photos":[{"contentType":"image/jpeg","data":"{{Convert.ToBase64String(photo)}}"}]}""";
 
         var refused = await DispatchAsync(dispatcher, "enrol", Enrol("c-1", portrait, ""));
         Assert.Equal("consent_required", refused.GetProperty("code").GetString());
-        Assert.Null(await store.Database.Persons.GetAsync("p-1"));
+        Assert.Null(await store.Db.Persons.GetAsync("p-1"));
 
         const string consent = ",\"consentAt\":\"2026-11-01T09:00:00Z\",\"consentRecordedBy\":\"Li (platform user 7)\"";
         var noFace = await DispatchAsync(dispatcher, "enrol", Enrol("c-2", wall, consent));
@@ -147,13 +148,13 @@ public sealed class ConsentSurfacesTests(FacePipelineFixture fixture, ITestOutpu
 
         var enrolled = await DispatchAsync(dispatcher, "enrol", Enrol("c-3", portrait, consent));
         Assert.True(enrolled.GetProperty("ok").GetBoolean(), enrolled.ToString());
-        Assert.Equal("Li (platform user 7)", (await store.Database.Persons.GetAsync("p-1"))!.ConsentRecordedBy);
+        Assert.Equal("Li (platform user 7)", (await store.Db.Persons.GetAsync("p-1"))!.ConsentRecordedBy);
 
         var withdrawn = await DispatchAsync(dispatcher, "update_person", """{"v":1,"id":"c-4","personId":"p-1","withdrawConsent":true}""");
         Assert.True(withdrawn.GetProperty("ok").GetBoolean(), withdrawn.ToString());
         Assert.Equal(1, withdrawn.GetProperty("data").GetProperty("templatesDeleted").GetInt32());
-        Assert.Empty(await store.Database.Templates.ListForPersonAsync("p-1"));
-        Assert.False((await store.Database.Persons.GetAsync("p-1"))!.HasRecordedConsent);
+        Assert.Empty(await store.Db.Templates.ListForPersonAsync("p-1"));
+        Assert.False((await store.Db.Persons.GetAsync("p-1"))!.HasRecordedConsent);
     }
 
     /// <summary>A single-face portrait cut from a sample group photo, the group photo, and a photo of a wall.</summary>

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Enrolment;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Gallery;
@@ -22,8 +23,8 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         var photos = FacePipelineFixture.FaceData!.Photos.Where(photo => photo.IsLabelled && !photo.IsDuplicate && !photo.MultiFace).ToList();
         var identities = photos.GroupBy(photo => photo.Label!).OrderBy(group => group.Key, StringComparer.Ordinal).ToList();
         var clock = new FakeTimeProvider(new DateTimeOffset(2027, 3, 1, 9, 0, 0, TimeSpan.Zero));
-        await using var store = TemporaryDatabase.Create(clock);
-        using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
+        await using var store = await TestDatabase.OpenNewAsync(time: clock);
+        using var enrolment = new EnrolmentService(store.Db, fixture.Pipeline);
         var enrolledPhoto = new Dictionary<string, LabelledPhoto>();
         var singlePhotoTimes = new List<TimeSpan>();
         var checkTimes = new List<TimeSpan>();
@@ -54,7 +55,7 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         Assert.Equal(identities.Count, enrolledPhoto.Count);
 
         using var gallery = new FaceGallery();
-        var synchroniser = new GallerySynchroniser(store.Database, gallery, enrolment.ModelId, GallerySynchroniser.MatchEligible);
+        var synchroniser = new GallerySynchroniser(store.Db, gallery, enrolment.ModelId, GallerySynchroniser.MatchEligible);
         await synchroniser.LoadAsync(CancellationToken.None);
         Assert.Equal(identities.Count, gallery.PersonCount);
 
@@ -75,9 +76,9 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         // Move-out and expiry: their faces must never be returned again.
         var deregistered = identities[0].Key;
         var expired = identities[1].Key;
-        await store.Database.Persons.DeregisterAsync(deregistered);
-        var expiring = (await store.Database.Persons.GetAsync(expired))!;
-        Assert.True((await store.Database.Persons.UpdateAsync(expiring with { ValidUntil = clock.GetUtcNow().AddHours(1) })).Succeeded);
+        await store.Db.Persons.DeregisterAsync(deregistered);
+        var expiring = (await store.Db.Persons.GetAsync(expired))!;
+        Assert.True((await store.Db.Persons.UpdateAsync(expiring with { ValidUntil = clock.GetUtcNow().AddHours(1) })).Succeeded);
         await synchroniser.ApplyChangesAsync(CancellationToken.None);
         Assert.True(gallery.IsPersonEligible(expired), "still valid for an hour");
         Assert.Equal(clock.GetUtcNow().AddHours(1).AddTicks(1), synchroniser.NextEligibilityChange(clock.GetUtcNow()));
@@ -97,7 +98,7 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
             }
         }
         Assert.Empty(gallery.GetTemplateIds(deregistered));
-        Assert.Empty(await store.Database.Templates.ListForPersonAsync(deregistered));
+        Assert.Empty(await store.Db.Templates.ListForPersonAsync(deregistered));
     }
 
     [FaceDataFact]
@@ -109,8 +110,8 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
             .First(group => group.Count() >= 3)
             .OrderBy(photo => photo.Path, StringComparer.Ordinal)
             .ToList();
-        await using var store = TemporaryDatabase.Create();
-        using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
+        await using var store = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        using var enrolment = new EnrolmentService(store.Db, fixture.Pipeline);
 
         var first = await enrolment.EnrolAsync(new Person { Id = "p-1", DisplayName = "First" }.Consented(), [await EnrolmentPhoto.ReadAsync(identity[0].FullPath)]);
         var sameIdSecondPhoto = await enrolment.EnrolAsync("p-1", [await EnrolmentPhoto.ReadAsync(identity[1].FullPath)]);
@@ -121,8 +122,8 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
         Assert.Equal(EnrolmentStatus.PossibleDuplicate, other.Status);
         Assert.Contains("possible duplicate of p-1", other.Message, StringComparison.Ordinal);
         Assert.Equal("p-1", Assert.Single(other.Photos).DuplicateOf);
-        Assert.Null(await store.Database.Persons.GetAsync("p-2"));
-        Assert.Equal(2, (await store.Database.Templates.ListForPersonAsync("p-1")).Count);
+        Assert.Null(await store.Db.Persons.GetAsync("p-2"));
+        Assert.Equal(2, (await store.Db.Templates.ListForPersonAsync("p-1")).Count);
         output.WriteLine(other.Message);
     }
 
@@ -145,8 +146,8 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
             grey.Pixels.Fill(128);
             blank = grey.EncodePng();
         }
-        await using var store = TemporaryDatabase.Create();
-        using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
+        await using var store = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        using var enrolment = new EnrolmentService(store.Db, fixture.Pipeline);
 
         var outcome = await enrolment.EnrolAsync(new Person { Id = "r-1", DisplayName = "Rejected" }.Consented(), [
             await EnrolmentPhoto.ReadAsync(group.FullPath),
@@ -166,7 +167,7 @@ public sealed class EnrolmentGalleryTests(FacePipelineFixture fixture, ITestOutp
             outcome.Photos.Select(photo => photo.Quality));
         Assert.All(outcome.Photos, photo => Assert.False(photo.Accepted));
         Assert.Contains("more than one face", outcome.Message, StringComparison.Ordinal);
-        Assert.Null(await store.Database.Persons.GetAsync("r-1"));
+        Assert.Null(await store.Db.Persons.GetAsync("r-1"));
     }
 
     private float[] Embed(LabelledPhoto photo)

@@ -44,41 +44,6 @@ public sealed class FaceDataFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A database in a temp folder, deleted afterwards.</summary>
-public sealed class TemporaryDatabase : IAsyncDisposable
-{
-    private TemporaryDatabase(string directory, EdgeGateDatabase database)
-    {
-        Directory = directory;
-        Database = database;
-    }
-
-    public string Directory { get; }
-
-    public EdgeGateDatabase Database { get; }
-
-    public static TemporaryDatabase Create(TimeProvider? timeProvider = null)
-    {
-        var directory = Path.Combine(Path.GetTempPath(), $"edgegate-enrol-{Guid.NewGuid():N}");
-        System.IO.Directory.CreateDirectory(directory);
-        using var key = TemplateKeyStore.LoadOrCreate(Path.Combine(directory, "credentials"));
-        var database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db") }, key, timeProvider);
-        return new TemporaryDatabase(directory, database);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await Database.DisposeAsync();
-        try
-        {
-            System.IO.Directory.Delete(Directory, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
-    }
-}
-
 /// <summary>Persons of the tests with recorded consent to face recognition (needed for any face data).</summary>
 internal static class TestConsent
 {

@@ -1,6 +1,7 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Enrolment;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
@@ -17,8 +18,8 @@ public sealed class GallerySyncServiceTests
     public async Task Gallery_follows_enrolment_expiry_and_deregistration()
     {
         var clock = new FakeTimeProvider(new DateTimeOffset(2027, 5, 1, 8, 0, 0, TimeSpan.Zero));
-        await using var store = TemporaryDatabase.Create(clock);
-        await store.Database.Persons.EnrolAsync(new Person { Id = "p-1", DisplayName = "One" }.Consented(), [Template("p-1", seed: 1)]);
+        await using var store = await TestDatabase.OpenNewAsync(time: clock);
+        await store.Db.Persons.EnrolAsync(new Person { Id = "p-1", DisplayName = "One" }.Consented(), [Template("p-1", seed: 1)]);
         using var gallery = new FaceGallery();
         var history = new AccessHistory();
         history.Record(new AccessDecision
@@ -31,8 +32,8 @@ public sealed class GallerySyncServiceTests
             DoorId = "gate",
             At = clock.GetUtcNow(),
         });
-        var synchroniser = new GallerySynchroniser(store.Database, gallery, ModelId, GallerySynchroniser.MatchEligible, history);
-        using var service = new GallerySyncService(synchroniser, store.Database, clock, NullLogger<GallerySyncService>.Instance);
+        var synchroniser = new GallerySynchroniser(store.Db, gallery, ModelId, GallerySynchroniser.MatchEligible, history);
+        using var service = new GallerySyncService(synchroniser, store.Db, clock, NullLogger<GallerySyncService>.Instance);
 
         await service.StartAsync(CancellationToken.None);
         try
@@ -41,7 +42,7 @@ public sealed class GallerySyncServiceTests
             Assert.Equal(1, gallery.PersonCount);
 
             var probe = Template("p-2", seed: 2);
-            await store.Database.Persons.EnrolAsync(
+            await store.Db.Persons.EnrolAsync(
                 new Person { Id = "p-2", DisplayName = "Two", ValidUntil = clock.GetUtcNow().AddHours(1) }.Consented(), [probe]);
             await UntilAsync(() => gallery.Search(probe.Embedding).BestPersonId == "p-2");
 
@@ -50,7 +51,7 @@ public sealed class GallerySyncServiceTests
             await UntilAsync(() => gallery.IsPersonEligible("p-2") == false);
             Assert.NotEqual("p-2", gallery.Search(probe.Embedding).BestPersonId);
 
-            await store.Database.Persons.DeregisterAsync("p-2");
+            await store.Db.Persons.DeregisterAsync("p-2");
             await UntilAsync(() => gallery.IsPersonEligible("p-2") is null);
             Assert.Empty(gallery.GetTemplateIds("p-2"));
             Assert.Null(history.LastDecision("p-2", "gate"));
@@ -62,15 +63,8 @@ public sealed class GallerySyncServiceTests
         }
     }
 
-    private static async Task UntilAsync(Func<bool> condition)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!condition())
-        {
-            Assert.True(DateTime.UtcNow < deadline, "the gallery did not follow the store in time");
-            await Task.Delay(20);
-        }
-    }
+    private static Task UntilAsync(Func<bool> condition)
+        => Eventually.UntilAsync(condition, Wait, "the gallery to follow the store");
 
     private static FaceTemplate Template(string personId, int seed)
     {

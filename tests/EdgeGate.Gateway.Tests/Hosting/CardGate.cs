@@ -245,26 +245,17 @@ public sealed class CardGate : IAsyncDisposable
     public async Task<DecisionMade> SwipeAsync(string uid, TimeSpan timeout)
     {
         reader ??= SerialPortStream.Open(peers.ReaderLine.PathA, 9600);
-        var watch = Stopwatch.StartNew();
         // The reader service opens its line at start: type again until a decision shows it is listening.
-        while (true)
-        {
-            await reader.WriteAsync(Encoding.ASCII.GetBytes(uid + "\r\n"));
-            var deadline = Stopwatch.StartNew();
-            while (deadline.Elapsed < TimeSpan.FromSeconds(1))
-            {
-                if (Feed.Recent.OfType<DecisionMade>().LastOrDefault(made => made.Attempt.Source == AccessAttemptSource.CardReader
-                    && string.Equals(made.Decision.CardUid, uid, StringComparison.OrdinalIgnoreCase)) is { } made)
-                {
-                    return made;
-                }
-                await Task.Delay(20);
-            }
-            if (watch.Elapsed > timeout)
-            {
-                throw new TimeoutException($"no decision for card {uid} within {timeout.TotalSeconds:0} s; log: {string.Join(" / ", Logs.Lines.TakeLast(10).Select(line => line.Message))}");
-            }
-        }
+        DecisionMade? made = null;
+        await Eventually.RepeatUntilAsync(
+            async () => await reader.WriteAsync(Encoding.ASCII.GetBytes(uid + "\r\n")),
+            () => Task.FromResult((made = Feed.Recent.OfType<DecisionMade>().LastOrDefault(decision => decision.Attempt.Source == AccessAttemptSource.CardReader
+                && string.Equals(decision.Decision.CardUid, uid, StringComparison.OrdinalIgnoreCase))) is not null),
+            TimeSpan.FromSeconds(1),
+            timeout,
+            $"a decision for card {uid}",
+            () => $"log: {string.Join(" / ", Logs.Lines.TakeLast(10).Select(line => line.Message))}");
+        return made!;
     }
 
     /// <summary>Swipes the resident's card and checks it is granted and the relay pulses.</summary>

@@ -8,7 +8,7 @@ namespace EdgeGate.Gateway.Tests.Live;
 public sealed class BenchLiveCommandTests
 {
     [FaceDataFact]
-    public async Task ReportsPerCameraFiguresAsJsonAgainstTheTestServer()
+    public async Task Reports_per_camera_figures_as_json_against_the_test_server()
     {
         var photo = Path.Combine(RepositoryPaths.FaceData, "deepface", "img1.jpg");
         var output = new StringWriter();
@@ -36,7 +36,7 @@ public sealed class BenchLiveCommandTests
     }
 
     [Fact]
-    public async Task RejectsImpossibleSettingsWithAMessage()
+    public async Task Rejects_impossible_settings_with_a_message()
     {
         var error = new StringWriter();
         var root = new RootCommand { BenchLiveCommand.Create() };

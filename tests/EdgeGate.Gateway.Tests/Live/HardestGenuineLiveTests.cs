@@ -6,6 +6,7 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Gallery;
@@ -43,7 +44,7 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
         var directory = Directory.CreateTempSubdirectory("edgegate-hardest-").FullName;
         try
         {
-            await using var store = TemporaryDatabase.Create();
+            await using var store = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
             var settings = new EdgeGateSettings { Recognition = recognition };
             using var analyser = LiveGateRegistration.CreateAnalyser(settings);
             var (genuine, strangers) = Choose(analyser.Pipeline);
@@ -51,7 +52,7 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
 
             // Enrolment as the property office does it: one photo, recorded consent, the product's checks.
             using (var pipeline = settings.Models.LoadPipeline(computeLiveness: false))
-            using (var enrolment = new EnrolmentService(store.Database, pipeline))
+            using (var enrolment = new EnrolmentService(store.Db, pipeline))
             {
                 foreach (var pair in genuine)
                 {
@@ -61,7 +62,7 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
                 }
             }
             using var gallery = LiveGateRegistration.CreateGallery(recognition);
-            foreach (var template in await store.Database.Templates.ListByModelAsync(analyser.Pipeline.EmbeddingModelId))
+            foreach (var template in await store.Db.Templates.ListByModelAsync(analyser.Pipeline.EmbeddingModelId))
             {
                 gallery.AddTemplate(template);
             }

@@ -25,14 +25,14 @@ public sealed class InfraredMatchTests
     private static readonly RectangleF Expected = new(100, 100, 80, 80);
 
     [Fact]
-    public void AFaceNearTheMatchingPlaceAndOfAboutTheSameSizeConfirms()
+    public void A_face_near_the_matching_place_and_of_about_the_same_size_confirms()
     {
         Assert.True(InfraredPairing.Matches(Expected, [new RectangleF(125, 95, 90, 90)], tolerance: 0.5));
         Assert.True(InfraredPairing.Matches(Expected, [new RectangleF(500, 500, 80, 80), new RectangleF(105, 110, 70, 70)], tolerance: 0.5));
     }
 
     [Fact]
-    public void NoFaceAFaceElsewhereOrOfAnotherSizeDoesNotConfirm()
+    public void No_face_a_face_elsewhere_or_of_another_size_does_not_confirm()
     {
         Assert.False(InfraredPairing.Matches(Expected, [], tolerance: 0.5));
         Assert.False(InfraredPairing.Matches(Expected, [new RectangleF(200, 100, 80, 80)], tolerance: 0.5));
@@ -58,7 +58,7 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
     private static readonly TimeSpan DecisionTimeout = TimeSpan.FromSeconds(40);
 
     [FaceDataFact]
-    public async Task AFaceTheInfraredCameraAlsoSeesIsGrantedWithTheInfraredConfirmationJournaled()
+    public async Task A_face_the_infrared_camera_also_sees_is_granted_with_the_infrared_confirmation_journaled()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var folder = new TemporaryFolder();
@@ -87,7 +87,7 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
     }
 
     [FaceDataFact]
-    public async Task AFaceTheInfraredCameraDoesNotSeeIsDeniedAsASpoofWithAnAlertAndItsEvidence()
+    public async Task A_face_the_infrared_camera_does_not_see_is_denied_as_a_spoof_with_an_alert_and_its_evidence()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var folder = new TemporaryFolder();
@@ -166,16 +166,13 @@ public sealed class InfraredPairingLiveTests(LiveFaceData data) : IClassFixture<
         public async Task<DecisionMade> WaitForDecisionAsync(TimeSpan timeout)
         {
             var feed = app.Services.GetRequiredService<DecisionFeed>();
-            var watch = Stopwatch.StartNew();
-            while (watch.Elapsed < timeout)
-            {
-                if (feed.Recent.OfType<DecisionMade>().FirstOrDefault(made => made.Decision.Credential is FaceCredential) is { } made)
-                {
-                    return made;
-                }
-                await Task.Delay(50);
-            }
-            throw new TimeoutException($"no face decision within {timeout}; cameras: {string.Join("; ", Health.Snapshot())}");
+            var made = await Eventually.WaitForAsync(
+                () => feed.Recent.OfType<DecisionMade>().FirstOrDefault(decision => decision.Decision.Credential is FaceCredential),
+                decision => decision is not null,
+                timeout,
+                "a face decision",
+                () => $"cameras: {string.Join("; ", Health.Snapshot())}");
+            return made!;
         }
 
         public async Task<JournalEntry> JournalEntryAsync(long seq)

@@ -21,7 +21,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     private static readonly TimeSpan StopTimeout = TimeSpan.FromSeconds(15);
 
     [FaceDataFact]
-    public async Task AnEnrolledPersonInViewGivesExactlyOneCandidateWithinThreeSeconds()
+    public async Task An_enrolled_person_in_view_gives_exactly_one_candidate_within_three_seconds()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 30)], width, height);
@@ -37,7 +37,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         Assert.InRange(candidate.FrameToCandidate, TimeSpan.Zero, TimeSpan.FromSeconds(1));
 
         // The person keeps standing in view for a few more seconds: no second candidate, no stranger.
-        await Task.Delay(TimeSpan.FromSeconds(4));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(4), "no second candidate and no stranger while the person stays in view",
+            () => gate.Outputs.Candidates.TryPeek(out _) || gate.Outputs.Strangers.TryPeek(out _));
         Assert.False(gate.Outputs.Candidates.TryRead(out var extra), $"a second candidate: {extra}");
         Assert.False(gate.Outputs.Strangers.TryRead(out var stranger), $"a stranger: {stranger}");
         var health = gate.Health.Find("gate")!;
@@ -46,7 +47,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AnUnambiguousFaceIsDecidedOnTheFirstFrameItIsAnalysedIn()
+    public async Task An_unambiguous_face_is_decided_on_the_first_frame_it_is_analysed_in()
     {
         // A photo of an enrolled person (not the one enrolled) well inside the one-frame bars.
         var (width, height) = LiveFaceData.StreamSizeFor(data.ClearProbePhoto!);
@@ -64,7 +65,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AFaceBelowTheOneFrameBarsIsDecidedByTheVote()
+    public async Task A_face_below_the_one_frame_bars_is_decided_by_the_vote()
     {
         // The clear probe, with a one-frame similarity bar above anything a photo of another day reaches: it must vote.
         var (width, height) = LiveFaceData.StreamSizeFor(data.ClearProbePhoto!);
@@ -80,7 +81,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AnUnenrolledPersonGivesOneStrangerSightingAndNoCandidate()
+    public async Task An_unenrolled_person_gives_one_stranger_sighting_and_no_candidate()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
         var dataDirectory = Directory.CreateTempSubdirectory("edgegate-live-").FullName;
@@ -97,7 +98,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             Assert.EndsWith(StrangerSnapshotStore.Extension, file, StringComparison.Ordinal);
             Assert.Equal(-1, File.ReadAllBytes(file).AsSpan().IndexOf(stranger.JpegSnapshot.AsSpan(0, 32)));
 
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(3), "no candidate and no second sighting while the stranger stays in view",
+                () => gate.Outputs.Candidates.TryPeek(out _) || gate.Outputs.Strangers.TryPeek(out _));
             Assert.False(gate.Outputs.Candidates.TryRead(out var candidate), $"a candidate for a stranger: {candidate}");
             Assert.False(gate.Outputs.Strangers.TryRead(out var second), $"a second stranger sighting: {second}");
         }
@@ -108,7 +110,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task CaptureReconnectsAfterTheServerRestartsAndRecognitionResumes()
+    public async Task Capture_reconnects_after_the_server_restarts_and_recognition_resumes()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ProbePhoto!, 60)], width, height);
@@ -118,7 +120,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
 
         server.Kill();
         await gate.WaitForStateAsync("gate", state => state != CameraState.Streaming, TimeSpan.FromSeconds(10));
-        await Task.Delay(TimeSpan.FromSeconds(1));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(1), "an outage of the camera's server");
         var restarted = Stopwatch.StartNew();
         await server.RestartAsync();
         await gate.WaitForStateAsync("gate", state => state == CameraState.Streaming, TimeSpan.FromSeconds(10));
@@ -136,7 +138,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AWrongPortOrPathGivesAClearHealthStateAndLogLineAndRetriesAtABoundedRate()
+    public async Task A_wrong_port_or_path_gives_a_clear_health_state_and_log_line_and_retries_at_a_bounded_rate()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(60)]);
         var wrongPort = $"rtsp://viewer:topsecret@127.0.0.1:{PeerProcess.FreeTcpPort()}/gate";
@@ -147,7 +149,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         await gate.WaitForStateAsync("path", state => state == CameraState.Failed, TimeSpan.FromSeconds(15));
         var watching = Stopwatch.StartNew();
         var failuresBefore = gate.Health.Find("port")!.ConsecutiveFailures;
-        await Task.Delay(TimeSpan.FromSeconds(8));
+        await Quiet.ForAsync(TimeSpan.FromSeconds(8), "no more than the capped backoff's attempts");
         var failuresAfter = gate.Health.Find("port")!.ConsecutiveFailures;
 
         // Capped backoff (4 s by default): at most a few attempts in 8 s, and still trying.
@@ -167,7 +169,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task APhotoTiltedBackAndForthInFrontOfTheCameraIsReportedAsASpoofFromItsPlanarMotion()
+    public async Task A_photo_tilted_back_and_forth_in_front_of_the_camera_is_reported_as_a_spoof_from_its_planar_motion()
     {
         var (width, height) = LiveFaceData.StreamSizeFor(data.ProbePhoto!);
         var folder = Directory.CreateTempSubdirectory("edgegate-tilt-").FullName;
@@ -201,7 +203,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
-    public async Task AStillFaceShowsNoPlanarMotionOrParallaxFromTheStreamsNoise()
+    public async Task A_still_face_shows_no_planar_motion_or_parallax_from_the_streams_noise()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);
         await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], configure: options => options.VoteWindow = 20);
@@ -330,18 +332,8 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             }
         }
 
-        public async Task WaitForStateAsync(string camera, Func<CameraState, bool> condition, TimeSpan timeout)
-        {
-            var watch = Stopwatch.StartNew();
-            while (!condition(Health.Find(camera)!.State))
-            {
-                if (watch.Elapsed > timeout)
-                {
-                    throw new TimeoutException($"camera {camera} did not reach the expected state within {timeout}; {Describe()}");
-                }
-                await Task.Delay(50);
-            }
-        }
+        public Task WaitForStateAsync(string camera, Func<CameraState, bool> condition, TimeSpan timeout)
+            => Eventually.UntilAsync(() => condition(Health.Find(camera)!.State), timeout, $"the expected state of camera {camera}", Describe);
 
         private string Describe() =>
             string.Join("; ", Health.Snapshot()) + " | log: " + string.Join(" / ", Logs.Lines.TakeLast(15).Select(line => line.Message));

@@ -60,7 +60,7 @@ public sealed class RecognitionEnginePresentationTests
     }
 
     [Fact]
-    public void AFaceConfirmedByThePairedInfraredCameraIsALiveCandidateCarryingTheEvidence()
+    public void A_face_confirmed_by_the_paired_infrared_camera_is_a_live_candidate_carrying_the_evidence()
     {
         var (candidates, _) = Run(Options(), Enumerable.Repeat(Face(infrared: InfraredEvidence.Confirmed), 10));
 
@@ -76,7 +76,7 @@ public sealed class RecognitionEnginePresentationTests
     }
 
     [Fact]
-    public void AFaceMissingInInfraredIsASpoofAsSoonAsTheFramesAgreeNotAfterTheSpoofWait()
+    public void A_face_missing_in_infrared_is_a_spoof_as_soon_as_the_frames_agree_not_after_the_spoof_wait()
     {
         // Each frame looks live to the colour camera: only the infrared camera tells.
         var (candidates, _) = Run(Options(), Enumerable.Repeat(Face(liveness: 0.95f, infrared: InfraredEvidence.NoFace), 20));
@@ -95,14 +95,14 @@ public sealed class RecognitionEnginePresentationTests
     }
 
     [Fact]
-    public void AnInfraredCameraThatIsDownDecidesNoFaceEitherWay()
+    public void An_infrared_camera_that_is_down_decides_no_face_either_way()
     {
         var (candidates, _) = Run(Options(), Enumerable.Repeat(Face(infrared: InfraredEvidence.NoFrame), 9));
         Assert.Empty(candidates);
     }
 
     [Fact]
-    public void APhotoWavedInFrontOfTheCameraIsASpoofFromItsMotion()
+    public void A_photo_waved_in_front_of_the_camera_is_a_spoof_from_its_motion()
     {
         var random = new Random(7);
         var photo = SyntheticHead.Photo();
@@ -119,7 +119,7 @@ public sealed class RecognitionEnginePresentationTests
     }
 
     [Fact]
-    public void WithCuesMeasuredTheCombinedCheckDecidesAndItsScoreIsJournaled()
+    public void With_cues_measured_the_combined_check_decides_and_its_score_is_journaled()
     {
         var cues = new PresentationCues(Saturation: 0.35f, Range: 170, ChromaRipple: 0.2f, Warmth: 0.12f, EdgeStrongest: 20, EdgeSecond: 12);
         var check = RecognitionEngine.PresentationCheckFor(Options());
@@ -141,7 +141,7 @@ public sealed class RecognitionEnginePresentationTests
     }
 
     [Fact]
-    public void AStrangerCarriesTheEvidenceGatheredOnItsTrack()
+    public void A_stranger_carries_the_evidence_gathered_on_its_track()
     {
         var (_, strangers) = Run(Options(), Enumerable.Repeat(Face(person: -1, infrared: InfraredEvidence.Confirmed), 6));
 

@@ -43,7 +43,7 @@ public sealed class RecognitionEngineTests
         new(new RectangleF(x, 100, size, size), size, QualityAccepted: true, new float[] { person }, liveness);
 
     [Fact]
-    public void OnePersonStandingInViewGivesOneCandidate()
+    public void One_person_standing_in_view_gives_one_candidate()
     {
         var identifier = new IndexIdentifier();
         var engine = new RecognitionEngine(Options(), identifier, time);
@@ -72,7 +72,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void LeavingAndComingBackIsANewPresence()
+    public void Leaving_and_coming_back_is_a_new_presence()
     {
         var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -90,7 +90,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AnUnknownFaceGivesOneStrangerSightingWithASnapshotAndNoCandidate()
+    public void An_unknown_face_gives_one_stranger_sighting_with_a_snapshot_and_no_candidate()
     {
         var engine = new RecognitionEngine(Options(snapshots: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -108,7 +108,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void CamerasAreTrackedSeparatelyAndSmallOrUnusableFacesDoNotVote()
+    public void Cameras_are_tracked_separately_and_small_or_unusable_faces_do_not_vote()
     {
         var identifier = new IndexIdentifier();
         var engine = new RecognitionEngine(Options(), identifier, time);
@@ -132,7 +132,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceThatNeverLooksRealEndsInOneFailedLivenessCandidate()
+    public void A_face_that_never_looks_real_ends_in_one_failed_liveness_candidate()
     {
         var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -149,7 +149,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void OneFrameDecidesAnUnambiguousFaceOnItsFirstFrame()
+    public void One_frame_decides_an_unambiguous_face_on_its_first_frame()
     {
         // The identifier's matches (similarity 0.6, margin 0.4) and a liveness of 0.9 meet the defaults.
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
@@ -162,7 +162,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceWithoutALivenessVerdictNeverDecidesOnOneFrame()
+    public void A_face_without_a_liveness_verdict_never_decides_on_one_frame()
     {
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -179,7 +179,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceThatFailsTheQualityGateIsNotDecidedOnThatFrame()
+    public void A_face_that_fails_the_quality_gate_is_not_decided_on_that_frame()
     {
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -196,7 +196,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceWhoseInfraredEvidenceIsNotInYetWaitsForItBeforeOneFrameDecides()
+    public void A_face_whose_infrared_evidence_is_not_in_yet_waits_for_it_before_one_frame_decides()
     {
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -213,7 +213,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void AFaceTheInfraredCameraDoesNotSeeNeverDecidesOnOneFrame()
+    public void A_face_the_infrared_camera_does_not_see_never_decides_on_one_frame()
     {
         var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
         var events = new RecognitionEvents();
@@ -230,7 +230,7 @@ public sealed class RecognitionEngineTests
     }
 
     [Fact]
-    public void OnlyFacesOfUndecidedTracksAreDescribed()
+    public void Only_faces_of_undecided_tracks_are_described()
     {
         var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
         var events = new RecognitionEvents();

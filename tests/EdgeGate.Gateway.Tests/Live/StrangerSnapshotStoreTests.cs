@@ -6,6 +6,7 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.Api;
 using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.Storage;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -17,20 +18,16 @@ namespace EdgeGate.Gateway.Tests.Live;
 public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
 {
     private readonly FakeTimeProvider time = new(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
-    private TemporaryDatabase store = null!;
+    private TestDatabase store = null!;
 
-    private string Folder => Path.Combine(store.Directory, "strangers");
+    private string Folder => Path.Combine(store.Folder, "strangers");
 
-    public Task InitializeAsync()
-    {
-        store = TemporaryDatabase.Create(time);
-        return Task.CompletedTask;
-    }
+    public async Task InitializeAsync() => store = await TestDatabase.OpenNewAsync(time: time);
 
     public async Task DisposeAsync() => await store.DisposeAsync();
 
     private StrangerSnapshotStore Snapshots(long limit = 1_000_000, double retentionHours = 24, EdgeGateDatabase? database = null) =>
-        new(Folder, limit, TimeSpan.FromHours(retentionHours), (database ?? store.Database).SnapshotCipher, time);
+        new(Folder, limit, TimeSpan.FromHours(retentionHours), (database ?? store.Db).SnapshotCipher, time);
 
     private StrangerSighting Sighting(byte[]? jpeg, long track, string camera = "gate") =>
         new(camera, "main", track, 0.2, 0.9, time.GetUtcNow(), time.GetUtcNow(), time.GetUtcNow(), jpeg);
@@ -61,8 +58,8 @@ public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
         Assert.Throws<TemplateDecryptionException>(() => snapshots.Read(name));
         onDisk[^1] ^= 1;
         File.WriteAllBytes(path, onDisk);
-        await using var other = TemporaryDatabase.Create(time);
-        Assert.Throws<TemplateDecryptionException>(() => Snapshots(database: other.Database).Read(name));
+        await using var other = await TestDatabase.OpenNewAsync(time: time);
+        Assert.Throws<TemplateDecryptionException>(() => Snapshots(database: other.Db).Read(name));
         Assert.Equal(jpeg, snapshots.Read(name));
 
         // Names that are not a snapshot's are never read.
@@ -126,12 +123,14 @@ public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
         try
         {
             Assert.True(File.Exists(path));
-            var deadline = DateTime.UtcNow.AddSeconds(20);
-            while (File.Exists(path) && DateTime.UtcNow < deadline)
-            {
-                time.Advance(TimeSpan.FromMinutes(6));
-                await Task.Delay(20);
-            }
+            await Eventually.UntilAsync(
+                () =>
+                {
+                    time.Advance(TimeSpan.FromMinutes(6));
+                    return !File.Exists(path);
+                },
+                TimeSpan.FromSeconds(20),
+                "the pruning to delete the expired snapshot");
             Assert.False(File.Exists(path), "the snapshot outlived its retention");
         }
         finally
@@ -167,7 +166,7 @@ public sealed class StrangerSnapshotStoreTests : IAsyncLifetime
     }
 
     [Fact]
-    public void SnapshotIsASmallJpegOfTheFaceSurroundings()
+    public void Snapshot_is_a_small_jpeg_of_the_face_surroundings()
     {
         using var frame = BgrImage.Create(1280, 720);
         var pixels = frame.Pixels;

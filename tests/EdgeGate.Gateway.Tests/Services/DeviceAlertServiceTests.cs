@@ -4,6 +4,7 @@ using EdgeGate.Gateway.Services;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Privacy;
+using EdgeGate.TestSupport.Storage;
 using EdgeGate.TestSupport.Peers;
 using EdgeGate.Vision.Capture;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -16,23 +17,16 @@ public sealed class DeviceAlertServiceTests(ITestOutputHelper output) : IAsyncLi
 {
     private static readonly TimeSpan Wait = TimeSpan.FromSeconds(30);
 
-    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-device-alerts-").FullName;
-    private TemplateKey key = null!;
+    private TestDatabase test = null!;
     private EdgeGateDatabase database = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
-        database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "edgegate.db") }, key);
-        return Task.CompletedTask;
+        test = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        database = test.Db;
     }
 
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        key.Dispose();
-        Directory.Delete(directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await test.DisposeAsync();
 
     [Fact]
     public async Task A_camera_that_goes_down_is_an_alert_and_its_return_a_routine_event()
@@ -94,16 +88,6 @@ public sealed class DeviceAlertServiceTests(ITestOutputHelper output) : IAsyncLi
         return found!;
     }
 
-    private static async Task WaitUntilAsync(Func<Task<bool>> condition, string what)
-    {
-        var deadline = DateTime.UtcNow + Wait;
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached within {Wait.TotalSeconds:0} s: {what}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    private static Task WaitUntilAsync(Func<Task<bool>> condition, string what)
+        => Eventually.UntilAsync(condition, Wait, what);
 }

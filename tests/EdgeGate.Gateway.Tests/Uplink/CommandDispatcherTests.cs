@@ -4,6 +4,7 @@ using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
+using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -11,27 +12,20 @@ namespace EdgeGate.Gateway.Tests.Uplink;
 
 public sealed class CommandDispatcherTests : IAsyncLifetime
 {
-    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-dispatch-").FullName;
-    private TemplateKey key = null!;
+    private TestDatabase test = null!;
     private EdgeGateDatabase database = null!;
     private PlatformCommandDispatcher dispatcher = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
-        database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "db") }, key);
+        test = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        database = test.Db;
         dispatcher = new PlatformCommandDispatcher(
             UplinkServiceCollectionExtensions.StandardHandlers(database, new TemplateSettings("m", 8), TimeProvider.System),
             database, 4096, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
-        return Task.CompletedTask;
     }
 
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        key.Dispose();
-        Directory.Delete(directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await test.DisposeAsync();
 
     [Theory]
     [InlineData("launch", """{"v":1,"id":"x12"}""", "unknown_command")]

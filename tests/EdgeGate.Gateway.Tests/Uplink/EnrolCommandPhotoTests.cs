@@ -4,6 +4,7 @@ using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 
@@ -19,11 +20,11 @@ public sealed class EnrolCommandPhotoTests(FacePipelineFixture fixture, ITestOut
     [FaceDataFact]
     public async Task Enrol_with_photos_computes_the_templates_on_the_box_and_is_applied_once()
     {
-        await using var store = TemporaryDatabase.Create();
-        using var enrolment = new EnrolmentService(store.Database, fixture.Pipeline);
+        await using var store = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        using var enrolment = new EnrolmentService(store.Db, fixture.Pipeline);
         var dispatcher = new PlatformCommandDispatcher(
-            [new EnrolCommandHandler(store.Database, new TemplateSettings(enrolment.ModelId, 512), TimeProvider.System, enrolment)],
-            store.Database, 4 * 1024 * 1024, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
+            [new EnrolCommandHandler(store.Db, new TemplateSettings(enrolment.ModelId, 512), TimeProvider.System, enrolment)],
+            store.Db, 4 * 1024 * 1024, TimeProvider.System, NullLogger<PlatformCommandDispatcher>.Instance);
         var photos = FacePipelineFixture.FaceData!.Photos
             .Where(photo => photo.IsLabelled && !photo.IsDuplicate && !photo.MultiFace)
             .OrderBy(photo => new FileInfo(photo.FullPath).Length)
@@ -50,13 +51,13 @@ public sealed class EnrolCommandPhotoTests(FacePipelineFixture fixture, ITestOut
         var data = applied.GetProperty("data");
         Assert.Equal("p-photo", data.GetProperty("personId").GetString());
         Assert.True(data.GetProperty("templatesAdded").GetInt32() >= 1);
-        var templates = await store.Database.Templates.ListForPersonAsync("p-photo");
+        var templates = await store.Db.Templates.ListForPersonAsync("p-photo");
         Assert.NotEmpty(templates);
         Assert.All(templates, template => Assert.Equal(enrolment.ModelId, template.ModelId));
 
         var replay = await DispatchAsync(dispatcher, id, photos[0].FullPath);
         Assert.True(replay.GetProperty("replay").GetBoolean(), replay.ToString());
-        Assert.Equal(templates.Count, (await store.Database.Templates.ListForPersonAsync("p-photo")).Count);
+        Assert.Equal(templates.Count, (await store.Db.Templates.ListForPersonAsync("p-photo")).Count);
     }
 
     private static async Task<JsonElement> DispatchAsync(PlatformCommandDispatcher dispatcher, string id, string photoPath)

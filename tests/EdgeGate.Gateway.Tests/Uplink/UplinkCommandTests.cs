@@ -8,6 +8,13 @@ using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Uplink;
 
+[CollectionDefinition(Name, DisableParallelization = true)]
+public sealed class UplinkCommandCollection
+{
+    public const string Name = "uplink commands (runs alone: the fuzz test measures the process's managed heap)";
+}
+
+[Collection(UplinkCommandCollection.Name)]
 public sealed class UplinkCommandTests(ITestOutputHelper output)
 {
     private static readonly TimeSpan AnswerLimit = TimeSpan.FromSeconds(20);
@@ -160,7 +167,7 @@ public sealed class UplinkCommandTests(ITestOutputHelper output)
             }
             await bed.Platform.WaitForCommandResultsAsync(sent, AnswerLimit);
         }
-        await Task.Delay(300);
+        await Quiet.ForAsync(TimeSpan.FromMilliseconds(300), "no answer beyond one per command", () => bed.Platform.CommandResults.Count > total);
 
         var results = bed.Platform.CommandResults;
         Assert.Equal(total, results.Count);

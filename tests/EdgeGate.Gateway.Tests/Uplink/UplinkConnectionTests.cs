@@ -11,6 +11,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
+using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
@@ -35,23 +36,16 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
 {
     private static readonly TimeSpan Window = TimeSpan.FromSeconds(10);
 
-    private readonly string directory = Directory.CreateTempSubdirectory("edgegate-cred-").FullName;
-    private TemplateKey key = null!;
+    private TestDatabase test = null!;
     private EdgeGateDatabase database = null!;
 
-    public Task InitializeAsync()
+    public async Task InitializeAsync()
     {
-        key = new TemplateKey(new byte[TemplateKey.LengthBytes]);
-        database = EdgeGateDatabase.Open(new StorageOptions { DatabasePath = Path.Combine(directory, "db") }, key);
-        return Task.CompletedTask;
+        test = await TestDatabase.OpenNewAsync(time: TimeProvider.System);
+        database = test.Db;
     }
 
-    public async Task DisposeAsync()
-    {
-        await database.DisposeAsync();
-        key.Dispose();
-        Directory.Delete(directory, recursive: true);
-    }
+    public async Task DisposeAsync() => await test.DisposeAsync();
 
     public enum BrokerDown
     {
@@ -73,7 +67,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
     [Fact]
     public void The_password_comes_from_the_credentials_directory_and_a_widely_readable_one_is_refused()
     {
-        var credentials = Path.Combine(directory, "credentials");
+        var credentials = Path.Combine(test.Folder, "credentials");
         var uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
         var gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
         Assert.Null(UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
@@ -101,7 +95,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         try
         {
             await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(service.Status.State == MqttConnectionState.Faulted), "the uplink gave up");
-            await Task.Delay(TimeSpan.FromSeconds(4));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(4), "no retry after the refused login", () => broker.CountLogLines("New connection from") > 2);
 
             var status = service.Status;
             output.WriteLine($"state {status.State}: {status.LastError}; connection attempts {broker.CountLogLines("New connection from")}");
@@ -131,7 +125,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         await service.StartAsync(stop.Token);
         try
         {
-            await Task.Delay(TimeSpan.FromSeconds(8));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(8), "retries with backoff, not hot", () => broker.CountLogLines("New connection from") > 6);
 
             var status = service.Status;
             var attempts = broker.CountLogLines("New connection from");
@@ -170,10 +164,10 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         try
         {
             // The first attempts compile the code on the way; the window measures the retrying that follows.
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            await Quiet.ForAsync(TimeSpan.FromSeconds(3), "the first attempts to compile the code on the way");
             var attemptsBefore = peer.Accepted;
             var cpu = ProcessCpu.Start();
-            await Task.Delay(Window);
+            await Quiet.ForAsync(Window, "the measured window of retrying");
             var (used, jitTiering, threads) = cpu.Stop();
 
             var share = (used - jitTiering) / Window;
@@ -207,7 +201,7 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
         var request = new CertificateRequest("CN=EdgeGate Test CA", caKey, HashAlgorithmName.SHA256);
         request.CertificateExtensions.Add(new X509BasicConstraintsExtension(certificateAuthority: true, hasPathLengthConstraint: false, pathLengthConstraint: 0, critical: true));
         using var certificate = request.CreateSelfSigned(DateTimeOffset.UtcNow.AddMinutes(-1), DateTimeOffset.UtcNow.AddDays(1));
-        var path = Path.Combine(directory, "ca.crt");
+        var path = Path.Combine(test.Folder, "ca.crt");
         File.WriteAllText(path, certificate.ExportCertificatePem());
         return path;
     }

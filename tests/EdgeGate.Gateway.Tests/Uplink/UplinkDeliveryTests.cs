@@ -89,11 +89,12 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         long last = 0;
         for (var round = 0; round < 3; round++)
         {
+            var before = last;
             last = (await bed.JournalAsync(2000))[^1];
-            await Task.Delay(150);
+            await Eventually.UntilAsync(() => bed.Platform.Ack > before, DeliveryLimit, "the platform to acknowledge part of the new events");
             broker.Kill();
             last = (await bed.JournalAsync(1000))[^1];
-            await Task.Delay(500);
+            await Quiet.ForAsync(TimeSpan.FromMilliseconds(500), "an outage of the broker");
             await broker.RestartAsync();
         }
         await bed.Platform.WaitForAckAsync(last, DeliveryLimit);
@@ -228,16 +229,6 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         return (journal.GetProperty("lastSeq").GetInt64(), journal.GetProperty("ackedSeq").GetInt64(), journal.GetProperty("unacked").GetInt64());
     }
 
-    internal static async Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
-    {
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(15));
-        while (!await condition())
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"not reached in time: {what}");
-            }
-            await Task.Delay(50);
-        }
-    }
+    internal static Task WaitUntilAsync(Func<Task<bool>> condition, string what, TimeSpan? timeout = null)
+        => Eventually.UntilAsync(condition, timeout ?? TimeSpan.FromSeconds(15), what);
 }

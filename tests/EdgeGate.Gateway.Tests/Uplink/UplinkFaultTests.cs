@@ -35,7 +35,8 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
 
             await WaitRecordedAsync(gateway, 4000);
             broker.Kill();
-            await Task.Delay(700);
+            // The gateway keeps journaling while the broker is gone.
+            await WaitRecordedAsync(gateway, Math.Min(Total, LastRecorded(gateway.Output) + 250));
             await broker.RestartAsync();
 
             // The will is only published for a live connection: make sure the gateway is back first.
@@ -51,20 +52,20 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
 
             await WaitRecordedAsync(gateway, 12_000);
             broker.Kill();
-            await Task.Delay(1500);
+            await WaitRecordedAsync(gateway, Math.Min(Total, LastRecorded(gateway.Output) + 500));
             await broker.RestartAsync();
 
             await WaitRecordedAsync(gateway, 16_000);
             gateway.Kill();
             gateway.Dispose();
             broker.Kill();
-            await Task.Delay(500);
+            await Quiet.ForAsync(TimeSpan.FromMilliseconds(500), "an outage of the broker and the gateway");
             await broker.RestartAsync();
             gateway = StartGateway(broker, directory);
 
             await gateway.WaitForOutputAsync("PRODUCED", TimeSpan.FromSeconds(60));
             broker.Kill();
-            await Task.Delay(500);
+            await Quiet.ForAsync(TimeSpan.FromMilliseconds(500), "an outage of the broker");
             await broker.RestartAsync();
 
             await platform.WaitForAckAsync(Total, TimeSpan.FromSeconds(90));
@@ -100,16 +101,20 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
         {
             while (!producing.IsCancellationRequested)
             {
-                last = (await bed.JournalAsync(100))[^1];
-                await Task.Delay(50);
+                Volatile.Write(ref last, (await bed.JournalAsync(100))[^1]);
+                await Task.Delay(50); // the producer's pace
             }
         });
 
+        await Eventually.UntilAsync(() => Volatile.Read(ref last) > 0, TimeSpan.FromSeconds(40), "the first batch journaled");
         for (var cycle = 0; cycle < 5; cycle++)
         {
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            // Online until the platform has everything journaled so far, then offline while 20 more batches are journaled.
+            var journaled = Volatile.Read(ref last);
+            await Eventually.UntilAsync(() => bed.Platform.Ack >= journaled, TimeSpan.FromSeconds(40), $"the platform to acknowledge seq {journaled}");
             broker.Kill();
-            await Task.Delay(TimeSpan.FromSeconds(3));
+            var atKill = Volatile.Read(ref last);
+            await Eventually.UntilAsync(() => Volatile.Read(ref last) >= atKill + 2000, TimeSpan.FromSeconds(40), "20 batches journaled while offline");
             await broker.RestartAsync();
         }
         await producing.CancelAsync();
@@ -136,18 +141,21 @@ public sealed class UplinkFaultTests(ITestOutputHelper output)
         ]);
     }
 
-    private static async Task WaitRecordedAsync(PeerProcess gateway, long seq)
-    {
-        var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(60);
-        while (LastRecorded(gateway.Output) < seq)
-        {
-            if (gateway.HasExited || DateTime.UtcNow > deadline)
+    private static Task WaitRecordedAsync(PeerProcess gateway, long seq)
+        => Eventually.UntilAsync(
+            () =>
             {
-                throw new InvalidOperationException($"the gateway did not record seq {seq} (exited: {gateway.HasExited}):\n{gateway.Output}");
-            }
-            await Task.Delay(20);
-        }
-    }
+                if (LastRecorded(gateway.Output) >= seq)
+                {
+                    return true;
+                }
+                return gateway.HasExited
+                    ? throw new InvalidOperationException($"the gateway exited before recording seq {seq}:\n{gateway.Output}")
+                    : false;
+            },
+            TimeSpan.FromSeconds(60),
+            $"the gateway to record seq {seq}",
+            () => gateway.Output);
 
     /// <summary>
     /// The highest seq the gateway reported as recorded: "RECORDED n" after each batch, or

@@ -1,4 +1,5 @@
 using System.Globalization;
+using EdgeGate.TestSupport.Waiting;
 
 namespace EdgeGate.TestSupport.Peers;
 
@@ -113,22 +114,9 @@ public sealed class ModbusSlave : IDisposable
             .ToList();
 
     /// <summary>Waits until the events satisfy <paramref name="condition"/>; returns them.</summary>
-    public async Task<IReadOnlyList<ModbusSlaveEvent>> WaitForEventsAsync(Func<IReadOnlyList<ModbusSlaveEvent>, bool> condition, TimeSpan timeout)
+    public Task<IReadOnlyList<ModbusSlaveEvent>> WaitForEventsAsync(Func<IReadOnlyList<ModbusSlaveEvent>, bool> condition, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            var events = Events;
-            if (condition(events))
-            {
-                return events;
-            }
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the Modbus slave did not report the expected events within {timeout}:\n{process.Output}");
-            }
-            await Task.Delay(20);
-        }
+        return Eventually.WaitForAsync(() => Events, condition, timeout, "the expected events from the Modbus slave", () => process.Output);
     }
 
     /// <summary>
@@ -140,15 +128,11 @@ public sealed class ModbusSlave : IDisposable
         var line = $"input {address} {(value ? 1 : 0)} ";
         var before = CountLines(line);
         await process.WriteLineAsync($"di {address} {(value ? 1 : 0)}");
-        var deadline = DateTime.UtcNow + (timeout ?? TimeSpan.FromSeconds(5));
-        while (CountLines(line) == before)
-        {
-            if (DateTime.UtcNow > deadline)
-            {
-                throw new TimeoutException($"the Modbus slave did not confirm discrete input {address} = {value}:\n{process.Output}");
-            }
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(
+            () => CountLines(line) != before,
+            timeout ?? TimeSpan.FromSeconds(5),
+            $"the Modbus slave to confirm discrete input {address} = {value}",
+            () => process.Output);
         var last = process.Output.Split('\n').Last(text => text.StartsWith(line, StringComparison.Ordinal));
         return double.Parse(last.Split(' ')[3], CultureInfo.InvariantCulture);
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
+using EdgeGate.TestSupport.Waiting;
 
 namespace EdgeGate.TestSupport.Peers;
 
@@ -79,16 +80,8 @@ public sealed class MosquittoBroker : IDisposable
     /// Waits until at least <paramref name="count"/> log lines contain <paramref name="text"/> (the log is
     /// read asynchronously, so a line can arrive a little after the event), then returns the count.
     /// </summary>
-    public async Task<int> WaitForLogLinesAsync(string text, int count, TimeSpan timeout)
-    {
-        var deadline = DateTime.UtcNow + timeout;
-        int found;
-        while ((found = CountLogLines(text)) < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(20);
-        }
-        return found;
-    }
+    public Task<int> WaitForLogLinesAsync(string text, int count, TimeSpan timeout)
+        => Eventually.WaitForAsync(() => CountLogLines(text), found => found >= count, timeout, $"{count} mosquitto log line(s) containing '{text}'", () => Log);
 
     public static async Task<MosquittoBroker> StartAsync(MosquittoBrokerOptions? options = null, TimeSpan? timeout = null)
     {

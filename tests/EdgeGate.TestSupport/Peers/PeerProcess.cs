@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using EdgeGate.TestSupport.Waiting;
 
 namespace EdgeGate.TestSupport.Peers;
 
@@ -69,20 +70,22 @@ public sealed class PeerProcess : IDisposable
     /// <summary>Waits until the peer prints a line containing <paramref name="text"/>.</summary>
     public async Task WaitForOutputAsync(string text, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (DateTime.UtcNow < deadline)
-        {
-            if (Output.Contains(text, StringComparison.Ordinal))
+        await Eventually.UntilAsync(
+            () =>
             {
-                return;
-            }
-            if (process.HasExited)
-            {
-                throw new InvalidOperationException($"{process.StartInfo.FileName} exited with {process.ExitCode} before printing '{text}':\n{Output}");
-            }
-            await Task.Delay(20);
-        }
-        throw new TimeoutException($"{process.StartInfo.FileName} did not print '{text}' within {timeout}:\n{Output}");
+                if (Output.Contains(text, StringComparison.Ordinal))
+                {
+                    return true;
+                }
+                if (process.HasExited)
+                {
+                    throw new InvalidOperationException($"{process.StartInfo.FileName} exited with {process.ExitCode} before printing '{text}':\n{Output}");
+                }
+                return false;
+            },
+            timeout,
+            $"{process.StartInfo.FileName} to print '{text}'",
+            () => Output);
     }
 
     /// <summary>Writes one line to the peer's standard input.</summary>
@@ -126,20 +129,22 @@ public sealed class PeerProcess : IDisposable
     /// <summary>Waits until something accepts TCP connections on 127.0.0.1:<paramref name="port"/>.</summary>
     public static async Task WaitForTcpPortAsync(int port, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (true)
-        {
-            try
+        await Eventually.UntilAsync(
+            async () =>
             {
-                using var client = new TcpClient();
-                await client.ConnectAsync(IPAddress.Loopback, port);
-                return;
-            }
-            catch (SocketException) when (DateTime.UtcNow < deadline)
-            {
-                await Task.Delay(25);
-            }
-        }
+                try
+                {
+                    using var client = new TcpClient();
+                    await client.ConnectAsync(IPAddress.Loopback, port);
+                    return true;
+                }
+                catch (SocketException)
+                {
+                    return false;
+                }
+            },
+            timeout,
+            $"a listener on 127.0.0.1:{port}");
     }
 
     private void Append(string? line)

@@ -1,3 +1,5 @@
+using EdgeGate.TestSupport.Waiting;
+
 namespace EdgeGate.TestSupport.Peers;
 
 /// <summary>
@@ -39,15 +41,11 @@ public sealed class SocatPair : IDisposable
         {
             var limit = timeout ?? TimeSpan.FromSeconds(10);
             await process.WaitForOutputAsync("starting data transfer loop", limit);
-            var deadline = DateTime.UtcNow + limit;
-            while (!(File.Exists(pair.PathA) && File.Exists(pair.PathB)))
-            {
-                if (DateTime.UtcNow > deadline)
-                {
-                    throw new TimeoutException($"socat links did not appear in {directory}:\n{process.Output}");
-                }
-                await Task.Delay(10);
-            }
+            await Eventually.UntilAsync(
+                () => File.Exists(pair.PathA) && File.Exists(pair.PathB),
+                limit,
+                $"socat's pty links in {directory}",
+                () => process.Output);
             return pair;
         }
         catch

@@ -11,7 +11,7 @@ public sealed class CameraCaptureTests
     private const string SecretUrl = "rtsp://admin:hunter2@127.0.0.1:1/gate";
 
     [Fact]
-    public async Task RetriesWithCappedExponentialBackoffAndNeverShowsThePassword()
+    public async Task Retries_with_capped_exponential_backoff_and_never_shows_the_password()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var changes = new BlockingCollection<CameraStateChange>();
@@ -62,7 +62,7 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
-    public async Task HandsOverFramesAtTheAnalysisRateAndGrabsTheRest()
+    public async Task Hands_over_frames_at_the_analysis_rate_and_grabs_the_rest()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var changes = new BlockingCollection<CameraStateChange>();
@@ -111,7 +111,7 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
-    public async Task HandsOverEveryFrameWhileAFaceIsInViewAndGoesBackToTheAnalysisRateAfter()
+    public async Task Hands_over_every_frame_while_a_face_is_in_view_and_goes_back_to_the_analysis_rate_after()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var changes = new BlockingCollection<CameraStateChange>();
@@ -142,7 +142,7 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
-    public async Task DropsAFrameThatIsStaleOnArrival()
+    public async Task Drops_a_frame_that_is_stale_on_arrival()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var changes = new BlockingCollection<CameraStateChange>();
@@ -171,7 +171,7 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
-    public async Task AFullHandOffDropsTheOldestFramesAndCountsThem()
+    public async Task A_full_hand_off_drops_the_oldest_frames_and_counts_them()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
         var changes = new BlockingCollection<CameraStateChange>();
@@ -199,7 +199,7 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
-    public void BackoffDoublesFromTheInitialDelayUpToTheCap()
+    public void Backoff_doubles_from_the_initial_delay_up_to_the_cap()
     {
         var settings = new CameraCaptureSettings("gate", "main", "rtsp://x/y", 10)
         {

@@ -10,10 +10,10 @@ public sealed class CameraUrlTests
     [InlineData("rtsp://admin@10.0.0.5/stream1", "rtsp://admin@10.0.0.5/stream1")]
     [InlineData("rtsp://10.0.0.5/a@b", "rtsp://10.0.0.5/a@b")]
     [InlineData("/var/video/test.mp4", "/var/video/test.mp4")]
-    public void RedactsOnlyThePassword(string url, string expected) => Assert.Equal(expected, CameraUrl.Redact(url));
+    public void Redacts_only_the_password(string url, string expected) => Assert.Equal(expected, CameraUrl.Redact(url));
 
     [Fact]
-    public void RedactsThePasswordAnywhereInAMessage()
+    public void Redacts_the_password_anywhere_in_a_message()
     {
         const string url = "rtsp://admin:pa%24%24word@10.0.0.5/stream";
         var message = $"open failed for {url} (password pa$$word rejected)";

@@ -20,7 +20,7 @@ public sealed class OneFrameEvidenceTests
     ];
 
     [Fact]
-    public void CountsThePairsThatReachEachBar()
+    public void Counts_the_pairs_that_reach_each_bar()
     {
         var evidence = OneFrameEvidence.Compute(Samples, [0.95f, 0.7f, 0.3f], Bars);
 
@@ -31,7 +31,7 @@ public sealed class OneFrameEvidenceTests
     }
 
     [Fact]
-    public void SearchesEachPhotoAgainstTheOthersAsTheGateWould()
+    public void Searches_each_photo_against_the_others_as_the_gate_would()
     {
         var oneToMany = OneFrameEvidence.Compute(Samples, [], Bars).OneToMany;
 
@@ -45,7 +45,7 @@ public sealed class OneFrameEvidenceTests
     }
 
     [Fact]
-    public void TheNormalTailIsThatOfTheFittedDistribution()
+    public void The_normal_tail_is_that_of_the_fitted_distribution()
     {
         Assert.Equal(0.5, OneFrameEvidence.NormalTail(0.1, 0.1, 0.2), 6);
         Assert.Equal(0.025, OneFrameEvidence.NormalTail(1.96, 0, 1), 3);

@@ -12,7 +12,7 @@ public sealed class PresentationAttackEvaluationTests
         new($"{identity}.jpg", identity, kind, 0, found, liveness, new PresentationCues(0.3f, 150, 0.2f, 0.1f, 10, 5));
 
     [Fact]
-    public void TheIdentitySplitIsDisjointCoversEveryoneAndBalancesPhotoCounts()
+    public void The_identity_split_is_disjoint_covers_everyone_and_balances_photo_counts()
     {
         var identities = new[] { "a", "a", "a", "a", "b", "b", "b", "c", "c", "d", "e" };
         var split = IdentitySplit.Of(identities);
@@ -26,7 +26,7 @@ public sealed class PresentationAttackEvaluationTests
     }
 
     [Fact]
-    public void ErrorRatesCountAttacksTakenForBonaFidePerSpeciesAndLeaveFacelessPresentationsApart()
+    public void Error_rates_count_attacks_taken_for_bona_fide_per_species_and_leave_faceless_presentations_apart()
     {
         var samples = new List<PresentationSample>
         {
@@ -55,7 +55,7 @@ public sealed class PresentationAttackEvaluationTests
     }
 
     [Fact]
-    public void LogisticRegressionSeparatesASeparableFeatureAndKeepsBothClassesEqual()
+    public void Logistic_regression_separates_a_separable_feature_and_keeps_both_classes_equal()
     {
         var features = Enumerable.Range(0, 40).Select(i => new[] { (i - 20) / 10.0 }).ToList();
         var labels = features.Select(row => row[0] > 0).ToList();
@@ -67,7 +67,7 @@ public sealed class PresentationAttackEvaluationTests
     }
 
     [Fact]
-    public void FittingPlacesTheThresholdForTheTargetBpcerOnTheFittingPresentations()
+    public void Fitting_places_the_threshold_for_the_target_bpcer_on_the_fitting_presentations()
     {
         var random = new Random(3);
         var samples = new List<PresentationSample>();
@@ -84,7 +84,7 @@ public sealed class PresentationAttackEvaluationTests
     }
 
     [Fact]
-    public void TheSimulationIsDeterministicPerSeedAndPutsAttacksInACameraFrame()
+    public void The_simulation_is_deterministic_per_seed_and_puts_attacks_in_a_camera_frame()
     {
         using var photo = Gradient(400, 500);
         var face = new PixelRectangle(120, 100, 160, 160);
@@ -110,7 +110,7 @@ public sealed class PresentationAttackEvaluationTests
     }
 
     [Fact]
-    public void SeedsDoNotDependOnTheOrderPhotosAreRead()
+    public void Seeds_do_not_depend_on_the_order_photos_are_read()
     {
         var seed = PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.CutOut, 2, 1);
         Assert.Equal(seed, PresentationAttackEvaluation.StableSeed("a/b.jpg", PresentationKind.CutOut, 2, 1));
@@ -135,7 +135,7 @@ public sealed class PresentationAttackEvaluationTests
 public sealed class PresentationAttackFaceDataTests(FacePipelineFixture fixture)
 {
     [FaceDataFact]
-    public void EveryKindOfPresentationOfALabelledPhotoShowsItsFaceWhereItWasPut()
+    public void Every_kind_of_presentation_of_a_labelled_photo_shows_its_face_where_it_was_put()
     {
         var root = RepositoryPaths.FaceData;
         var all = LabelledPhotoSet.Load(Path.Combine(root, "labels.csv"), root);

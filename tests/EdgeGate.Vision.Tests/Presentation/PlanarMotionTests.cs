@@ -9,7 +9,7 @@ namespace EdgeGate.Vision.Tests.Presentation;
 public sealed class PlanarMotionTests
 {
     [Fact]
-    public void AHomographyFittedToFourCornersMapsThemExactlyAndInvertsBack()
+    public void A_homography_fitted_to_four_corners_maps_them_exactly_and_inverts_back()
     {
         Vector2[] source = [new(0, 0), new(100, 0), new(100, 80), new(0, 80)];
         Vector2[] destination = [new(12, 7), new(118, 15), new(109, 97), new(4, 86)];
@@ -24,14 +24,14 @@ public sealed class PlanarMotionTests
     }
 
     [Fact]
-    public void CollinearPointsHaveNoHomography()
+    public void Collinear_points_have_no_homography()
     {
         Vector2[] line = [new(0, 0), new(1, 1), new(2, 2), new(3, 3), new(4, 4)];
         Assert.False(Homography.TryFit(line, line, out _));
     }
 
     [Fact]
-    public void APhotoTiltedInFrontOfTheCameraMovesAsAPlane()
+    public void A_photo_tilted_in_front_of_the_camera_moves_as_a_plane()
     {
         var random = new Random(1);
         var photo = SyntheticHead.Photo();
@@ -44,7 +44,7 @@ public sealed class PlanarMotionTests
     }
 
     [Fact]
-    public void AHeadTurningShowsParallaxThatNoPlaneExplains()
+    public void A_head_turning_shows_parallax_that_no_plane_explains()
     {
         var random = new Random(2);
         var head = SyntheticHead.Real();
@@ -57,7 +57,7 @@ public sealed class PlanarMotionTests
     }
 
     [Fact]
-    public void OverATrackAPhotoTurnedBackAndForthIsPlanarAndAHeadIsParallax()
+    public void Over_a_track_a_photo_turned_back_and_forth_is_planar_and_a_head_is_parallax()
     {
         var random = new Random(3);
         // A sheet waved in front of the camera turns further than a head does to look around.
@@ -73,7 +73,7 @@ public sealed class PlanarMotionTests
     }
 
     [Fact]
-    public void AFaceThatOnlyShiftsAndComesCloserTellsNothingEitherWay()
+    public void A_face_that_only_shifts_and_comes_closer_tells_nothing_either_way()
     {
         var random = new Random(4);
         foreach (var head in new[] { SyntheticHead.Photo(), SyntheticHead.Real() })
@@ -89,7 +89,7 @@ public sealed class PlanarMotionTests
     }
 
     [Fact]
-    public void ParallaxInOnePairOutweighsPlanarPairs()
+    public void Parallax_in_one_pair_outweighs_planar_pairs()
     {
         var random = new Random(5);
         var tracker = new PlanarMotionTracker(new PlanarMotionRules());

@@ -11,7 +11,7 @@ public sealed class PresentationCheckTests
     private static readonly double[] Ones = [.. Enumerable.Repeat(1.0, PresentationCues.Count)];
 
     [Fact]
-    public void WithoutCuesTheLivenessModelAloneDecidesAtItsThreshold()
+    public void Without_cues_the_liveness_model_alone_decides_at_its_threshold()
     {
         var check = new PresentationCheck(livenessThreshold: 0.5, checkThreshold: 0.9);
         Assert.True(check.Evaluate(0.6f, null).Passed);
@@ -22,14 +22,14 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void AFaceWithoutALivenessScoreFails()
+    public void A_face_without_a_liveness_score_fails()
     {
         var check = new PresentationCheck(0, 0);
         Assert.False(check.Evaluate(null, Cues).Passed);
     }
 
     [Fact]
-    public void WithCuesTheCombinedScoreDecidesAtTheCheckThreshold()
+    public void With_cues_the_combined_score_decides_at_the_check_threshold()
     {
         var weights = new PresentationCheckWeights(
             [new SpeciesWeights("print", Bias: 0, Liveness: 1, Cues: Zeros)],
@@ -45,7 +45,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void TheScoreIsTheLeastBonaFideOfTheSpeciesModels()
+    public void The_score_is_the_least_bona_fide_of_the_species_models()
     {
         var weights = new PresentationCheckWeights(
             [
@@ -58,7 +58,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void TheShippedWeightsAreComplete()
+    public void The_shipped_weights_are_complete()
     {
         PresentationCheckWeights.Shipped.Validate();
         Assert.Equal(3, PresentationCheckWeights.Shipped.Species.Count);
@@ -66,7 +66,7 @@ public sealed class PresentationCheckTests
     }
 
     [Fact]
-    public void WeightsOfTheWrongShapeAreRefused()
+    public void Weights_of_the_wrong_shape_are_refused()
     {
         var wrong = new PresentationCheckWeights([new SpeciesWeights("print", 0, 1, [0, 0])], [0, 0], [1, 1]);
         Assert.Throws<ArgumentException>(() => new PresentationCheck(0.5, 0.5, wrong));
@@ -76,7 +76,7 @@ public sealed class PresentationCheckTests
 public sealed class PresentationCueTests
 {
     [Fact]
-    public void AGreyFaceHasNoSaturationOrWarmthAndSkinIsWarm()
+    public void A_grey_face_has_no_saturation_or_warmth_and_skin_is_warm()
     {
         using var grey = Scene(face: (128, 128, 128), background: (90, 90, 90), frameEdges: false);
         using var skin = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false);
@@ -89,7 +89,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void AFrameAroundTheFaceIsTwoStrongStraightEdges()
+    public void A_frame_around_the_face_is_two_strong_straight_edges()
     {
         using var framed = Scene(face: (120, 150, 200), background: (200, 200, 200), frameEdges: true);
         using var open = Scene(face: (120, 150, 200), background: (200, 200, 200), frameEdges: false);
@@ -100,7 +100,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void ColourStripesLeaveChromaRippleThatSmoothSkinDoesNot()
+    public void Colour_stripes_leave_chroma_ripple_that_smooth_skin_does_not()
     {
         using var smooth = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false);
         using var striped = Scene(face: (120, 150, 200), background: (90, 90, 90), frameEdges: false, stripes: true);
@@ -114,13 +114,13 @@ public sealed class PresentationCueTests
     [InlineData(0b1000_0011, 3)]
     [InlineData(0b0101_0101, 9)]
     [InlineData(0b0010_0010, 9)]
-    public void ALocalBinaryPatternFallsInItsUniformBinOrTheNonUniformOne(int ring, int bin)
+    public void A_local_binary_pattern_falls_in_its_uniform_bin_or_the_non_uniform_one(int ring, int bin)
     {
         Assert.Equal(bin, ColourTexture.Pattern(ring));
     }
 
     [Fact]
-    public void TheColourTextureIsAShareOfTheFacePerChannel()
+    public void The_colour_texture_is_a_share_of_the_face_per_channel()
     {
         using var face = Textured(seed: 1, moire: false, blur: false);
         var figures = Figures(Measure(face));
@@ -137,7 +137,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void MoireLeavesChromaPatternsThatSkinWithFineDetailDoesNot()
+    public void Moire_leaves_chroma_patterns_that_skin_with_fine_detail_does_not()
     {
         // Skin with brightness detail and smooth colour, and the same face recaptured from a screen:
         // a colour beat of the display's stripes a little over two camera pixels long.
@@ -155,7 +155,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void ResamplingLosesTheFineBrightnessPatternsOfSkin()
+    public void Resampling_loses_the_fine_brightness_patterns_of_skin()
     {
         // A print or screen blurs what the camera sees again: fine detail gives way to smooth slopes,
         // whose patterns are uniform (one run of brighter neighbours).
@@ -167,7 +167,7 @@ public sealed class PresentationCueTests
     }
 
     [Fact]
-    public void AFaceAgainstTheFramesCornerIsMeasuredInsideTheFrame()
+    public void A_face_against_the_frames_corner_is_measured_inside_the_frame()
     {
         using var face = Textured(seed: 3, moire: false, blur: false);
         var corner = Figures(Measure(face, new PixelRectangle(500, 340, 140, 140)));

@@ -8,7 +8,7 @@ namespace EdgeGate.Vision.Tests.Presentation;
 public sealed class BlinkTests
 {
     [Fact]
-    public void TheEyeAspectRatioDropsWhenTheEyesClose()
+    public void The_eye_aspect_ratio_drops_when_the_eyes_close()
     {
         var random = new Random(1);
         var open = SyntheticHead.Real().Project(0, 0, random, jitterPixels: 0);
@@ -20,7 +20,7 @@ public sealed class BlinkTests
     }
 
     [Fact]
-    public void OpenClosedOpenIsOneBlink()
+    public void Open_closed_open_is_one_blink()
     {
         var detector = new BlinkDetector(new BlinkRules());
         foreach (var ratio in new[] { 0.30f, 0.31f, 0.29f, 0.30f, 0.08f, 0.06f, 0.28f, 0.30f, 0.31f })
@@ -31,7 +31,7 @@ public sealed class BlinkTests
     }
 
     [Fact]
-    public void JitterAroundTheOpenLevelIsNoBlink()
+    public void Jitter_around_the_open_level_is_no_blink()
     {
         var random = new Random(2);
         var detector = new BlinkDetector(new BlinkRules());
@@ -43,7 +43,7 @@ public sealed class BlinkTests
     }
 
     [Fact]
-    public void EyesThatStayClosedOrNeverOpenAreNoBlink()
+    public void Eyes_that_stay_closed_or_never_open_are_no_blink()
     {
         var shut = new BlinkDetector(new BlinkRules(MaximumClosedFrames: 4));
         foreach (var ratio in new[] { 0.3f, 0.3f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f, 0.05f, 0.3f })
@@ -68,7 +68,7 @@ public sealed class TrackPresentationTests
     private static readonly FramePresentation Failing = new(0.1f, 0.1f, Passed: false, CuesUsed: true);
 
     [Fact]
-    public void FramesPassingTheSingleFrameCheckPassWithoutPairingOrMotion()
+    public void Frames_passing_the_single_frame_check_pass_without_pairing_or_motion()
     {
         var track = new TrackPresentation(PresentationRules.Default);
         var landmarks = SyntheticHead.Real().Project(0, 0, new Random(1));
@@ -84,7 +84,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void APairedCameraMustConfirmEachFrameAndMissingFacesMakeAnAttack()
+    public void A_paired_camera_must_confirm_each_frame_and_missing_faces_make_an_attack()
     {
         var track = new TrackPresentation(PresentationRules.Default with { InfraredFramesToDeny = 3 });
         var landmarks = SyntheticHead.Real().Project(0, 0, new Random(1));
@@ -104,7 +104,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void AnInfraredCameraThatIsDownFailsTheFramesButIsNoAttack()
+    public void An_infrared_camera_that_is_down_fails_the_frames_but_is_no_attack()
     {
         var track = new TrackPresentation(PresentationRules.Default);
         var landmarks = SyntheticHead.Real().Project(0, 0, new Random(1));
@@ -118,7 +118,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void AMovingPhotoIsAnAttackEvenWhenEachFrameLooksLive()
+    public void A_moving_photo_is_an_attack_even_when_each_frame_looks_live()
     {
         var random = new Random(4);
         var photo = SyntheticHead.Photo();
@@ -144,7 +144,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void ATurningHeadPassesAndIsReportedAsParallax()
+    public void A_turning_head_passes_and_is_reported_as_parallax()
     {
         var random = new Random(5);
         var head = SyntheticHead.Real();
@@ -158,7 +158,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void WhenABlinkIsRequiredFramesPassOnlyAfterOne()
+    public void When_a_blink_is_required_frames_pass_only_after_one()
     {
         var random = new Random(6);
         var head = SyntheticHead.Real();
@@ -176,7 +176,7 @@ public sealed class TrackPresentationTests
     }
 
     [Fact]
-    public void AnAttackVerdictWithoutStrongEvidenceSaysTheFramesFailed()
+    public void An_attack_verdict_without_strong_evidence_says_the_frames_failed()
     {
         var track = new TrackPresentation(PresentationRules.Default);
         for (var i = 0; i < 4; i++)

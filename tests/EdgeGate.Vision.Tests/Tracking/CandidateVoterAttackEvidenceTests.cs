@@ -11,7 +11,7 @@ public sealed class CandidateVoterAttackEvidenceTests
         new(FaceVoteKind.Match, "alice", 0.6f, 0.3f, 0.9f, LivenessPassed: false, attackEvidence);
 
     [Fact]
-    public void WithStrongEvidenceTheSpoofComesAsSoonAsEnoughFramesAgreeOnThePerson()
+    public void With_strong_evidence_the_spoof_comes_as_soon_as_enough_frames_agree_on_the_person()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Failing(attackEvidence: false)).Kind);
@@ -25,7 +25,7 @@ public sealed class CandidateVoterAttackEvidenceTests
     }
 
     [Fact]
-    public void WithoutItAFailingTrackWaitsForTheSpoofDelay()
+    public void Without_it_a_failing_track_waits_for_the_spoof_delay()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         for (var frame = 1; frame < ThreeOfFive.EffectiveSpoofAfterFrames; frame++)

@@ -19,7 +19,7 @@ public sealed class CandidateVoterTests
     private static FaceVote Unknown(float similarity = 0.2f) => FaceVote.NoMatch(similarity, 0.9f, livenessPassed: true);
 
     [Fact]
-    public void EmitsOneCandidateWhenKOfTheLastNFramesAgree()
+    public void Emits_one_candidate_when_k_of_the_last_n_frames_agree()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("alice", 0.5f)).Kind);
@@ -42,7 +42,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void VotesOlderThanTheWindowDoNotCount()
+    public void Votes_older_than_the_window_do_not_count()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         voter.Add(Live("alice"));
@@ -58,7 +58,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void DisagreeingFramesDoNotAddUp()
+    public void Disagreeing_frames_do_not_add_up()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         foreach (var person in new[] { "alice", "bob", "alice", "bob", "carol" })
@@ -69,7 +69,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void LivenessFailuresDoNotCountAndEndInOneSpoofCandidate()
+    public void Liveness_failures_do_not_count_and_end_in_one_spoof_candidate()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         var verdicts = Enumerable.Range(0, 30).Select(_ => voter.Add(Flat("alice"))).ToList();
@@ -82,7 +82,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void StrangerIsReportedOnceAfterAFullWindowWithoutAnyMatch()
+    public void Stranger_is_reported_once_after_a_full_window_without_any_match()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         var verdicts = Enumerable.Range(0, 20).Select(i => voter.Add(Unknown(0.1f + (i * 0.01f)))).ToList();
@@ -95,7 +95,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void OneMatchInTheWindowHoldsBackTheStrangerReport()
+    public void One_match_in_the_window_holds_back_the_stranger_report()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         voter.Add(Live("alice"));
@@ -107,7 +107,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void RejectsAMatchWithoutAPersonAndInvalidRules()
+    public void Rejects_a_match_without_a_person_and_invalid_rules()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Throws<ArgumentException>(() => voter.Add(new FaceVote(FaceVoteKind.Match, null, 0.5f, 0.3f, 0.9f, LivenessPassed: true)));
@@ -116,7 +116,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AnUnambiguousFirstFrameDecidesAlone()
+    public void An_unambiguous_first_frame_decides_alone()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
 
@@ -135,7 +135,7 @@ public sealed class CandidateVoterTests
     [InlineData(0.59f, 0.5f, 0.95f, "similarity below the one-frame bar (above the vote's threshold)")]
     [InlineData(0.72f, 0.14f, 0.95f, "too close to the second-best person")]
     [InlineData(0.72f, 0.5f, 0.79f, "liveness passed, but not with the one-frame margin")]
-    public void AMarginalFrameFallsBackToTheVote(float similarity, float margin, float liveness, string why)
+    public void A_marginal_frame_falls_back_to_the_vote(float similarity, float margin, float liveness, string why)
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
 
@@ -148,7 +148,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AFrameWhosePresentationCheckDidNotPassNeverDecidesAlone()
+    public void A_frame_whose_presentation_check_did_not_pass_never_decides_alone()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
 
@@ -161,7 +161,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AFrameOfATrackWithAttackEvidenceNeverDecidesAlone()
+    public void A_frame_of_a_track_with_attack_evidence_never_decides_alone()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
 
@@ -173,7 +173,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AFaceWhosePresentationPassesLaterIsDecidedOnItsFirstPassingFrame()
+    public void A_face_whose_presentation_passes_later_is_decided_on_its_first_passing_frame()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
         Assert.Equal(VoteVerdictKind.None, voter.Add(FaceVote.Match("alice", 0.8f, 0.5f, 0.95f, livenessPassed: false)).Kind);
@@ -184,7 +184,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AClearFrameAfterAFrameThatNamedSomeoneElseVotes()
+    public void A_clear_frame_after_a_frame_that_named_someone_else_votes()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("bob", 0.55f, 0.1f)).Kind);
@@ -197,7 +197,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void AnEarlierUnclearFrameOfTheSamePersonDoesNotHoldBackAClearOne()
+    public void An_earlier_unclear_frame_of_the_same_person_does_not_hold_back_a_clear_one()
     {
         var voter = new CandidateVoter(ThreeOfFiveOrOneClearFrame);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("alice", 0.52f, 0.1f)).Kind);
@@ -209,7 +209,7 @@ public sealed class CandidateVoterTests
     }
 
     [Fact]
-    public void WithoutTheOneFrameRuleEvenAPerfectFrameVotes()
+    public void Without_the_one_frame_rule_even_a_perfect_frame_votes()
     {
         var voter = new CandidateVoter(ThreeOfFive);
         Assert.Equal(VoteVerdictKind.None, voter.Add(Live("alice", 0.99f, 1f, 1f)).Kind);

@@ -13,7 +13,7 @@ public sealed class FaceTrackerTests
             new VoteRules(3, 5));
 
     [Fact]
-    public void AFaceMovingSlowlyKeepsItsTrack()
+    public void A_face_moving_slowly_keeps_its_track()
     {
         var tracker = NewTracker();
         var ids = new List<long>();
@@ -28,7 +28,7 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
-    public void TwoFacesGetTwoTracksAndKeepThemWhenListedInAnotherOrder()
+    public void Two_faces_get_two_tracks_and_keep_them_when_listed_in_another_order()
     {
         var tracker = NewTracker();
         var left = new RectangleF(50, 100, 80, 80);
@@ -42,7 +42,7 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
-    public void ATrackSurvivesShortMissesAndEndsAfterTooMany()
+    public void A_track_survives_short_misses_and_ends_after_too_many()
     {
         var tracker = NewTracker(maximumMissedFrames: 2);
         var box = new RectangleF(100, 100, 80, 80);
@@ -64,7 +64,7 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
-    public void AJumpToAnotherPlaceStartsANewTrack()
+    public void A_jump_to_another_place_starts_a_new_track()
     {
         var tracker = NewTracker();
         var first = tracker.Update([new RectangleF(0, 0, 50, 50)], Start)[0];
@@ -74,7 +74,7 @@ public sealed class FaceTrackerTests
     }
 
     [Fact]
-    public void IdleTracksExpireWhenFramesStopComing()
+    public void Idle_tracks_expire_when_frames_stop_coming()
     {
         var tracker = NewTracker(maximumMissedFrames: 100);
         tracker.Update([new RectangleF(0, 0, 50, 50)], Start);
@@ -91,6 +91,6 @@ public sealed class FaceTrackerTests
     [InlineData(0, 0, 10, 10, 5, 0, 10, 10, 50.0 / 150.0)]
     [InlineData(0, 0, 10, 10, 10, 0, 10, 10, 0.0)]
     [InlineData(0, 0, 0, 0, 0, 0, 0, 0, 0.0)]
-    public void IntersectionOverUnion(float x1, float y1, float w1, float h1, float x2, float y2, float w2, float h2, double expected) =>
+    public void Intersection_over_union(float x1, float y1, float w1, float h1, float x2, float y2, float w2, float h2, double expected) =>
         Assert.Equal(expected, FaceTracker.IntersectionOverUnion(new RectangleF(x1, y1, w1, h1), new RectangleF(x2, y2, w2, h2)), 5);
 }

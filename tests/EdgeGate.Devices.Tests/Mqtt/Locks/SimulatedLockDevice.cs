@@ -82,11 +82,7 @@ internal sealed class SimulatedLockDevice : IAsyncDisposable
 
     public async Task<IReadOnlyList<ObservedDoorState>> WaitForStatesAsync(int count, TimeSpan timeout)
     {
-        var deadline = DateTime.UtcNow + timeout;
-        while (States().Count < count && DateTime.UtcNow < deadline)
-        {
-            await Task.Delay(10);
-        }
+        await Eventually.UntilAsync(() => States().Count >= count, timeout, $"{count} bolt changes");
         var states = States();
         Assert.True(states.Count >= count, $"{states.Count} bolt changes, expected {count}");
         return states;

@@ -1,10 +1,14 @@
+using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.Time.Testing;
 
-namespace EdgeGate.Storage.Tests;
+namespace EdgeGate.TestSupport.Storage;
 
-/// <summary>A real SQLite database in its own temporary folder, with its own credentials directory.</summary>
-internal sealed class TestDatabase : IAsyncDisposable
+/// <summary>
+/// A real SQLite database in its own temporary folder, with its own credentials directory, deleted on
+/// disposal. Its clock is <see cref="Time"/> (a fake) unless the test opens it with another.
+/// </summary>
+public sealed class TestDatabase : IAsyncDisposable
 {
     private TestDatabase(string folder)
     {
@@ -30,15 +34,15 @@ internal sealed class TestDatabase : IAsyncDisposable
 
     public static TestDatabase Create()
     {
-        var folder = Path.Combine(Path.GetTempPath(), "edgegate-storage-tests", Guid.NewGuid().ToString("N"));
+        var folder = Path.Combine(Path.GetTempPath(), "edgegate-tests", Guid.NewGuid().ToString("N"));
         Directory.CreateDirectory(folder);
         return new TestDatabase(folder);
     }
 
-    public static async Task<TestDatabase> OpenNewAsync(Func<StorageOptions, StorageOptions>? configure = null)
+    public static async Task<TestDatabase> OpenNewAsync(Func<StorageOptions, StorageOptions>? configure = null, TimeProvider? time = null)
     {
         var test = Create();
-        test.Open(configure);
+        test.Open(configure, time);
         await Task.CompletedTask;
         return test;
     }
@@ -49,11 +53,11 @@ internal sealed class TestDatabase : IAsyncDisposable
         return configure is null ? options : configure(options);
     }
 
-    public EdgeGateDatabase Open(Func<StorageOptions, StorageOptions>? configure = null)
+    public EdgeGateDatabase Open(Func<StorageOptions, StorageOptions>? configure = null, TimeProvider? time = null)
     {
         Close();
         Key = TemplateKeyStore.LoadOrCreate(CredentialsDirectory);
-        Database = EdgeGateDatabase.Open(Options(configure), Key, Time);
+        Database = EdgeGateDatabase.Open(Options(configure), Key, time ?? Time);
         return Database;
     }
 
