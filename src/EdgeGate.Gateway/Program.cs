@@ -25,6 +25,7 @@ public static class Program
             PersonsCommand.Create(),
             EnrolCommand.Create(),
             CardsCommand.Create(),
+            HistoryCommand.Create(),
             DoorCommand.Create(),
             EvalCommand.Create(),
             CalibrateCommand.Create(),

@@ -95,6 +95,7 @@ public sealed class CardGate : IAsyncDisposable
     private readonly CardGatePeers peers;
     private SupervisedMqttClient? platformClient;
     private SerialPortStream? reader;
+    private bool gatewayStopped;
 
     private CardGate(CardGatePeers peers, EdgeGateSettings settings, string directory)
     {
@@ -280,9 +281,24 @@ public sealed class CardGate : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Stops the gateway as <c>systemctl stop</c> would (its database closed), keeping its files.</summary>
+    public async Task StopGatewayAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await App.StopAsync(limit.Token);
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            gatewayStopped = true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         reader?.Dispose();
-        await GatewayTestTeardown.StopAsync(App, Platform, platformClient, Directory, TimeSpan.FromSeconds(20));
+        await GatewayTestTeardown.StopAsync(gatewayStopped ? null : App, Platform, platformClient, Directory, TimeSpan.FromSeconds(20));
     }
 }
