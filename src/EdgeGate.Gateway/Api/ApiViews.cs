@@ -88,8 +88,8 @@ public sealed record PersonView(
         person.ConsentRecordedBy);
 }
 
-/// <summary>A person with their cards.</summary>
-public sealed record PersonDetailView(PersonView Person, IReadOnlyList<CardView> Cards);
+/// <summary>A person with their cards and how many face templates they have.</summary>
+public sealed record PersonDetailView(PersonView Person, IReadOnlyList<CardView> Cards, int FaceTemplates);
 
 /// <summary>
 /// A door card; <see cref="Expired"/> is judged at the time of the answer, <see cref="LastDay"/> is the

@@ -105,9 +105,10 @@ internal static class PersonEndpoints
             return UnknownPerson(id);
         }
         var cards = await database.Cards.ListAsync(person.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var templates = await database.Templates.ListForPersonAsync(person.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         return TypedResults.Json(
-            new PersonDetailView(PersonView.From(person), cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray()),
+            new PersonDetailView(PersonView.From(person), cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray(), templates.Count),
             AdminApiJson.Options);
     }
 
