@@ -131,7 +131,7 @@ public sealed partial class EventJournal
         }
     }
 
-    // The json_extract expressions must stay exactly those of the indexes in 0006_journal_history.sql.
+    // The json_extract expressions must stay exactly those of the indexes in 0007_journal_history.sql.
     private static HistoryPage QueryHistory(SqliteConnection connection, HistoryQuery query)
     {
         var sql = new StringBuilder($"SELECT {Columns} FROM journal WHERE 1 = 1");
