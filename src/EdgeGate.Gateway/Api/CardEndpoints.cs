@@ -78,12 +78,10 @@ internal static class CardEndpoints
         {
             problems["person"] = "the id of the person the card is for";
         }
-        var (day, until, invalid) = RenewalDay.Read(body.Until, context, now);
+        var (day, until, invalid) = RenewalDay.Check(body.Until, context, now);
         if (invalid is not null)
         {
-            problems["until"] = ValidityEnd.TryParseDay(body.Until, out _)
-                ? ValidityEnd.Problem(until, now, body.Until!.Trim()) ?? "not a valid last day"
-                : $"the last day of validity as yyyy-MM-dd (got '{body.Until}')";
+            problems["until"] = invalid;
         }
         if (problems.Count > 0)
         {

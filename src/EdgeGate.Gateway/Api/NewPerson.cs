@@ -64,21 +64,15 @@ internal static partial class NewPerson
         DateTimeOffset? validUntil = null;
         if (!string.IsNullOrWhiteSpace(body.Until))
         {
-            if (!ValidityEnd.TryParseDay(body.Until, out var untilDay))
+            var (_, until, problem) = RenewalDay.Check(body.Until, context, now);
+            validUntil = until;
+            if (problem is not null)
             {
-                problems["until"] = $"the last day as yyyy-MM-dd (got '{body.Until}')";
+                problems["until"] = problem;
             }
-            else
+            else if (validFrom > validUntil)
             {
-                validUntil = context.EndOfDay(untilDay);
-                if (ValidityEnd.Problem(validUntil.Value, now, body.Until.Trim()) is { } problem)
-                {
-                    problems["until"] = problem;
-                }
-                else if (validFrom > validUntil)
-                {
-                    problems["until"] = "the last day is before the first day";
-                }
+                problems["until"] = "the last day is before the first day";
             }
         }
         var note = string.IsNullOrWhiteSpace(body.WatchListNote) ? null : body.WatchListNote.Trim();
