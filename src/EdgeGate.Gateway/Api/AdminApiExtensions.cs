@@ -44,6 +44,7 @@ public static class AdminApiExtensions
         services.AddSingleton(token);
         services.AddSingleton(AdminApiContext.From(settings));
         services.TryAddSingleton(TimeProvider.System);
+        services.TryAddSingleton<CaptureHolds>();
         return services;
     }
 
@@ -103,6 +104,7 @@ public static class AdminApiExtensions
         CameraEndpoints.Map(api);
         StrangerEndpoints.Map(api);
         PersonEndpoints.Map(api);
+        FaceEnrolmentEndpoints.Map(api);
         CardEndpoints.Map(api);
         EventEndpoints.Map(api);
         HistoryEndpoints.Map(api);

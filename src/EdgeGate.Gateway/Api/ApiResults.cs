@@ -11,6 +11,13 @@ internal static class ApiResults
 
     public static IResult NotFound(string detail) => Error(StatusCodes.Status404NotFound, "not_found", detail);
 
+    /// <summary>400 <c>bad_request</c> naming each field that is wrong and why (<c>fields</c>: name → sentence).</summary>
+    public static IResult FieldErrors(IReadOnlyDictionary<string, string> fields) =>
+        TypedResults.Json(
+            new ApiFieldErrors("bad_request", "some fields are missing or wrong: " + string.Join(", ", fields.Keys), fields),
+            AdminApiJson.Options,
+            statusCode: StatusCodes.Status400BadRequest);
+
     public static IResult Conflict(string detail) => Error(StatusCodes.Status409Conflict, "conflict", detail);
 
     public static IResult Unauthorized() =>
@@ -94,7 +101,7 @@ public static class AdminApiLimits
     /// <summary>Request bodies are small JSON objects.</summary>
     public const long MaximumRequestBodyBytes = 16 * 1024;
 
-    /// <summary>An enrolment photo (<c>POST persons/{id}/faces</c>): a phone photo of several megapixels.</summary>
+    /// <summary>An enrolment photo (<c>POST persons/{id}/photos</c>): a phone photo of several megapixels.</summary>
     public const long MaximumPhotoBytes = 12 * 1024 * 1024;
 
     public const long MaximumRequestHeadersBytes = 16 * 1024;

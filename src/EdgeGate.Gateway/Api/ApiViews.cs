@@ -8,6 +8,9 @@ namespace EdgeGate.Gateway.Api;
 /// <summary>The body of every error answer: a short machine code and a sentence for people.</summary>
 public sealed record ApiError(string Error, string Detail);
 
+/// <summary>A 400 answer for a body with wrong fields: each field's JSON name and what is wrong with it.</summary>
+public sealed record ApiFieldErrors(string Error, string Detail, IReadOnlyDictionary<string, string> Fields);
+
 /// <summary>One access decision as the API shows it.</summary>
 public sealed record DecisionView(
     DateTimeOffset At,
@@ -85,8 +88,8 @@ public sealed record PersonView(
         person.ConsentRecordedBy);
 }
 
-/// <summary>A person with their cards.</summary>
-public sealed record PersonDetailView(PersonView Person, IReadOnlyList<CardView> Cards);
+/// <summary>A person with their cards and how many face templates they have.</summary>
+public sealed record PersonDetailView(PersonView Person, IReadOnlyList<CardView> Cards, int FaceTemplates);
 
 /// <summary>
 /// A door card; <see cref="Expired"/> is judged at the time of the answer, <see cref="LastDay"/> is the
@@ -138,8 +141,17 @@ public sealed record RecordConsentRequest(string? RecordedBy, DateTimeOffset? At
 /// <summary>What a withdrawal of consent deleted.</summary>
 public sealed record ConsentWithdrawalView(PersonView Person, bool Changed, int TemplatesDeleted, int PhotosDeleted);
 
-/// <summary>The answer to an enrolment photo: its template was stored, or why not.</summary>
-public sealed record FaceEnrolmentView(string PersonId, bool Accepted, string Code, string Reason, int TemplatesAdded, bool AlreadyEnrolled, float? Similarity);
+/// <summary>
+/// The answer to an enrolled photo or capture: <see cref="TemplatesAdded"/> by it, <see cref="TemplateCount"/>
+/// the person's face templates now.
+/// </summary>
+public sealed record FaceEnrolmentView(string PersonId, bool Accepted, string Code, string Reason, int TemplatesAdded, int TemplateCount, bool AlreadyEnrolled);
+
+/// <summary>A face captured from a camera and held for <c>POST persons/{id}/capture?captureId=</c>; its image is at <see cref="Image"/>.</summary>
+public sealed record FaceCaptureView(string CaptureId, string PersonId, string Camera, DateTimeOffset TakenAt, DateTimeOffset ExpiresAt, int FaceSizePixels, bool QualityAccepted, string Image);
+
+/// <summary>Body of <c>POST cards</c>: the card number, its holder and the last day of validity (<c>yyyy-MM-dd</c>).</summary>
+public sealed record IssueCardRequest(string? Uid, string? Person, string? Until);
 
 /// <summary>Body of <c>POST cards/{uid}/renew</c>: the last day of validity, <c>yyyy-MM-dd</c>.</summary>
 public sealed record RenewCardRequest(string? Until);

@@ -9,12 +9,15 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Api;
 
-/// <summary><c>cards</c>: list, renew (new last day of validity), revoke.</summary>
+/// <summary><c>cards</c>: list, issue, renew (new last day of validity), revoke.</summary>
 internal static class CardEndpoints
 {
+    public const int MaximumUidLength = 64;
+
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("cards", ListAsync);
+        api.MapPost("cards", IssueAsync);
         api.MapPost("cards/{uid}/renew", RenewAsync);
         api.MapPost("cards/{uid}/revoke", RevokeAsync);
     }
@@ -44,6 +47,61 @@ internal static class CardEndpoints
         var cards = await database.Cards.ListAsync(personId, wanted, cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         return TypedResults.Json(cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray(), AdminApiJson.Options);
+    }
+
+    /// <summary>
+    /// Issues a card to an active person, valid to the end of <c>until</c> (site time zone). A revoked
+    /// card's number may be issued again; one held active by someone else is 409.
+    /// </summary>
+    private static async Task<IResult> IssueAsync(
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] AdminApiContext context,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<IssueCardRequest>(request).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        var now = timeProvider.GetUtcNow();
+        var problems = new Dictionary<string, string>(StringComparer.Ordinal);
+        var uid = body!.Uid?.Trim() ?? "";
+        if (uid.Length is 0 or > MaximumUidLength || uid.Any(char.IsControl) || uid.Any(char.IsWhiteSpace))
+        {
+            problems["uid"] = $"the card number as the reader reports it (1-{MaximumUidLength} characters, no spaces)";
+        }
+        var personId = body.Person?.Trim() ?? "";
+        if (personId.Length == 0)
+        {
+            problems["person"] = "the id of the person the card is for";
+        }
+        var (day, until, invalid) = RenewalDay.Check(body.Until, context, now);
+        if (invalid is not null)
+        {
+            problems["until"] = invalid;
+        }
+        if (problems.Count > 0)
+        {
+            return ApiResults.FieldErrors(problems);
+        }
+        var result = await database.Cards.IssueAsync(uid, personId, until, cancellationToken).ConfigureAwait(false);
+        switch (result.Status)
+        {
+            case CardWriteStatus.Applied when result.Card is not null:
+                AdminApiLog.CardChanged(logger, result.Card.Uid, $"issued to {personId} until {day:yyyy-MM-dd}");
+                return TypedResults.Json(CardView.From(result.Card, now, context.SiteTimeZone), AdminApiJson.Options, statusCode: StatusCodes.Status201Created);
+            case CardWriteStatus.PersonNotFound:
+                return ApiResults.NotFound($"no person with id '{personId}'");
+            case CardWriteStatus.PersonNotActive:
+                return ApiResults.Conflict($"person '{personId}' is suspended or moved out: no card is issued");
+            case CardWriteStatus.UidInUse:
+                return ApiResults.Conflict($"card '{result.Card!.Uid}' is active for another person; revoke it there first");
+            default:
+                return ApiResults.Conflict($"card '{uid}' could not be issued: {result.Status}");
+        }
     }
 
     private static async Task<IResult> RenewAsync(

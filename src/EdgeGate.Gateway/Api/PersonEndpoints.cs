@@ -12,13 +12,14 @@ namespace EdgeGate.Gateway.Api;
 
 /// <summary>
 /// <c>persons</c>: list and search, details with cards, renew the stay, suspend, reinstate, deregister
-/// (move-out), record or withdraw consent to face recognition, enrol a face photo.
+/// (move-out), record or withdraw consent to face recognition. Face enrolment is in <see cref="FaceEnrolmentEndpoints"/>.
 /// </summary>
 internal static class PersonEndpoints
 {
     public static void Map(RouteGroupBuilder api)
     {
         api.MapGet("persons", ListAsync);
+        api.MapPost("persons", AddAsync);
         api.MapGet("persons/{id}", GetAsync);
         api.MapPost("persons/{id}/renew", RenewAsync);
         api.MapPost("persons/{id}/suspend", SuspendAsync);
@@ -26,7 +27,6 @@ internal static class PersonEndpoints
         api.MapPost("persons/{id}/deregister", DeregisterAsync);
         api.MapPost("persons/{id}/consent", RecordConsentAsync);
         api.MapPost("persons/{id}/consent/withdraw", WithdrawConsentAsync);
-        api.MapPost("persons/{id}/faces", EnrolPhotoAsync).WithMetadata(new RequestBodyLimit(AdminApiLimits.MaximumPhotoBytes));
     }
 
     private static async Task<IResult> ListAsync(
@@ -60,6 +60,39 @@ internal static class PersonEndpoints
         return TypedResults.Json(persons.Select(PersonView.From).ToArray(), AdminApiJson.Options);
     }
 
+    /// <summary>
+    /// Adds a person. Every field is checked and all problems are answered at once (400 with
+    /// <c>fields</c>); an existing id is 409. Consent is optional here (a card-only resident), but without
+    /// it no face can be enrolled; when given it needs <c>recordedBy</c>.
+    /// </summary>
+    private static async Task<IResult> AddAsync(
+        HttpRequest request,
+        [FromServices] EdgeGateDatabase database,
+        [FromServices] AdminApiContext context,
+        [FromServices] TimeProvider timeProvider,
+        [FromServices] ILogger<AdminApiContext> logger,
+        CancellationToken cancellationToken)
+    {
+        var (body, error) = await ApiResults.ReadBodyAsync<AddPersonRequest>(request).ConfigureAwait(false);
+        if (error is not null)
+        {
+            return error;
+        }
+        var now = timeProvider.GetUtcNow();
+        var (person, problems) = NewPerson.Read(body!, context, now);
+        if (problems.Count > 0)
+        {
+            return ApiResults.FieldErrors(problems);
+        }
+        var result = await database.Persons.AddAsync(person!, cancellationToken).ConfigureAwait(false);
+        if (result.Status == PersonWriteStatus.AlreadyExists)
+        {
+            return ApiResults.Conflict($"a person with id '{person!.Id}' already exists ({result.Person!.Status.ToString().ToLowerInvariant()})");
+        }
+        AdminApiLog.PersonChanged(logger, person!.Id, person.HasRecordedConsent ? "added with recorded consent" : "added");
+        return TypedResults.Json(PersonView.From(result.Person!), AdminApiJson.Options, statusCode: StatusCodes.Status201Created);
+    }
+
     private static async Task<IResult> GetAsync(
         string id,
         [FromServices] EdgeGateDatabase database,
@@ -72,9 +105,10 @@ internal static class PersonEndpoints
             return UnknownPerson(id);
         }
         var cards = await database.Cards.ListAsync(person.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
+        var templates = await database.Templates.ListForPersonAsync(person.Id, cancellationToken: cancellationToken).ConfigureAwait(false);
         var now = timeProvider.GetUtcNow();
         return TypedResults.Json(
-            new PersonDetailView(PersonView.From(person), cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray()),
+            new PersonDetailView(PersonView.From(person), cards.Select(card => CardView.From(card, now, context.SiteTimeZone)).ToArray(), templates.Count),
             AdminApiJson.Options);
     }
 
@@ -242,67 +276,6 @@ internal static class PersonEndpoints
     }
 
     /// <summary>
-    /// Enrols one face photo (the body: <c>image/jpeg</c> or <c>image/png</c>, at most
-    /// <see cref="AdminApiLimits.MaximumPhotoBytes"/>). Refused with <c>consent_required</c> (409) without
-    /// recorded consent, and with the photo's reason code (422: <c>no_face</c>, <c>several_faces</c>,
-    /// <c>too_small</c>, <c>too_blurred</c>, <c>pose</c>, <c>unreadable_image</c>; 409: <c>possible_duplicate</c>).
-    /// </summary>
-    private static async Task<IResult> EnrolPhotoAsync(
-        string id,
-        HttpRequest request,
-        [FromServices] EdgeGateDatabase database,
-        [FromServices] IServiceProvider services,
-        [FromServices] ILogger<AdminApiContext> logger,
-        CancellationToken cancellationToken)
-    {
-        if (request.ContentType?.Split(';')[0].Trim().ToLowerInvariant() is not ("image/jpeg" or "image/png"))
-        {
-            return ApiResults.Error(StatusCodes.Status415UnsupportedMediaType, "unsupported_media_type", "send the photo itself as the body, Content-Type image/jpeg or image/png");
-        }
-        using var buffer = new MemoryStream();
-        // No cancellation token, as for JSON bodies (see ApiResults.ReadBodyAsync); Kestrel bounds the size and the pace.
-        await request.Body.CopyToAsync(buffer, CancellationToken.None).ConfigureAwait(false);
-        if (buffer.Length == 0)
-        {
-            return ApiResults.BadRequest("the body holds no photo");
-        }
-        if (await database.Persons.GetAsync(id, cancellationToken).ConfigureAwait(false) is not { } person)
-        {
-            return UnknownPerson(id);
-        }
-        if (person.Status == PersonStatus.Deregistered)
-        {
-            return ApiResults.Conflict($"person '{id}' moved out (deregistered); a deregistered record cannot change");
-        }
-        if (!person.HasRecordedConsent)
-        {
-            return ConsentRequired(id);
-        }
-        if (services.GetService<Enrolment.PhotoEnrolment>()?.Service is not { } enrolment)
-        {
-            return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "this gateway has no face pipeline for enrolment (see its log and 'edgegate doctor')");
-        }
-        var outcome = await enrolment.EnrolAsync(id, [new Enrolment.EnrolmentPhoto("photo", buffer.ToArray())], cancellationToken).ConfigureAwait(false);
-        var verdict = outcome.Photos.FirstOrDefault();
-        switch (outcome.Status)
-        {
-            case Enrolment.EnrolmentStatus.Enrolled:
-                AdminApiLog.PersonChanged(logger, id, outcome.TemplateIds.Count > 0 ? "enrolled a face photo" : "sent a face photo already enrolled");
-                return TypedResults.Json(
-                    new FaceEnrolmentView(id, true, "accepted", outcome.Message, outcome.TemplateIds.Count, outcome.AlreadyEnrolledPhotos > 0, null),
-                    AdminApiJson.Options);
-            case Enrolment.EnrolmentStatus.ConsentRequired:
-                return ConsentRequired(id);
-            case Enrolment.EnrolmentStatus.PossibleDuplicate:
-                return ApiResults.Error(StatusCodes.Status409Conflict, verdict!.ReasonCode, outcome.Message);
-            case Enrolment.EnrolmentStatus.Rejected:
-                return ApiResults.Error(StatusCodes.Status422UnprocessableEntity, verdict!.ReasonCode, $"the photo was refused: {verdict.Reason}");
-            default:
-                return ApiResults.Conflict(outcome.Message);
-        }
-    }
-
-    /// <summary>
     /// Null when the body is <c>{"confirm": "&lt;id&gt;"}</c>; else the error to answer, saying that
     /// <paramref name="consequence"/> and how to confirm.
     /// </summary>
@@ -318,9 +291,9 @@ internal static class PersonEndpoints
             : ApiResults.BadRequest($"{consequence}; confirm by sending {{\"confirm\": \"{id}\"}}");
     }
 
-    private static IResult ConsentRequired(string id) =>
+    internal static IResult ConsentRequired(string id) =>
         ApiResults.Error(StatusCodes.Status409Conflict, Enrolment.EnrolmentService.ConsentRequiredCode,
             $"{id} has no recorded consent to face recognition: record it first (POST persons/{id}/consent with recordedBy)");
 
-    private static IResult UnknownPerson(string id) => ApiResults.NotFound($"no person with id '{id}'");
+    internal static IResult UnknownPerson(string id) => ApiResults.NotFound($"no person with id '{id}'");
 }

@@ -9,13 +9,18 @@ internal static class RenewalDay
     /// <summary>The end of the typed day, or a 400 answer saying what is wrong with it.</summary>
     public static (DateOnly Day, DateTimeOffset Until, IResult? Error) Read(string? text, AdminApiContext context, DateTimeOffset now)
     {
+        var (day, until, problem) = Check(text, context, now);
+        return (day, until, problem is null ? null : ApiResults.BadRequest(problem));
+    }
+
+    /// <summary>The end of the typed day, or what is wrong with it in a sentence.</summary>
+    public static (DateOnly Day, DateTimeOffset Until, string? Problem) Check(string? text, AdminApiContext context, DateTimeOffset now)
+    {
         if (!ValidityEnd.TryParseDay(text, out var day))
         {
-            return (default, default, ApiResults.BadRequest($"'until' must be the last day of validity as yyyy-MM-dd (got '{text}')"));
+            return (default, default, $"'until' must be the last day of validity as yyyy-MM-dd (got '{text}')");
         }
         var until = context.EndOfDay(day);
-        return ValidityEnd.Problem(until, now, day.ToString(ValidityEnd.DayFormat, System.Globalization.CultureInfo.InvariantCulture)) is { } problem
-            ? (day, until, ApiResults.BadRequest(problem))
-            : (day, until, null);
+        return (day, until, ValidityEnd.Problem(until, now, day.ToString(ValidityEnd.DayFormat, System.Globalization.CultureInfo.InvariantCulture)));
     }
 }

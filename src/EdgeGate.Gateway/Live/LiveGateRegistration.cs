@@ -18,7 +18,7 @@ public static class LiveGateRegistration
 {
     /// <summary>
     /// Adds cameras → frame hand-off → recognition → <see cref="RecognitionOutputs"/> (read by the
-    /// decision stage), plus <see cref="CameraHealthRegistry"/> and <see cref="CameraSnapshots"/>;
+    /// decision stage), plus <see cref="CameraHealthRegistry"/>, <see cref="CameraSnapshots"/> and <see cref="FaceCaptures"/>;
     /// infrared cameras (<c>InfraredOf</c>) feed <see cref="InfraredPairing"/> instead of recognition. A <see cref="FaceGallery"/>,
     /// <see cref="IFaceAnalyser"/> or <see cref="IFaceIdentifier"/> registered before is used as is;
     /// otherwise an empty gallery and the face pipeline from <c>Models</c> are registered.
@@ -34,6 +34,9 @@ public static class LiveGateRegistration
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
         services.TryAddSingleton(provider => new CameraSnapshots(settings.Cameras.Select(camera => camera.Name), provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton(provider => new FaceCaptures(
+            settings.Cameras.Where(camera => camera.InfraredOf is null).Select(camera => camera.Name), recognition.MinimumFaceSize, provider.GetRequiredService<TimeProvider>()));
+        services.TryAddSingleton<Api.IFaceCaptures>(provider => provider.GetRequiredService<FaceCaptures>());
         services.TryAddSingleton(new FrameHandOff(recognition.FrameQueuePerCamera));
         services.TryAddSingleton(_ => new InfraredPairing(settings.Cameras, recognition));
         services.TryAddSingleton(_ => CreateGallery(recognition));
@@ -65,7 +68,8 @@ public static class LiveGateRegistration
             provider.GetRequiredService<StrangerSnapshotHolder>().ForNewSnapshots,
             provider.GetRequiredService<CameraSnapshots>(),
             provider.GetRequiredService<InfraredPairing>(),
-            provider.GetService<StartupWarmUp>()));
+            provider.GetService<StartupWarmUp>(),
+            provider.GetRequiredService<FaceCaptures>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
         foreach (var camera in settings.Cameras)
         {

@@ -86,7 +86,8 @@ public sealed class RecognitionStatistics
 /// to <see cref="RecognitionOutputs"/>, which never drop. A failing frame is logged and skipped
 /// with a short, growing pause; the loop goes on. Faces of a camera with a paired infrared camera
 /// are looked for in its newest infrared frame (<see cref="InfraredPairing"/>) before the vote. Each analysed frame is offered to
-/// <see cref="CameraSnapshots"/> (copied only while the console looks) before its buffer goes back.
+/// <see cref="CameraSnapshots"/> (copied only while the console looks) before its buffer goes back, and
+/// its faces to <see cref="FaceCaptures"/> (enrolment at the gate camera).
 /// </summary>
 public sealed partial class RecognitionService(
     FrameHandOff handOff,
@@ -100,7 +101,8 @@ public sealed partial class RecognitionService(
     StrangerSnapshotStore? snapshotStore = null,
     CameraSnapshots? cameraSnapshots = null,
     InfraredPairing? infrared = null,
-    StartupWarmUp? warmUp = null) : BackgroundService
+    StartupWarmUp? warmUp = null,
+    FaceCaptures? faceCaptures = null) : BackgroundService
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
@@ -203,6 +205,7 @@ public sealed partial class RecognitionService(
         var image = frame.Buffer.AsReadOnlySpan();
         analyser.Detect(image, faces);
         infrared?.Confirm(frame.CameraName, frame.ArrivedAt, image.Width, image.Height, faces, analyser);
+        faceCaptures?.Offer(frame.CameraName, image, faces, frame.ArrivedAt);
         engine.Process(
             new FrameContext(frame.CameraName, frame.DoorName, frame.ArrivedAt),
             faces,

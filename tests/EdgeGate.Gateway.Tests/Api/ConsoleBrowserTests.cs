@@ -77,7 +77,7 @@ public sealed class ConsoleBrowserTests
         await page.GetByRole(AriaRole.Button, new() { Name = "Search persons" }).ClickAsync();
         var aliceRow = page.Locator("[data-testid=person-row][data-person-id=p-alice]");
         await Expect(page.GetByTestId("person-row")).ToHaveCountAsync(1);
-        await aliceRow.GetByRole(AriaRole.Button, new() { Name = "Cards of Alice Example" }).ClickAsync();
+        await aliceRow.GetByRole(AriaRole.Button, new() { Name = "Open Alice Example" }).ClickAsync();
         var cardRow = page.Locator("[data-testid=card-row][data-card-uid=CARD-A1]");
         await Expect(cardRow.GetByTestId("card-last-day")).ToContainTextAsync("(expired)");
         var newLastDay = DateOnly.FromDateTime(TimeZoneInfo.ConvertTime(DateTimeOffset.UtcNow, siteZone).DateTime).AddDays(90);

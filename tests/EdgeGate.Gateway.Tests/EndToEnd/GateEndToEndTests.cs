@@ -167,7 +167,7 @@ public sealed class GateEndToEndTests(EndToEndPeers peers) : IClassFixture<EndTo
         await page.GetByRole(AriaRole.Button, new() { Name = "Search persons" }).ClickAsync();
         var row = page.Locator($"[data-testid=person-row][data-person-id={EndToEndGate.ExpiredResident}]");
         await Expect(page.GetByTestId("person-row")).ToHaveCountAsync(1);
-        await row.GetByRole(AriaRole.Button, new() { Name = "Cards of Ben Okafor" }).ClickAsync();
+        await row.GetByRole(AriaRole.Button, new() { Name = "Open Ben Okafor" }).ClickAsync();
         await Expect(page.GetByTestId("person-valid-until")).ToContainTextAsync("(ended)");
         var lastDay = DateOnly.FromDateTime(DateTime.UtcNow).AddDays(30);
         var lastDayText = lastDay.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);

@@ -40,7 +40,7 @@ public sealed class ConsentSurfacesTests(FacePipelineFixture fixture, ITestOutpu
         Assert.True((await host.Database.Persons.AddAsync(new Person { Id = "p-ana", DisplayName = "Ana Lima" })).Succeeded);
         var (portrait, group, wall) = Photos();
 
-        var refused = await client.PostAsync("/api/v1/persons/p-ana/faces", Jpeg(portrait));
+        var refused = await client.PostAsync("/api/v1/persons/p-ana/photos", Jpeg(portrait));
         Assert.Equal(("consent_required", HttpStatusCode.Conflict), (await ErrorCodeAsync(refused), refused.StatusCode));
         Assert.Empty(await host.Database.Templates.ListForPersonAsync("p-ana"));
 
@@ -52,23 +52,32 @@ public sealed class ConsentSurfacesTests(FacePipelineFixture fixture, ITestOutpu
 
         // A photo of several megapixels is more than the API's usual 16 KiB body: this route takes it.
         Assert.True(portrait.Length > AdminApiLimits.MaximumRequestBodyBytes, $"{portrait.Length} bytes");
-        var enrolled = await client.PostAsync("/api/v1/persons/p-ana/faces", Jpeg(portrait));
+        var enrolled = await client.PostAsync("/api/v1/persons/p-ana/photos", Jpeg(portrait));
         var enrolledText = await enrolled.Content.ReadAsStringAsync();
         output.WriteLine(enrolledText);
-        Assert.Equal(HttpStatusCode.OK, enrolled.StatusCode);
+        Assert.Equal(HttpStatusCode.Created, enrolled.StatusCode);
         Assert.Equal(1, JsonDocument.Parse(enrolledText).RootElement.GetProperty("templatesAdded").GetInt32());
+        Assert.Equal(1, JsonDocument.Parse(enrolledText).RootElement.GetProperty("templateCount").GetInt32());
 
         foreach (var (photo, code) in new[] { (group, "several_faces"), (wall, "no_face") })
         {
-            var answer = await client.PostAsync("/api/v1/persons/p-ana/faces", Jpeg(photo));
+            var answer = await client.PostAsync("/api/v1/persons/p-ana/photos", Jpeg(photo));
             Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
             Assert.Equal(code, await ErrorCodeAsync(answer));
         }
         using (var text = new StringContent("not a photo", Encoding.UTF8, "text/plain"))
         {
-            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync("/api/v1/persons/p-ana/faces", text)).StatusCode);
+            Assert.Equal(HttpStatusCode.UnsupportedMediaType, (await client.PostAsync("/api/v1/persons/p-ana/photos", text)).StatusCode);
         }
-        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/persons/nobody/faces", Jpeg(portrait))).StatusCode);
+        // A text file sent as a JPEG is no photo either.
+        using (var notAPhoto = new ByteArrayContent(Encoding.UTF8.GetBytes("these are minutes of the residents' meeting, not a photo")))
+        {
+            notAPhoto.Headers.ContentType = new MediaTypeHeaderValue("image/jpeg");
+            var answer = await client.PostAsync("/api/v1/persons/p-ana/photos", notAPhoto);
+            Assert.Equal(HttpStatusCode.UnprocessableEntity, answer.StatusCode);
+            Assert.Equal("unreadable_image", await ErrorCodeAsync(answer));
+        }
+        Assert.Equal(HttpStatusCode.NotFound, (await client.PostAsync("/api/v1/persons/nobody/photos", Jpeg(portrait))).StatusCode);
 
         Assert.Equal(HttpStatusCode.BadRequest, (await client.PostAsJsonAsync("/api/v1/persons/p-ana/consent/withdraw", new { })).StatusCode);
         var withdrawn = await client.PostAsJsonAsync("/api/v1/persons/p-ana/consent/withdraw", new { confirm = "p-ana" });
@@ -76,7 +85,7 @@ public sealed class ConsentSurfacesTests(FacePipelineFixture fixture, ITestOutpu
         Assert.Equal(1, withdrawal.GetProperty("templatesDeleted").GetInt32());
         Assert.Equal(JsonValueKind.Null, withdrawal.GetProperty("person").GetProperty("consentAt").ValueKind);
         Assert.Empty(await host.Database.Templates.ListForPersonAsync("p-ana"));
-        Assert.Equal("consent_required", await ErrorCodeAsync(await client.PostAsync("/api/v1/persons/p-ana/faces", Jpeg(portrait))));
+        Assert.Equal("consent_required", await ErrorCodeAsync(await client.PostAsync("/api/v1/persons/p-ana/photos", Jpeg(portrait))));
     }
 
     [Fact]

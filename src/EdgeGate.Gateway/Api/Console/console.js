@@ -15,6 +15,9 @@ const state = {
   snapshotUrls: new Map(),
   selectedPerson: null,
   deregisterTarget: null,
+  capture: null,
+  captureUrl: null,
+  history: { pages: [], next: null },
 };
 
 const $ = (id) => document.getElementById(id);
@@ -36,17 +39,20 @@ function el(tag, attributes = {}, ...children) {
 }
 
 class ApiFailure extends Error {
-  constructor(status, error, detail) {
+  constructor(status, error, detail, fields) {
     super(detail || error || `HTTP ${status}`);
     this.status = status;
     this.error = error;
+    this.fields = fields || null;
   }
 }
 
 async function api(path, options = {}) {
   const headers = { Authorization: `Bearer ${state.token}`, ...(options.headers || {}) };
   let body = options.body;
-  if (body !== undefined && typeof body !== 'string') {
+  if (body instanceof Blob) {
+    headers['Content-Type'] = body.type || 'application/octet-stream';
+  } else if (body !== undefined && typeof body !== 'string') {
     body = JSON.stringify(body);
     headers['Content-Type'] = 'application/json';
   }
@@ -59,12 +65,14 @@ async function api(path, options = {}) {
   if (!response.ok) {
     let error = null;
     let detail = `HTTP ${response.status}`;
+    let fields = null;
     if (type.includes('json')) {
       const problem = await response.json();
       error = problem.error;
       detail = problem.detail || detail;
+      fields = problem.fields || null;
     }
-    throw new ApiFailure(response.status, error, detail);
+    throw new ApiFailure(response.status, error, detail, fields);
   }
   if (options.raw) return response;
   return type.includes('json') ? response.json() : null;
@@ -122,6 +130,7 @@ function startConsole() {
   state.cameraTimer = setInterval(refreshCameras, CAMERA_REFRESH_MS);
   loadDoors();
   searchPersons();
+  searchHistory();
   searchEvents();
 }
 
@@ -254,6 +263,7 @@ async function refreshCameras() {
   }
   const container = $('cameras');
   $('cameras-empty').hidden = cameras.length > 0;
+  fillCaptureCameras(cameras);
   const names = new Set(cameras.map((camera) => camera.name));
   for (const tile of [...container.children]) {
     if (!names.has(tile.dataset.camera)) tile.remove();
@@ -331,7 +341,7 @@ function personRow(person) {
     el('td', { class: `status-${person.status.toLowerCase()}`, 'data-testid': 'person-status', text: person.status }),
     el('td', { text: person.validUntil ? new Date(person.validUntil).toLocaleDateString() : 'no end' }),
     el('td', {}, el('div', { class: 'actions' },
-      el('button', { type: 'button', class: 'small secondary', 'data-testid': 'person-cards', 'aria-label': `Cards of ${person.displayName}`, onclick: () => showPerson(person.id) }, 'Cards'),
+      el('button', { type: 'button', class: 'small secondary', 'data-testid': 'person-open', 'aria-label': `Open ${person.displayName}`, onclick: () => showPerson(person.id) }, 'Open'),
       gone ? null : el('button', {
         type: 'button', class: 'small secondary', 'data-testid': active ? 'person-suspend' : 'person-reinstate',
         onclick: () => changePerson(person, active ? 'suspend' : 'reinstate'),
@@ -365,7 +375,7 @@ async function showPerson(personId) {
     row.classList.toggle('selected', row.dataset.personId === personId);
   }
   $('person-detail').hidden = false;
-  $('person-detail-title').textContent = `Stay and cards of ${detail.person.displayName} (${detail.person.id})`;
+  $('person-detail-title').textContent = `${detail.person.displayName} (${detail.person.id}) · ${detail.person.status}`;
   const until = detail.person.validUntil;
   const ended = until && new Date(until) < new Date();
   $('person-valid-until').textContent = until ? `Stay valid until ${when(until)}${ended ? ' (ended)' : ''}` : 'Stay has no end date';
@@ -375,6 +385,8 @@ async function showPerson(personId) {
   const body = $('cards-table').tBodies[0];
   body.replaceChildren(...detail.cards.map((card) => cardRow(card, detail.person)));
   $('cards-empty').hidden = detail.cards.length > 0;
+  $('issue-form').hidden = detail.person.status !== 'Active';
+  showFace(detail);
 }
 
 function cardRow(card, person) {
@@ -459,6 +471,315 @@ async function deregister() {
   if (state.selectedPerson === person.id) await showPerson(person.id);
 }
 
+// ---- add a person --------------------------------------------------------------------------
+
+const PERSON_FIELDS = {
+  id: 'new-id', name: 'new-name', unit: 'new-unit', category: 'new-category', from: 'new-from', until: 'new-until',
+  watchList: 'new-watch', 'consent.recordedBy': 'new-consent-by', 'consent.at': 'new-consent-by',
+};
+
+function openAddPerson() {
+  $('person-form').reset();
+  showFieldErrors({});
+  $('person-dialog').showModal();
+  $('new-id').focus();
+}
+
+function showFieldErrors(fields) {
+  for (const id of Object.values(PERSON_FIELDS)) $(id).removeAttribute('aria-invalid');
+  const list = $('person-form-errors');
+  list.replaceChildren(...Object.entries(fields).map(([name, message]) => {
+    const input = PERSON_FIELDS[name] ? $(PERSON_FIELDS[name]) : null;
+    if (input) input.setAttribute('aria-invalid', 'true');
+    const label = input ? document.querySelector(`label[for="${input.id}"]`).textContent : name;
+    return el('li', { 'data-field': name, text: `${label}: ${message}` });
+  }));
+  const first = Object.keys(fields).map((name) => PERSON_FIELDS[name]).find(Boolean);
+  if (first) $(first).focus();
+}
+
+async function addPerson() {
+  const value = (id) => $(id).value.trim();
+  const fields = {};
+  if (!value('new-id')) fields.id = 'required';
+  if (!value('new-name')) fields.name = 'required';
+  const consent = $('new-consent').checked;
+  if (consent && !value('new-consent-by')) fields['consent.recordedBy'] = 'say who took the consent';
+  if (!consent && value('new-consent-by')) fields['consent.recordedBy'] = 'tick the consent box too, or leave this empty';
+  if (Object.keys(fields).length > 0) {
+    showFieldErrors(fields);
+    return;
+  }
+  const body = {
+    id: value('new-id'),
+    name: value('new-name'),
+    unit: value('new-unit') || null,
+    category: $('new-category').value,
+    from: value('new-from') || null,
+    until: value('new-until') || null,
+    watchList: $('new-watch').checked,
+    consent: consent ? { recordedBy: value('new-consent-by') } : null,
+  };
+  let person;
+  try {
+    person = await api('/persons', { method: 'POST', body });
+  } catch (failure) {
+    showFieldErrors(failure.fields || { [failure.status === 409 ? 'id' : 'form']: failure.message });
+    return;
+  }
+  $('person-dialog').close();
+  notify(`${person.displayName} added${person.consentAt ? ' with recorded consent' : ' (no consent: cards only)'}.`, 'good');
+  $('person-search').value = person.id;
+  await searchPersons();
+  await showPerson(person.id);
+  $('person-detail').scrollIntoView({ block: 'start' });
+}
+
+// ---- face: consent, upload, capture at the gate camera --------------------------------------
+
+const FACE_REASONS = {
+  no_face: 'no face found: the face must be clearly in the picture',
+  several_faces: 'several faces: only the person to enrol may be in the picture',
+  too_small: 'the face is too small: come closer or use a larger photo',
+  too_blurred: 'the picture is blurred: hold still, or use a sharper photo',
+  pose: 'the head is turned: look straight into the camera',
+  unreadable_image: 'this is not a photo (JPEG or PNG)',
+  consent_required: 'no recorded consent to face recognition: record it first',
+  possible_duplicate: 'this face is already enrolled for someone else',
+  unsupported_media_type: 'this is not a photo (JPEG or PNG)',
+  too_large: 'the photo is too large (at most 12 MB)',
+};
+
+function faceFailure(failure) {
+  return FACE_REASONS[failure.error] ? `${FACE_REASONS[failure.error]} (${failure.error})` : failure.message;
+}
+
+function setFaceResult(message, kind) {
+  const result = $('face-result');
+  result.textContent = message;
+  result.className = `notice ${kind || ''}`;
+}
+
+function showFace(detail) {
+  const person = detail.person;
+  const gone = person.status === 'Deregistered';
+  const consented = Boolean(person.consentAt);
+  $('face-summary').textContent = gone
+    ? 'Moved out: no face data is kept.'
+    : `${detail.faceTemplates} face template(s) enrolled. ` + (consented
+      ? `Consent recorded ${when(person.consentAt)} by ${person.consentRecordedBy}.`
+      : 'No recorded consent to face recognition: no face can be enrolled.');
+  $('consent-form').hidden = gone || consented;
+  $('consent-given').checked = false;
+  $('consent-by').value = '';
+  $('enrol').hidden = gone || !consented;
+  clearCapture();
+  setFaceResult('', '');
+}
+
+async function recordConsent() {
+  const personId = state.selectedPerson;
+  const recordedBy = $('consent-by').value.trim();
+  if (!$('consent-given').checked || !recordedBy) {
+    setFaceResult('Tick the consent box and say who recorded it.', 'bad');
+    (!$('consent-given').checked ? $('consent-given') : $('consent-by')).focus();
+    return;
+  }
+  try {
+    await api(`/persons/${encodeURIComponent(personId)}/consent`, { method: 'POST', body: { recordedBy } });
+  } catch (failure) {
+    setFaceResult(`Could not record consent: ${failure.message}`, 'bad');
+    return;
+  }
+  await showPerson(personId);
+  setFaceResult('Consent recorded. The face can be enrolled now.', 'good');
+}
+
+async function uploadPhoto() {
+  const personId = state.selectedPerson;
+  const file = $('upload-file').files[0];
+  if (!file) {
+    setFaceResult('Choose a photo first.', 'bad');
+    return;
+  }
+  setFaceResult(`Checking ${file.name}…`, '');
+  const body = file.type ? file : new Blob([file], { type: 'application/octet-stream' });
+  try {
+    const result = await api(`/persons/${encodeURIComponent(personId)}/photos`, { method: 'POST', body });
+    await showPerson(personId);
+    setFaceResult(`Photo enrolled: ${result.templateCount} face template(s) now.`, 'good');
+  } catch (failure) {
+    setFaceResult(`Photo refused: ${faceFailure(failure)}`, 'bad');
+  }
+  $('upload-file').value = '';
+}
+
+function fillCaptureCameras(cameras) {
+  const select = $('capture-camera');
+  const current = select.value;
+  const names = cameras.map((camera) => camera.name);
+  if ([...select.options].map((option) => option.value).join('|') !== names.join('|')) {
+    select.replaceChildren(...names.map((name) => el('option', { value: name, text: name })));
+    if (names.includes(current)) select.value = current;
+  }
+  $('capture-submit').disabled = names.length === 0;
+}
+
+function clearCapture() {
+  state.capture = null;
+  if (state.captureUrl) URL.revokeObjectURL(state.captureUrl);
+  state.captureUrl = null;
+  $('capture-image').removeAttribute('src');
+  $('capture-preview').hidden = true;
+}
+
+async function captureFace() {
+  const personId = state.selectedPerson;
+  const camera = $('capture-camera').value;
+  if (!camera) {
+    setFaceResult('This gateway has no camera to capture from.', 'bad');
+    return;
+  }
+  clearCapture();
+  setFaceResult(`Capturing from ${camera}…`, '');
+  let capture;
+  try {
+    capture = await api(`/persons/${encodeURIComponent(personId)}/capture/preview?camera=${encodeURIComponent(camera)}`, { method: 'POST' });
+    const image = await api(capture.image.slice(API.length), { raw: true });
+    state.captureUrl = URL.createObjectURL(await image.blob());
+  } catch (failure) {
+    setFaceResult(`No face captured: ${faceFailure(failure)}`, 'bad');
+    return;
+  }
+  state.capture = capture;
+  $('capture-image').src = state.captureUrl;
+  $('capture-info').textContent = `From ${capture.camera} at ${clock(capture.takenAt)}` +
+    (capture.qualityAccepted ? '.' : ' — it may be blurred or turned; retake if in doubt.') + ' Save it, or retake.';
+  $('capture-preview').hidden = false;
+  setFaceResult('Is this the right face?', '');
+  $('capture-save').focus();
+}
+
+async function saveCapture() {
+  const personId = state.selectedPerson;
+  const capture = state.capture;
+  if (!capture) return;
+  clearCapture();
+  try {
+    const result = await api(`/persons/${encodeURIComponent(personId)}/capture?captureId=${encodeURIComponent(capture.captureId)}`, { method: 'POST' });
+    await showPerson(personId);
+    setFaceResult(`Face enrolled from ${capture.camera}: ${result.templateCount} face template(s) now.`, 'good');
+  } catch (failure) {
+    setFaceResult(`Face refused: ${faceFailure(failure)}. Retake.`, 'bad');
+    $('capture-submit').focus();
+  }
+}
+
+// ---- issue a card ----------------------------------------------------------------------------
+
+async function issueCard() {
+  const personId = state.selectedPerson;
+  const uid = $('issue-uid').value.trim();
+  const until = $('issue-until').value;
+  if (!uid || !until) {
+    notify('Give the card number and its last day.', 'bad');
+    return;
+  }
+  try {
+    const card = await api('/cards', { method: 'POST', body: { uid, person: personId, until } });
+    notify(`Card ${card.uid} issued: valid through ${card.lastDay}.`, 'good');
+    $('issue-uid').value = '';
+    $('issue-until').value = '';
+  } catch (failure) {
+    const fields = failure.fields ? Object.entries(failure.fields).map(([name, message]) => `${name}: ${message}`).join('; ') : failure.message;
+    notify(`Could not issue card ${uid}: ${fields}`, 'bad');
+  }
+  await showPerson(personId);
+}
+
+// ---- access history --------------------------------------------------------------------------
+
+const HISTORY_PAGE = 50;
+
+function historyQuery() {
+  const query = new URLSearchParams();
+  for (const [key, id] of [['from', 'history-from'], ['to', 'history-to'], ['person', 'history-person'], ['door', 'history-door'], ['reason', 'history-reason']]) {
+    const value = $(id).value.trim();
+    if (value) query.set(key, value);
+  }
+  return query;
+}
+
+async function searchHistory(before) {
+  const query = historyQuery();
+  query.set('limit', String(HISTORY_PAGE));
+  if (before) query.set('before', String(before));
+  let page;
+  try {
+    page = await api(`/history?${query}`);
+  } catch (failure) {
+    $('history-summary').textContent = `Search failed: ${failure.message}`;
+    return;
+  }
+  if (!before) state.history.pages = [];
+  state.history.pages.push(before || null);
+  state.history.next = page.next;
+  const rows = page.entries.map((entry) => {
+    const kind = entry.reason ? reasonClass({ reasonCode: entry.reason, outcome: entry.outcome, granted: entry.reason.startsWith('GRANTED_'), alerts: [] }) : 'suppressed';
+    return el('tr', { 'data-testid': 'history-row', 'data-seq': entry.seq, 'data-reason': entry.reason || '', 'data-person-id': entry.personId || '' },
+      el('td', { text: when(entry.occurredAt) }),
+      el('td', { text: entry.door || '—' }),
+      el('td', {}, entry.reason
+        ? el('span', { class: `badge ${kind}`, title: entry.reason, text: REASON_WORDS[entry.reason] || entry.reason })
+        : el('code', { text: entry.type })),
+      el('td', { text: entry.personId || '' }),
+      el('td', { text: entry.cardUid || '' }),
+      el('td', { text: entry.detail || '' }));
+  });
+  $('history-table').tBodies[0].replaceChildren(...rows);
+  if (rows.length === 0) {
+    $('history-table').tBodies[0].append(el('tr', {}, el('td', { colspan: 6, class: 'subtle', text: 'Nothing matches.' })));
+  }
+  const pageNumber = state.history.pages.length;
+  $('history-summary').textContent = `Page ${pageNumber} · ${page.entries.length} shown, newest first` + (page.next ? '' : ' · the oldest kept');
+  $('history-newer').disabled = pageNumber <= 1;
+  $('history-older').disabled = !page.next;
+}
+
+async function historyNewer() {
+  if (state.history.pages.length <= 1) return;
+  state.history.pages.pop();
+  const before = state.history.pages.pop();
+  await searchHistory(before || undefined);
+}
+
+async function exportHistory() {
+  const query = historyQuery();
+  query.set('format', 'csv');
+  let response;
+  try {
+    response = await api(`/history?${query}`, { raw: true });
+  } catch (failure) {
+    notify(`Could not export the history: ${failure.message}`, 'bad');
+    return;
+  }
+  const disposition = response.headers.get('Content-Disposition') || '';
+  const name = (/filename="?([^";]+)"?/.exec(disposition) || [])[1] || 'edgegate-history.csv';
+  const url = URL.createObjectURL(await response.blob());
+  const link = el('a', { href: url, download: name, hidden: true });
+  document.body.append(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+  notify(`History exported as ${name}.`, 'good');
+}
+
+function fillHistoryFilters(doors) {
+  $('history-door').replaceChildren(el('option', { value: '', text: 'any' }), ...doors.map((door) => el('option', { value: door.name, text: door.name })));
+  $('history-reason').replaceChildren(el('option', { value: '', text: 'any' }),
+    ...Object.entries(REASON_WORDS).map(([code, words]) => el('option', { value: code, text: words })));
+}
+
 // ---- remote unlock -------------------------------------------------------------------------
 
 async function loadDoors() {
@@ -466,6 +787,7 @@ async function loadDoors() {
     const doors = await api('/doors');
     $('unlock-door').replaceChildren(...doors.map((door) => el('option', { value: door.name, text: `${door.name} (${door.kind})` })));
     $('unlock-submit').disabled = doors.length === 0;
+    fillHistoryFilters(doors);
   } catch (failure) {
     notify(`Could not list doors: ${failure.message}`, 'bad');
   }
@@ -546,6 +868,19 @@ document.addEventListener('DOMContentLoaded', () => {
     $('deregister-confirm').disabled = !state.deregisterTarget || $('deregister-confirm-input').value.trim() !== state.deregisterTarget.id;
   });
   $('deregister-form').addEventListener('submit', () => { deregister(); });
+  $('add-person').addEventListener('click', openAddPerson);
+  $('person-cancel').addEventListener('click', () => $('person-dialog').close());
+  $('person-form').addEventListener('submit', (event) => { event.preventDefault(); addPerson(); });
+  $('consent-form').addEventListener('submit', (event) => { event.preventDefault(); recordConsent(); });
+  $('upload-form').addEventListener('submit', (event) => { event.preventDefault(); uploadPhoto(); });
+  $('capture-form').addEventListener('submit', (event) => { event.preventDefault(); captureFace(); });
+  $('capture-save').addEventListener('click', saveCapture);
+  $('capture-retake').addEventListener('click', captureFace);
+  $('issue-form').addEventListener('submit', (event) => { event.preventDefault(); issueCard(); });
+  $('history-form').addEventListener('submit', (event) => { event.preventDefault(); searchHistory(); });
+  $('history-older').addEventListener('click', () => { if (state.history.next) searchHistory(state.history.next); });
+  $('history-newer').addEventListener('click', historyNewer);
+  $('history-csv').addEventListener('click', exportHistory);
 
   const saved = sessionStorage.getItem(TOKEN_KEY);
   if (saved) signIn(saved);
