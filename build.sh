@@ -13,7 +13,8 @@ root=$(pwd)
 # The apt packages EdgeGate needs to build, run and test (README.md says what each part is for).
 apt_packages=(
   cmake g++ make pkg-config ca-certificates openssl
-  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev
+  libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev
+  libavformat-dev libavcodec-dev libavutil-dev libswscale-dev
   mosquitto socat
   python3 python3-gi gir1.2-gst-rtsp-server-1.0 gstreamer1.0-tools
   gstreamer1.0-plugins-base gstreamer1.0-plugins-good gstreamer1.0-plugins-ugly gstreamer1.0-plugins-bad

@@ -77,8 +77,8 @@ if [ -n "$destdir" ]; then
   destdir="$(cd "$destdir" && pwd)"
 fi
 
-# Runtime libraries only: the OpenCV modules the shim links (MQTT is managed code, in the package).
-runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libopencv-videoio406 ca-certificates)
+# Runtime libraries only: the OpenCV modules and FFmpeg libraries the shim links (MQTT is managed code, in the package).
+runtime_packages=(libopencv-core406 libopencv-imgproc406 libopencv-imgcodecs406 libavformat59 libavcodec59 libavutil57 libswscale6 ca-certificates)
 if [ $staging -eq 0 ] && [ $apt -eq 1 ]; then
   missing=()
   for p in "${runtime_packages[@]}"; do

@@ -22,8 +22,8 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 state="$root/.deps/arm64/apt"
 triplet=aarch64-linux-gnu
 
-# Headers and link libraries of the four OpenCV modules the shim uses (src/native/edgegate_cv).
-build_packages=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libopencv-videoio-dev)
+# Headers and link libraries of the three OpenCV modules and the FFmpeg libraries the shim uses (src/native/edgegate_cv).
+build_packages=(libopencv-core-dev libopencv-imgproc-dev libopencv-imgcodecs-dev libavformat-dev libavcodec-dev libavutil-dev libswscale-dev)
 
 die() { printf 'arm64-sysroot: %s\n' "$*" >&2; exit 1; }
 

@@ -14,6 +14,7 @@ public static class Program
             BenchGalleryCommand.Create(),
             BenchEnrolCommand.Create(),
             BenchLiveCommand.Create(),
+            BenchGateCommand.Create(),
             BenchUplinkCommand.Create(),
         };
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
@@ -25,6 +26,7 @@ public static class Program
             PersonsCommand.Create(),
             EnrolCommand.Create(),
             CardsCommand.Create(),
+            HistoryCommand.Create(),
             DoorCommand.Create(),
             EvalCommand.Create(),
             CalibrateCommand.Create(),

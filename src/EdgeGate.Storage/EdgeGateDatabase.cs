@@ -261,6 +261,35 @@ public sealed class EdgeGateDatabase : IAsyncDisposable, IDisposable
         }
     }
 
+    /// <summary>
+    /// Exercises the read and write paths once, so that the first event recorded after a start does
+    /// not pay for them: a journal row is inserted and rolled back (its statement compiled, its pages
+    /// read; nothing is recorded and no seq is used), a read connection is opened, and the time of this
+    /// start is committed to the settings (<c>last_started_at</c>: the write-ahead log written and synced).
+    /// </summary>
+    public async Task WarmUpAsync(CancellationToken cancellationToken = default)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        var draft = new JournalDraft(JournalLane.Event, "warm_up", TimeProvider.GetUtcNow(), "{}");
+        await writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(disposed, this);
+            using var transaction = writer.BeginTransaction(deferred: false);
+            Journal.Append(new WriteContext(writer, transaction, TimeProvider.GetUtcNow(), Persons.OnVersionCommitted), [draft]);
+            transaction.Rollback();
+        }
+        finally
+        {
+            writeGate.Release();
+        }
+        await ReadAsync(connection => connection.Command("SELECT COUNT(*) FROM settings").ScalarInt64(), cancellationToken).ConfigureAwait(false);
+        await WriteAsync(context => context.Command(
+                "INSERT INTO settings (name, value) VALUES ('last_started_at', $now) ON CONFLICT (name) DO UPDATE SET value = excluded.value")
+            .With("$now", context.Now.ToString("O", CultureInfo.InvariantCulture))
+            .Execute(), cancellationToken).ConfigureAwait(false);
+    }
+
     /// <summary>Runs a read on its own read-only connection (a consistent snapshot inside one transaction).</summary>
     internal Task<T> ReadAsync<T>(Func<SqliteConnection, T> work, CancellationToken cancellationToken)
     {

@@ -7,7 +7,9 @@ namespace EdgeGate.Gateway.Tests;
 /// <summary>Runs the real `edgegate` program as a child process.</summary>
 internal static class GatewayProcess
 {
-    public sealed record Result(int ExitCode, string Output);
+    /// <param name="Output">Standard output, then standard error.</param>
+    /// <param name="StandardOutput">Standard output alone (e.g. a command's JSON).</param>
+    public sealed record Result(int ExitCode, string Output, string StandardOutput);
 
     /// <summary>
     /// The gateway as built for this test run, laid out as ./build.sh publish packs it: the program,
@@ -78,6 +80,7 @@ internal static class GatewayProcess
             process.Kill(entireProcessTree: true);
             throw new TimeoutException($"{fileName} {string.Join(' ', arguments)} did not finish within {timeout}");
         }
-        return new Result(process.ExitCode, await standardOutput + await standardError);
+        var output = await standardOutput;
+        return new Result(process.ExitCode, output + await standardError, output);
     }
 }

@@ -12,7 +12,7 @@ public sealed class JournalTests
         new(JournalLane.Alert, "watch_list", at, $$"""{"number":{{number}}}""");
 
     [Fact]
-    public async Task Seq_is_monotonic_across_reopen_and_never_reused_after_compaction()
+    public async Task Seq_is_monotonic_across_reopen_and_never_reused_after_pruning()
     {
         await using var test = await TestDatabase.OpenNewAsync();
         var now = test.Time.GetUtcNow();
@@ -31,7 +31,7 @@ public sealed class JournalTests
         Assert.Equal(8, test.Db.Journal.LastRecordedSeq);
 
         Assert.Equal(AcknowledgeOutcome.Advanced, await test.Db.Journal.AcknowledgeAsync(8));
-        Assert.Equal(8, await test.Db.Journal.CompactAsync(long.MaxValue));
+        Assert.Equal(8, (await test.Db.Journal.PruneHistoryAsync(new HistoryRetention(TimeSpan.FromDays(30), MaximumRows: 0))).RemovedByCap);
         Assert.Empty(await test.Db.Journal.ReadFromAsync(0, 100));
         test.Close();
         test.Open();
@@ -42,7 +42,7 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public async Task ReadFrom_returns_entries_after_a_seq_by_lane_and_compaction_needs_an_ack()
+    public async Task ReadFrom_returns_entries_after_a_seq_by_lane_and_pruning_needs_an_ack()
     {
         await using var test = await TestDatabase.OpenNewAsync();
         var at = test.Time.GetUtcNow().AddSeconds(-3);
@@ -56,13 +56,13 @@ public sealed class JournalTests
         Assert.Equal([3L, 5], (await test.Db.Journal.ReadFromAsync(2, 100, JournalLane.Event)).Select(entry => entry.Seq));
         Assert.Equal([3L, 4], (await test.Db.Journal.ReadFromAsync(2, 2)).Select(entry => entry.Seq));
 
-        Assert.Equal(0, await test.Db.Journal.CompactAsync(5));
+        var everything = new HistoryRetention(TimeSpan.Zero, MaximumRows: 0);
+        Assert.Equal(new HistoryPruneResult(0, 0, Rows: 5, UndeliveredRows: 5, OverCap: 5), await test.Db.Journal.PruneHistoryAsync(everything));
         Assert.Equal(AcknowledgeOutcome.BeyondLastSeq, await test.Db.Journal.AcknowledgeAsync(6));
         Assert.Equal(AcknowledgeOutcome.Advanced, await test.Db.Journal.AcknowledgeAsync(3));
         Assert.Equal(AcknowledgeOutcome.Unchanged, await test.Db.Journal.AcknowledgeAsync(2));
         Assert.Equal(3, await test.Db.Journal.GetAckedSeqAsync());
-        Assert.Equal(2, await test.Db.Journal.CompactAsync(2));
-        Assert.Equal(1, await test.Db.Journal.CompactAsync(5));
+        Assert.Equal(new HistoryPruneResult(0, 3, Rows: 2, UndeliveredRows: 2, OverCap: 2), await test.Db.Journal.PruneHistoryAsync(everything));
         Assert.Equal([4L, 5], (await test.Db.Journal.ReadFromAsync(0, 100)).Select(entry => entry.Seq));
         test.Close();
         test.Open();
@@ -138,7 +138,7 @@ public sealed class JournalTests
     }
 
     [Fact]
-    public async Task At_the_cap_acknowledged_rows_are_removed_before_anything_is_lost()
+    public async Task At_the_cap_the_oldest_acknowledged_rows_are_removed_before_anything_is_lost()
     {
         await using var test = await TestDatabase.OpenNewAsync(options => new StorageOptions
         {
@@ -151,8 +151,12 @@ public sealed class JournalTests
         await test.Db.Journal.AcknowledgeAsync(2);
         await test.Db.Journal.AppendAsync(Event(6, now));
         var entries = await test.Db.Journal.ReadFromAsync(0, 100);
-        Assert.Equal([3L, 4, 5, 6], entries.Select(entry => entry.Seq));
+        Assert.Equal([2L, 3, 4, 5, 6], entries.Select(entry => entry.Seq));
         Assert.DoesNotContain(entries, entry => entry.Type == EventJournal.EventsDroppedType);
+        // the row count kept in memory followed: a prune to 3 rows removes exactly two delivered rows
+        await test.Db.Journal.AcknowledgeAsync(4);
+        var pruned = await test.Db.Journal.PruneHistoryAsync(new HistoryRetention(TimeSpan.FromDays(30), MaximumRows: 3));
+        Assert.Equal((2L, 3L), (pruned.RemovedByCap, pruned.Rows));
     }
 
     [Fact]
@@ -177,9 +181,9 @@ public sealed class JournalTests
         Assert.NotEmpty(recorded);
         Assert.Equal(recorded, (await test.Db.Journal.ReadFromAsync(0, 2000)).Select(entry => entry.Seq));
         Assert.Empty(await test.Db.CheckIntegrityAsync());
-        // room again after the platform acknowledged and the journal compacted
+        // room again after the platform acknowledged and the history was pruned
         await test.Db.Journal.AcknowledgeAsync(recorded[^1]);
-        await test.Db.Journal.CompactAsync(recorded[^1]);
+        await test.Db.Journal.PruneHistoryAsync(new HistoryRetention(TimeSpan.FromDays(30), MaximumRows: 0));
         Assert.Equal(recorded[^1] + 1, await test.Db.Journal.AppendAsync(new JournalDraft(JournalLane.Event, "big", now, payload)));
     }
 

@@ -23,6 +23,16 @@ public interface IDoorDriver
     /// </summary>
     Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken);
 
+    /// <summary>
+    /// Releases the door until <paramref name="window"/> ends, then locks it again. Grants that come
+    /// while the door is released extend the window: a driver that times the release itself follows
+    /// the extensions (<see cref="ReleaseWindow.WaitAsync"/>). By default the window is closed at once
+    /// and the door released for the time it had left, as <see cref="PulseAsync(TimeSpan, CancellationToken)"/>
+    /// (device-timed pulses: the device's own timer; each later grant sends another device pulse).
+    /// </summary>
+    Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+        PulseAsync((window ?? throw new ArgumentNullException(nameof(window))).Close(), cancellationToken);
+
     /// <summary>Holds the door released (<paramref name="released"/> = true, e.g. fire alarm, office hours) or locked.</summary>
     Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken);
 
@@ -31,6 +41,14 @@ public interface IDoorDriver
     /// reading's outcome is <see cref="DoorCommandOutcome.NotSupported"/> and it holds no inputs.
     /// </summary>
     Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken);
+
+    /// <summary>
+    /// Opens the way to the device and asks it for its state once, without moving the lock (the
+    /// gateway's warm-up, so that the first release does not pay for it). Devices that cannot be
+    /// asked answer <see cref="DoorCommandOutcome.Done"/> saying so.
+    /// </summary>
+    Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+        Task.FromResult<DoorCommandOutcome>(new DoorCommandOutcome.Done("nothing to ask this device"));
 }
 
 /// <summary>What a door driver can do.</summary>

@@ -41,21 +41,27 @@ public sealed class LcusRelayDoor : IDoorDriver, IDisposable
 
     public DoorDriverCapabilities Capabilities => DoorDriverCapabilities.Pulse | DoorDriverCapabilities.Hold;
 
-    public async Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        PulseAsync(new ReleaseWindow(duration, timeProvider), cancellationToken);
+
+    /// <summary>Release, wait until the window ends (following extensions), relock.</summary>
+    public async Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(window);
         await commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var released = timeProvider.GetTimestamp();
             var release = await SendAsync(released: true, cancellationToken).ConfigureAwait(false);
             if (release is not null)
             {
+                window.Close();
                 await RelockAsync().ConfigureAwait(false);
                 return new DoorCommandOutcome.TransportError(release);
             }
             try
             {
-                await Task.Delay(duration, timeProvider, cancellationToken).ConfigureAwait(false);
+                await window.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -64,7 +70,7 @@ public sealed class LcusRelayDoor : IDoorDriver, IDisposable
             }
             return await RelockAsync().ConfigureAwait(false) is { } relockError
                 ? new DoorCommandOutcome.TransportError($"relock failed, the door may be released: {relockError}")
-                : new DoorCommandOutcome.Done($"channel {options.Channel} pulsed {duration.TotalMilliseconds:0} ms, no reply expected");
+                : new DoorCommandOutcome.Done($"channel {options.Channel} pulsed {timeProvider.GetElapsedTime(released).TotalMilliseconds:0} ms, no reply expected");
         }
         finally
         {

@@ -44,22 +44,27 @@ public sealed class LogDoor : IDoorDriver, IDisposable
     /// <summary>The current state.</summary>
     public bool IsReleased { get; private set; }
 
-    public async Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        PulseAsync(new ReleaseWindow(duration, timeProvider), cancellationToken);
+
+    /// <summary>Records the release, waits until the window ends (following extensions), records the relock.</summary>
+    public async Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(window);
         await commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
+            var released = timeProvider.GetTimestamp();
             Record(true, "pulse");
             try
             {
-                await Task.Delay(duration, timeProvider, cancellationToken).ConfigureAwait(false);
+                await window.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             finally
             {
                 Record(false, "pulse");
             }
-            return new DoorCommandOutcome.Done($"logged a {duration.TotalMilliseconds:0} ms pulse");
+            return new DoorCommandOutcome.Done($"logged a {timeProvider.GetElapsedTime(released).TotalMilliseconds:0} ms pulse");
         }
         finally
         {

@@ -47,15 +47,23 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
 
     private string Relay => $"relay coil {options.RelayCoil} at slave {options.SlaveId}";
 
-    public async Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken)
+    public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
+        PulseAsync(new ReleaseWindow(duration, timeProvider), cancellationToken);
+
+    /// <summary>
+    /// A board-timed pulse covers the window as it is now (the window closes; a later grant sends
+    /// another board-timed pulse, which restarts the board's timer). Otherwise: release, wait until the
+    /// window ends (following extensions), relock.
+    /// </summary>
+    public async Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken)
     {
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(duration, TimeSpan.Zero);
+        ArgumentNullException.ThrowIfNull(window);
         await commandGate.WaitAsync(cancellationToken).ConfigureAwait(false);
         try
         {
             if (options.DevicePulse is { } devicePulse)
             {
-                var value = devicePulse.ValueFor(duration);
+                var value = devicePulse.ValueFor(window.Close());
                 var written = await client.WriteSingleRegisterAsync(options.SlaveId, devicePulse.Register, value, cancellationToken).ConfigureAwait(false);
                 return ToOutcome(written, $"board-timed pulse: register {devicePulse.Register} = 0x{value:X4} confirmed at slave {options.SlaveId}");
             }
@@ -64,6 +72,7 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
             if (!release.IsSuccess)
             {
                 // The board may have switched even if its answer was lost: relock to be sure.
+                window.Close();
                 var relockAfterFailure = await RelockAsync().ConfigureAwait(false);
                 var failed = ToOutcome(release, "");
                 var note = relockAfterFailure.IsDone ? "; relocked to be sure" : "; the relock failed too, the door state is unknown";
@@ -78,7 +87,7 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
             var releasedAt = timeProvider.GetTimestamp();
             try
             {
-                await Task.Delay(duration, timeProvider, cancellationToken).ConfigureAwait(false);
+                await window.WaitAsync(cancellationToken).ConfigureAwait(false);
             }
             catch (OperationCanceledException)
             {
@@ -133,6 +142,15 @@ public sealed class ModbusRelayDoor : IDoorDriver, IDisposable
         bool? doorClosed = options.DoorSensorInput is { } sensor ? bits[sensor - first] == options.DoorSensorOnMeansClosed : null;
         bool? exitPressed = options.ExitButtonInput is { } button ? bits[button - first] : null;
         return DoorInputsReading.Read(new DoorInputs(doorClosed, exitPressed), $"discrete inputs {first}…{first + count - 1} at slave {options.SlaveId}");
+    }
+
+    /// <summary>Reads the relay coil once (the board answers; nothing moves).</summary>
+    public async Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken)
+    {
+        var result = await client.ReadCoilsAsync(options.SlaveId, options.RelayCoil, 1, cancellationToken).ConfigureAwait(false);
+        return ToOutcome(result, result.IsSuccess
+            ? $"{Relay} answers: it is {(result.Value![0] ? "on" : "off")}"
+            : "");
     }
 
     /// <summary>Relocks, trying up to <see cref="ModbusRelayDoorOptions.RelockAttempts"/> times; never cancelled (a door must not stay released).</summary>

@@ -167,7 +167,12 @@ public sealed class SerialPortStream : Stream
     public override Task WriteAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken)
         => WriteAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
 
-    /// <summary>Writes every byte and waits until they have left the UART (tcdrain), so the caller knows the frame is on the wire.</summary>
+    /// <summary>
+    /// Writes every byte and waits until they have left the UART (tcdrain), so the caller knows the
+    /// frame is on the wire. The bytes the line takes at once (a short frame into the driver's
+    /// buffer: nearly always all of them) go out on the calling thread, with no thread hop before
+    /// they are on their way; only the rest and the wait for the UART run on a blocking thread.
+    /// </summary>
     public override ValueTask WriteAsync(ReadOnlyMemory<byte> buffer, CancellationToken cancellationToken = default)
     {
         if (cancellationToken.IsCancellationRequested)
@@ -175,12 +180,36 @@ public sealed class SerialPortStream : Stream
             return ValueTask.FromCanceled(cancellationToken);
         }
         ObjectDisposedException.ThrowIf(disposed, this);
+        var written = 0;
+        if (!hungUp)
+        {
+            try
+            {
+                written = line.Write(buffer.Span);
+            }
+            catch (SerialPortException exception)
+            {
+                return ValueTask.FromException(exception);
+            }
+        }
+        var rest = buffer[written..];
         return new ValueTask(RunBlocking(() =>
         {
-            WriteCore(buffer.Span, cancellationToken);
+            WriteCore(rest.Span, cancellationToken);
             line.Drain();
             return 0;
         }, cancellationToken));
+    }
+
+    /// <summary>Every write already waits until its bytes have left the UART: nothing is left to wait for.</summary>
+    public override Task FlushAsync(CancellationToken cancellationToken)
+    {
+        if (cancellationToken.IsCancellationRequested)
+        {
+            return Task.FromCanceled(cancellationToken);
+        }
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Task.CompletedTask;
     }
 
     private void WriteCore(ReadOnlySpan<byte> buffer, CancellationToken cancellationToken)

@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Gateway.Configuration;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
@@ -14,7 +15,7 @@ public static class AccessControlRegistration
     /// <summary>
     /// Registers the decision stage: <see cref="AccessAttemptQueue"/> (where face candidates, card
     /// reads and remote unlocks go in), <see cref="DecisionFeed"/>, <see cref="AccessHistory"/>, the
-    /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorRequestQueues"/>,
+    /// policy settings and doors from configuration, <see cref="DoorDrivers"/>, <see cref="DoorServices"/>,
     /// and the hosted services: <see cref="DecisionService"/>, <see cref="LockBrokerService"/> with its
     /// <see cref="LockBrokerConnection"/> when a door has Kind Mqtt, one <see cref="DoorService"/> per door,
     /// one <see cref="DoorInputService"/> per door with a door contact or exit button input, one
@@ -29,7 +30,6 @@ public static class AccessControlRegistration
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton(new AccessSettingsSource(AccessConfiguration.ToAccessSettings(settings)));
         services.AddSingleton(new AccessDoors(settings.Doors));
-        services.AddSingleton(new DoorRequestQueues(settings.Doors));
         services.AddSingleton<AccessHistory>();
         services.AddSingleton<AccessAttemptQueue>();
         services.AddSingleton<DecisionFeed>();
@@ -50,18 +50,19 @@ public static class AccessControlRegistration
             provider.GetService<LockBrokerConnection>()));
         services.AddSingleton<DecisionService>();
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DecisionService>());
+        services.AddSingleton(provider => new DoorServices(settings.Doors.Select(door => new DoorService(
+            door.Name,
+            provider.GetRequiredService<DoorDrivers>(),
+            provider.GetRequiredService<DoorReleases>(),
+            provider.GetRequiredService<EdgeGateDatabase>(),
+            provider.GetRequiredService<DecisionFeed>(),
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<DoorService>>(),
+            provider.GetService<StartupWarmUp>()))));
         foreach (var door in settings.Doors)
         {
             var name = door.Name;
-            services.AddSingleton<IHostedService>(provider => new DoorService(
-                name,
-                provider.GetRequiredService<DoorRequestQueues>(),
-                provider.GetRequiredService<DoorDrivers>(),
-                provider.GetRequiredService<DoorReleases>(),
-                provider.GetRequiredService<EdgeGateDatabase>(),
-                provider.GetRequiredService<DecisionFeed>(),
-                provider.GetRequiredService<TimeProvider>(),
-                provider.GetRequiredService<ILogger<DoorService>>()));
+            services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<DoorServices>().For(name));
             if (DoorInputService.Watches(door))
             {
                 services.AddSingleton<IHostedService>(provider => new DoorInputService(

@@ -16,6 +16,9 @@ public sealed class AccessDoors
         doors = Build(doorOptions);
     }
 
+    /// <summary>The configured door names.</summary>
+    public IReadOnlyCollection<string> Names => Volatile.Read(ref doors).Keys;
+
     public bool TryGet(string doorName, out Door door, out TimeSpan pulseLength)
     {
         if (Volatile.Read(ref doors).TryGetValue(doorName, out var entry))

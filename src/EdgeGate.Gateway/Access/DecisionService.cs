@@ -1,5 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -10,7 +11,7 @@ namespace EdgeGate.Gateway.Access;
 /// The decision stage: takes access attempts from <see cref="AccessAttemptQueue"/> one at a time,
 /// resolves the person and card from the store, asks <see cref="AccessPolicy"/>, writes the
 /// decision to the journal (committed to disk) BEFORE a door is driven, records it in the
-/// <see cref="AccessHistory"/>, queues the door command of a grant and publishes to the
+/// <see cref="AccessHistory"/>, hands a grant's door command to its <see cref="DoorService"/> and publishes to the
 /// <see cref="DecisionFeed"/>. A suppressed repeat (within the cooldown) drives no door and is not
 /// recorded in the history; it is journaled as <c>access_suppressed</c> (routine lane) and logged:
 /// each card repeat, a face repeat once per track (a face standing in view, seen again and again,
@@ -30,10 +31,11 @@ public sealed partial class DecisionService(
     AccessHistory history,
     AccessSettingsSource settings,
     AccessDoors doors,
-    DoorRequestQueues doorRequests,
+    DoorServices doorServices,
     DecisionFeed feed,
     TimeProvider timeProvider,
-    ILogger<DecisionService> logger) : BackgroundService
+    ILogger<DecisionService> logger,
+    StartupWarmUp? warmUp = null) : BackgroundService
 {
     /// <summary>Face tracks whose repeat was journaled (the most recent ones; a track lasts seconds).</summary>
     private const int RepeatedTracksKept = 1024;
@@ -48,13 +50,20 @@ public sealed partial class DecisionService(
         await Task.Yield();
         try
         {
-            try
+            if (warmUp is not null)
             {
-                await RestorePassagesAsync(stoppingToken).ConfigureAwait(false);
+                await warmUp.RunAsync(StartupWarmUp.Decisions, WarmUpAsync, stoppingToken).ConfigureAwait(false);
             }
-            catch (Exception exception) when (exception is not OperationCanceledException)
+            else
             {
-                LogRestoreFailed(logger, exception);
+                try
+                {
+                    await WarmUpAsync(stoppingToken).ConfigureAwait(false);
+                }
+                catch (Exception exception) when (exception is not OperationCanceledException)
+                {
+                    LogRestoreFailed(logger, exception);
+                }
             }
             await foreach (var attempt in attempts.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
@@ -74,7 +83,30 @@ public sealed partial class DecisionService(
         }
     }
 
-    /// <summary>Decides one attempt end to end (journal, history, door queue, feed); null for an unknown door.</summary>
+    /// <summary>
+    /// Before the first attempt: the stored passages are restored, the database is read and written
+    /// once (<see cref="EdgeGateDatabase.WarmUpAsync"/>), and a decision is rehearsed on a history of
+    /// its own (policy and journal row drafted, nothing recorded), so the first real decision is as
+    /// quick as the next.
+    /// </summary>
+    private async Task<string> WarmUpAsync(CancellationToken cancellationToken)
+    {
+        await RestorePassagesAsync(cancellationToken).ConfigureAwait(false);
+        await database.WarmUpAsync(cancellationToken).ConfigureAwait(false);
+        await database.Persons.GetAsync("warm-up", cancellationToken).ConfigureAwait(false);
+        if (doors.Names.FirstOrDefault() is { } doorName && doors.TryGet(doorName, out var door, out _))
+        {
+            var attempt = AccessAttempt.ForFace(new FaceCredential(null, 0, 0, LivenessPassed: true, "warm-up"), doorName, timeProvider.GetUtcNow());
+            var decision = AccessPolicy.Decide(
+                new AccessRequest { Credential = attempt.Credential, Door = door, At = attempt.At },
+                new AccessHistory(),
+                settings.Current);
+            _ = AccessJournal.DecisionDraft(attempt, decision);
+        }
+        return "passages restored, database read and written, a decision rehearsed";
+    }
+
+    /// <summary>Decides one attempt end to end (journal, history, door, feed); null for an unknown door.</summary>
     public async Task<DecisionMade?> DecideAsync(AccessAttempt attempt, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(attempt);
@@ -127,17 +159,15 @@ public sealed partial class DecisionService(
             LogJournalFailed(logger, exception, decision.DoorId, decision.ReasonCode);
         }
 
-        LogDecision(logger, decision.DoorId, decision.ReasonCode, decision.PersonId ?? "-", attempt.Source, seq ?? 0);
-
-        if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
-        {
-            await doorRequests.EnqueueAsync(
-                new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()),
-                cancellationToken).ConfigureAwait(false);
-        }
-
+        // The feed hears of the decision before of its door; the door's release then leaves at once,
+        // on this thread, before anything else is done with the decision.
         var made = new DecisionMade(attempt, decision, seq, journalError);
         feed.Publish(made);
+        if (decision.Granted && (seq is not null || attempt.Credential is ExitButtonCredential))
+        {
+            doorServices.For(door.Name).Submit(new DoorRequest(door.Name, DoorRequestKind.Pulse, pulseLength, seq, attempt.Id, timeProvider.GetUtcNow()));
+        }
+        LogDecision(logger, decision.DoorId, decision.ReasonCode, decision.PersonId ?? "-", attempt.Source, seq ?? 0);
         return made;
     }
 

@@ -254,8 +254,15 @@ public sealed partial class DoorDrivers : IDisposable
         public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
             RunAsync(driver => driver.PulseAsync(duration, cancellationToken));
 
+        public Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.PulseAsync(window, cancellationToken));
+
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
             RunAsync(driver => driver.SetAsync(released, cancellationToken));
+
+        /// <summary>Opens the line (a device that cannot be opened is the outcome) and asks the device.</summary>
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+            RunAsync(driver => driver.CheckAsync(cancellationToken));
 
         public async Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken)
         {
@@ -335,10 +342,18 @@ public sealed partial class DoorDrivers : IDisposable
         public Task<DoorCommandOutcome> PulseAsync(TimeSpan duration, CancellationToken cancellationToken) =>
             RunAsync(() => door.PulseAsync(duration, cancellationToken));
 
+        public Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken) =>
+            RunAsync(() => ((IDoorDriver)door).PulseAsync(window, cancellationToken));
+
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) =>
             RunAsync(() => door.SetAsync(released, cancellationToken));
 
         public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) => door.ReadInputsAsync(cancellationToken);
+
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) =>
+            Task.FromResult<DoorCommandOutcome>(broker.Unreachable is { } reason
+                ? new DoorCommandOutcome.TransportError(reason)
+                : new DoorCommandOutcome.Done($"lock broker {broker.Address} connected"));
 
         private async Task<DoorCommandOutcome> RunAsync(Func<Task<DoorCommandOutcome>> command)
         {

@@ -1,6 +1,3 @@
-using System.Threading.Channels;
-using EdgeGate.Gateway.Configuration;
-
 namespace EdgeGate.Gateway.Access;
 
 /// <summary>What a door is told to do.</summary>
@@ -30,52 +27,26 @@ public sealed record DoorRequest(
     DateTimeOffset RequestedAt);
 
 /// <summary>
-/// One never-dropping command queue per configured door, read by that door's <see cref="DoorService"/>.
+/// The door of each configured door name: the decision stage hands a grant's request straight to
+/// its <see cref="DoorService"/> (<see cref="DoorService.Submit"/>), with no queue in between.
 /// </summary>
-public sealed class DoorRequestQueues
+public sealed class DoorServices
 {
-    /// <summary>Commands that may wait per door before the decision stage waits.</summary>
-    public const int CapacityPerDoor = 64;
+    private readonly Dictionary<string, DoorService> doors = new(StringComparer.OrdinalIgnoreCase);
 
-    private readonly Dictionary<string, (DoorOptions Options, Channel<DoorRequest> Channel)> doors =
-        new(StringComparer.OrdinalIgnoreCase);
-
-    public DoorRequestQueues(IEnumerable<DoorOptions> doorOptions)
+    public DoorServices(IEnumerable<DoorService> services)
     {
-        ArgumentNullException.ThrowIfNull(doorOptions);
-        foreach (var options in doorOptions)
+        ArgumentNullException.ThrowIfNull(services);
+        foreach (var service in services)
         {
-            doors.Add(options.Name, (options, Channel.CreateBounded<DoorRequest>(
-                new BoundedChannelOptions(CapacityPerDoor) { FullMode = BoundedChannelFullMode.Wait, SingleReader = true })));
+            doors.Add(service.DoorName, service);
         }
     }
 
-    public IEnumerable<string> DoorNames => doors.Keys;
+    public IEnumerable<DoorService> All => doors.Values;
 
-    public DoorOptions OptionsFor(string doorName) => doors[doorName].Options;
-
-    public bool Contains(string doorName) => doors.ContainsKey(doorName);
-
-    public ChannelReader<DoorRequest> ReaderFor(string doorName) => doors[doorName].Channel.Reader;
-
-    /// <summary>Queues a command; waits while that door's queue is full, never drops it.</summary>
+    /// <summary>The service of a configured door.</summary>
     /// <exception cref="KeyNotFoundException">No door of that name is configured.</exception>
-    public ValueTask EnqueueAsync(DoorRequest command, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(command);
-        if (!doors.TryGetValue(command.DoorName, out var door))
-        {
-            throw new KeyNotFoundException($"no door named '{command.DoorName}' is configured");
-        }
-        return door.Channel.Writer.WriteAsync(command, cancellationToken);
-    }
-
-    /// <summary>Shutdown: each door finishes what is queued.</summary>
-    public void Complete()
-    {
-        foreach (var door in doors.Values)
-        {
-            door.Channel.Writer.TryComplete();
-        }
-    }
+    public DoorService For(string doorName) =>
+        doors.TryGetValue(doorName, out var door) ? door : throw new KeyNotFoundException($"no door named '{doorName}' is configured");
 }

@@ -3,6 +3,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Access;
 
@@ -51,8 +52,8 @@ public static class GatewayDatabase
     }
 
     /// <summary>
-    /// Registers the database as a singleton, opened on first use, and the <see cref="DatabaseChangeWatcher"/>
-    /// that brings in changes the command line writes to it.
+    /// Registers the database as a singleton, opened on first use, the <see cref="DatabaseChangeWatcher"/>
+    /// that brings in changes the command line writes to it, and the <see cref="HistoryPruningService"/>.
     /// </summary>
     public static IServiceCollection AddGatewayDatabase(this IServiceCollection services, EdgeGateSettings settings)
     {
@@ -60,6 +61,9 @@ public static class GatewayDatabase
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(provider => Open(settings, provider.GetRequiredService<TimeProvider>()));
         services.AddHostedService<DatabaseChangeWatcher>();
+        services.AddHostedService(provider => new HistoryPruningService(
+            provider.GetRequiredService<EdgeGateDatabase>(), settings.Journal, provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILogger<HistoryPruningService>>()));
         return services;
     }
 }

@@ -105,6 +105,7 @@ public static class AdminApiExtensions
         PersonEndpoints.Map(api);
         CardEndpoints.Map(api);
         EventEndpoints.Map(api);
+        HistoryEndpoints.Map(api);
         DoorEndpoints.Map(api);
         api.Map("{**path}", (string? path) => ApiResults.NotFound($"no API endpoint '{Prefix}/{path}'"));
 

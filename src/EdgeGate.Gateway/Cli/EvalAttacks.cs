@@ -16,6 +16,8 @@ namespace EdgeGate.Gateway.Cli;
 /// <c>Recognition:LivenessThreshold</c> and for the gate's combined check at
 /// <c>Recognition:PresentationThreshold</c>, on the held-out identities (never fitted) and on all.
 /// The check is also refitted on the fitting identities, so the shipped weights can be reproduced.
+/// The <c>rgb_nir</c> figures add a paired near-infrared camera whose frames are modelled
+/// (<see cref="PresentationAttackEvaluation.ModelledInfrared"/>), never measured.
 /// </summary>
 internal sealed class AttackEvaluationOptions
 {
@@ -136,7 +138,8 @@ internal sealed record AttackReport(
     PresentationErrorRates LivenessGoalHeldOut,
     PresentationCheckFit Fitted,
     PresentationErrorRates FittedHeldOut,
-    IReadOnlyList<(double Bpcer, double Threshold, PresentationErrorRates Rates)> HeldOutCurve)
+    IReadOnlyList<(double Bpcer, double Threshold, PresentationErrorRates Rates)> HeldOutCurve,
+    PresentationErrorRates InfraredPairedHeldOut)
 {
     /// <summary>BPCERs at which the held-out trade-off is shown (thresholds set on the held-out faces themselves: not operating points).</summary>
     public static IReadOnlyList<double> CurveBpcers { get; } = [0.02, 0.05, 0.10];
@@ -175,7 +178,8 @@ internal sealed record AttackReport(
             PresentationErrorRates.Of(heldOut, sample => sample.ProbabilityReal >= goalThreshold),
             fitted,
             PresentationErrorRates.Of(heldOut, sample => fitted.Weights.Score(sample.ProbabilityReal, sample.Cues) >= fitted.Threshold),
-            curve);
+            curve,
+            PresentationErrorRates.Of(heldOut, sample => Accepts(sample) && sample.InfraredFace));
     }
 
     public string ToText()
@@ -195,6 +199,8 @@ internal sealed record AttackReport(
         {
             Rates(text, $"combined check    at {threshold:0.###} (set on held-out for BPCER {bpcer:0.##})", rates);
         }
+        Rates(text, $"rgb_nir (MODELLED infrared, not measured)", InfraredPairedHeldOut);
+        Line($"  infrared model: {PresentationAttackEvaluation.ModelledInfrared}");
         return text.ToString().TrimEnd();
     }
 
@@ -211,6 +217,7 @@ internal sealed record AttackReport(
         {
             writer.WriteStartObject();
             writer.WriteString("scope", "held_out_identities");
+            writer.WriteString("configuration", "rgb");
             writer.WriteNumber("liveness_threshold", Check.LivenessThreshold);
             writer.WriteNumber("presentation_threshold", Check.CheckThreshold);
             RatesBody(writer, CheckHeldOut);
@@ -256,6 +263,14 @@ internal sealed record AttackReport(
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            writer.WriteEndObject();
+
+            // The same check with a paired near-infrared camera whose frames are modelled, not measured.
+            writer.WriteStartObject("rgb_nir");
+            writer.WriteBoolean("measured", false);
+            writer.WriteString("infrared_model", PresentationAttackEvaluation.ModelledInfrared);
+            writer.WriteNumber("threshold", Check.CheckThreshold);
+            Rates(writer, "held_out", InfraredPairedHeldOut);
             writer.WriteEndObject();
 
             writer.WriteStartObject("refit");

@@ -97,11 +97,12 @@ internal static class EvalCommand
                 }
                 var report = FaceEvaluation.Run(pipeline, photos, new ProgressLine(error), cancellationToken);
                 var figures = OperatingFigures.At(report.Samples, recognition.MatchThreshold, recognition.Margin);
-                output.WriteLine(parseResult.GetValue(json) ? ToJson(report, figures) : ToText(report, figures));
+                var evidence = OneFrameEvidence.Of(report, BarsOf(recognition));
+                output.WriteLine(parseResult.GetValue(json) ? ToJson(report, figures, evidence) : ToText(report, figures, evidence));
                 return Task.FromResult(0);
             }
             catch (Exception exception) when (exception is OnnxRuntimeException or OpenCvException or FileNotFoundException
-                or DirectoryNotFoundException or InvalidDataException or IOException)
+                or DirectoryNotFoundException or InvalidDataException or IOException or ConfigurationException)
             {
                 error.WriteLine($"eval: {exception.Message}");
                 return Task.FromResult(1);
@@ -110,7 +111,11 @@ internal static class EvalCommand
         return command;
     }
 
-    internal static string ToText(FaceEvaluationReport report, OperatingFigures figures)
+    internal static OneFrameBars BarsOf(RecognitionOptions recognition) => new(
+        (float)recognition.MatchThreshold, (float)recognition.Margin, (float)recognition.LivenessThreshold,
+        (float)recognition.OneFrameSimilarity, (float)recognition.OneFrameMargin, (float)recognition.OneFrameLiveness);
+
+    internal static string ToText(FaceEvaluationReport report, OperatingFigures figures, OneFrameEvidence? evidence = null)
     {
         var text = new System.Text.StringBuilder();
         void Line(FormattableString line) => text.AppendLine(line.ToString(CultureInfo.InvariantCulture));
@@ -156,10 +161,20 @@ internal static class EvalCommand
             Line($"re-encoding      {duplicate.Path} vs {duplicate.OriginalPath}: cosine {duplicate.Cosine:F3}");
         }
         Line($"liveness P(real) mean {report.Liveness.Mean:F3} min {report.Liveness.Minimum:F3} max {report.Liveness.Maximum:F3}; >= {FaceEvaluation.LivenessRealThreshold} on {report.LivenessRealFraction:P1} of {report.Liveness.Count} labelled photos");
+        if (evidence is { } e)
+        {
+            var bars = e.Bars;
+            Line($"one-frame rule   vote: similarity >= {bars.VoteSimilarity:F2}, margin >= {bars.VoteMargin:F2}, liveness >= {bars.VoteLiveness:F2}; one frame: >= {bars.OneFrameSimilarity:F2}, >= {bars.OneFrameMargin:F2}, >= {bars.OneFrameLiveness:F2}");
+            Line($"  impostor pairs {e.Impostors.AtVoteBar} of {e.Impostors.Count} reach the vote's similarity, {e.Impostors.AtOneFrameBar} the one-frame similarity (highest {e.Impostors.Maximum:F3}); normal fit: {e.Impostors.NormalTailAtVoteBar:E1} vs {e.Impostors.NormalTailAtOneFrameBar:E1}");
+            Line($"  genuine pairs  {e.Genuine.AtVoteBar} of {e.Genuine.Count} reach the vote's similarity, {e.Genuine.AtOneFrameBar} the one-frame similarity");
+            Line($"  1:N genuine    {e.OneToMany.GenuineVoteMatches} of {e.OneToMany.GenuineProbes} matched by a vote, {e.OneToMany.GenuineOneFrame} decidable on one frame, {e.OneToMany.WrongPersonVoteMatches} matched to someone else");
+            Line($"  1:N impostor   {e.OneToMany.ImpostorVoteMatches} of {e.OneToMany.ImpostorProbes} matched by a vote, {e.OneToMany.ImpostorOneFrame} at the one-frame bars (highest similarity {e.OneToMany.ImpostorBestSimilarity:F3})");
+            Line($"  liveness       {e.Liveness.AtVoteBar} of {e.Liveness.Count} real faces pass the vote's bar, {e.Liveness.AtOneFrameBar} the one-frame bar");
+        }
         return text.ToString().TrimEnd();
     }
 
-    internal static string ToJson(FaceEvaluationReport report, OperatingFigures figures)
+    internal static string ToJson(FaceEvaluationReport report, OperatingFigures figures, OneFrameEvidence? evidence = null)
     {
         using var buffer = new MemoryStream();
         using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
@@ -220,9 +235,68 @@ internal static class EvalCommand
                 writer.WriteEndObject();
             }
             writer.WriteEndArray();
+            if (evidence is not null)
+            {
+                WriteEvidence(writer, evidence);
+            }
             writer.WriteEndObject();
         }
         return System.Text.Encoding.UTF8.GetString(buffer.ToArray());
+    }
+
+    private static void WriteEvidence(Utf8JsonWriter writer, OneFrameEvidence evidence)
+    {
+        writer.WriteStartObject("one_frame_rule");
+        var bars = evidence.Bars;
+        writer.WriteStartObject("bars");
+        Number(writer, "vote_similarity", bars.VoteSimilarity);
+        Number(writer, "vote_margin", bars.VoteMargin);
+        Number(writer, "vote_liveness", bars.VoteLiveness);
+        Number(writer, "one_frame_similarity", bars.OneFrameSimilarity);
+        Number(writer, "one_frame_margin", bars.OneFrameMargin);
+        Number(writer, "one_frame_liveness", bars.OneFrameLiveness);
+        writer.WriteEndObject();
+        foreach (var (name, scores) in new[] { ("impostor_pairs", evidence.Impostors), ("genuine_pairs", evidence.Genuine) })
+        {
+            writer.WriteStartObject(name);
+            writer.WriteNumber("count", scores.Count);
+            writer.WriteNumber("at_vote_similarity", scores.AtVoteBar);
+            writer.WriteNumber("at_one_frame_similarity", scores.AtOneFrameBar);
+            Number(writer, "max", scores.Maximum);
+            Probability(writer, "normal_tail_at_vote_similarity", scores.NormalTailAtVoteBar);
+            Probability(writer, "normal_tail_at_one_frame_similarity", scores.NormalTailAtOneFrameBar);
+            writer.WriteEndObject();
+        }
+        var oneToMany = evidence.OneToMany;
+        writer.WriteStartObject("one_to_n");
+        writer.WriteNumber("genuine_probes", oneToMany.GenuineProbes);
+        writer.WriteNumber("genuine_vote_matches", oneToMany.GenuineVoteMatches);
+        writer.WriteNumber("genuine_one_frame", oneToMany.GenuineOneFrame);
+        writer.WriteNumber("wrong_person_vote_matches", oneToMany.WrongPersonVoteMatches);
+        writer.WriteNumber("impostor_probes", oneToMany.ImpostorProbes);
+        writer.WriteNumber("impostor_vote_matches", oneToMany.ImpostorVoteMatches);
+        writer.WriteNumber("impostor_one_frame", oneToMany.ImpostorOneFrame);
+        Number(writer, "impostor_best_similarity", oneToMany.ImpostorBestSimilarity);
+        writer.WriteEndObject();
+        writer.WriteStartObject("liveness");
+        writer.WriteNumber("real_faces", evidence.Liveness.Count);
+        writer.WriteNumber("at_vote_liveness", evidence.Liveness.AtVoteBar);
+        writer.WriteNumber("at_one_frame_liveness", evidence.Liveness.AtOneFrameBar);
+        writer.WriteEndObject();
+        writer.WriteEndObject();
+    }
+
+    /// <summary>A probability that may be far below 1e-6: four significant digits instead of six decimals (null when not finite).</summary>
+    private static void Probability(Utf8JsonWriter writer, string name, double value)
+    {
+        if (double.IsFinite(value))
+        {
+            writer.WriteNumber(name, double.Parse(value.ToString("G4", CultureInfo.InvariantCulture), CultureInfo.InvariantCulture));
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
     }
 
     private static void Number(Utf8JsonWriter writer, string name, double? value)

@@ -15,6 +15,7 @@ public sealed class EdgeGateSettings
     public RecognitionOptions Recognition { get; init; } = new();
     public PolicyOptions Policy { get; init; } = new();
     public UplinkOptions Uplink { get; init; } = new();
+    public JournalOptions Journal { get; init; } = new();
 
     /// <summary>The broker of the MQTT locks; null when the section is absent (allowed only without Kind Mqtt doors).</summary>
     public LockBrokerOptions? LockBroker { get; init; }
@@ -25,7 +26,7 @@ public sealed class EdgeGateSettings
     public IReadOnlyList<ReaderOptions> Readers { get; init; } = [];
 
     private static readonly string[] KnownSections =
-        ["Gateway", "Models", "Recognition", "Policy", "Uplink", "LockBroker", "Api", "Cameras", "Doors", "Readers", "Serilog"];
+        ["Gateway", "Models", "Recognition", "Policy", "Uplink", "Journal", "LockBroker", "Api", "Cameras", "Doors", "Readers", "Serilog"];
 
     /// <summary>The type each bound section is read into.</summary>
     private static readonly Dictionary<string, Type> SectionTypes = new(StringComparer.OrdinalIgnoreCase)
@@ -35,6 +36,7 @@ public sealed class EdgeGateSettings
         [RecognitionOptions.SectionName] = typeof(RecognitionOptions),
         [PolicyOptions.SectionName] = typeof(PolicyOptions),
         [UplinkOptions.SectionName] = typeof(UplinkOptions),
+        [JournalOptions.SectionName] = typeof(JournalOptions),
         [LockBrokerOptions.SectionName] = typeof(LockBrokerOptions),
         [ApiOptions.SectionName] = typeof(ApiOptions),
         ["Cameras"] = typeof(List<CameraOptions>),
@@ -107,6 +109,7 @@ public sealed class EdgeGateSettings
             Recognition = Bind<RecognitionOptions>(RecognitionOptions.SectionName),
             Policy = Bind<PolicyOptions>(PolicyOptions.SectionName),
             Uplink = Bind<UplinkOptions>(UplinkOptions.SectionName),
+            Journal = Bind<JournalOptions>(JournalOptions.SectionName),
             // Present even when empty ("LockBroker": {} means all defaults).
             LockBroker = checkedConfiguration.GetChildren().Any(section => string.Equals(section.Key, LockBrokerOptions.SectionName, StringComparison.OrdinalIgnoreCase))
                 ? Bind<LockBrokerOptions>(LockBrokerOptions.SectionName)
@@ -135,11 +138,37 @@ public sealed class EdgeGateSettings
         ValidateObject(Models, ModelOptions.SectionName, errors);
         ValidateObject(Recognition, RecognitionOptions.SectionName, errors);
         ValidateObject(Uplink, UplinkOptions.SectionName, errors);
+        ValidateObject(Journal, JournalOptions.SectionName, errors);
+        if (Journal.HistoryRetention <= TimeSpan.Zero)
+        {
+            errors.Add("Journal:HistoryRetention: must be positive");
+        }
+        if (Journal.HistoryMaxRows > Uplink.JournalCapacity)
+        {
+            errors.Add($"Journal:HistoryMaxRows: must not exceed Uplink:JournalCapacity ({Uplink.JournalCapacity}), the cap on all journal rows");
+        }
         ValidateObject(Api, ApiOptions.SectionName, errors);
 
         if (Recognition.VotesRequired > Recognition.VoteWindow)
         {
             errors.Add("Recognition:VotesRequired: must not exceed Recognition:VoteWindow");
+        }
+        if (Recognition.OneFrameDecisions)
+        {
+            // One frame decides alone only above the vote's own bars.
+            foreach (var (name, value, floorName, floor) in new[]
+            {
+                ("OneFrameSimilarity", Recognition.OneFrameSimilarity, "MatchThreshold", Recognition.MatchThreshold),
+                ("OneFrameMargin", Recognition.OneFrameMargin, "Margin", Recognition.Margin),
+                ("OneFrameLiveness", Recognition.OneFrameLiveness, "LivenessThreshold", Recognition.LivenessThreshold),
+            })
+            {
+                if (value < floor)
+                {
+                    errors.Add(string.Create(CultureInfo.InvariantCulture,
+                        $"Recognition:{name}: {value} is below Recognition:{floorName} ({floor}); raise it, or set Recognition:OneFrameDecisions to false"));
+                }
+            }
         }
         if (Recognition.SnapshotRetention <= TimeSpan.Zero)
         {

@@ -73,6 +73,25 @@ public sealed class RecognitionOptions
     [Range(1, 60)]
     public int VoteWindow { get; set; } = 5;
 
+    /// <summary>
+    /// Decide on one frame when the match is unambiguous (<see cref="OneFrameSimilarity"/>,
+    /// <see cref="OneFrameMargin"/>, <see cref="OneFrameLiveness"/>); marginal faces still vote.
+    /// The rule and its evidence: docs/recognition-latency.md.
+    /// </summary>
+    public bool OneFrameDecisions { get; set; } = true;
+
+    /// <summary>Similarity one frame must reach to decide alone (at least <see cref="MatchThreshold"/>).</summary>
+    [Range(0.0, 1.0)]
+    public double OneFrameSimilarity { get; set; } = 0.6;
+
+    /// <summary>Lead over the second-best person one frame must have to decide alone (at least <see cref="Margin"/>).</summary>
+    [Range(0.0, 1.0)]
+    public double OneFrameMargin { get; set; } = 0.15;
+
+    /// <summary>P(real) one frame must reach to decide alone (at least <see cref="LivenessThreshold"/>).</summary>
+    [Range(0.0, 1.0)]
+    public double OneFrameLiveness { get; set; } = 0.8;
+
     /// <summary>Faces smaller than this (square box side, pixels) are skipped.</summary>
     [Range(20, 2000)]
     public int MinimumFaceSize { get; set; } = 60;

@@ -6,15 +6,23 @@ using System.Net.Sockets;
 namespace EdgeGate.Gateway.Demo;
 
 /// <summary>
-/// A helper program the demo runs beside the gateway (the RTSP test stream, a local mosquitto).
-/// Its output is kept for error messages; disposing kills it.
+/// A helper program the demo and the benchmarks run beside the gateway (the RTSP test stream, a
+/// local mosquitto, socat, the Modbus slave). Its latest output is kept for error messages, and
+/// every line can be handed to a callback as it comes; disposing kills it.
 /// </summary>
 internal sealed class DemoPeer : IDisposable
 {
     private readonly Process process;
     private readonly List<string> lines = [];
+    private readonly Action<string>? onLine;
 
-    private DemoPeer(Process process) => this.process = process;
+    private DemoPeer(Process process, Action<string>? onLine)
+    {
+        this.process = process;
+        this.onLine = onLine;
+    }
+
+    public bool HasExited => process.HasExited;
 
     public string Output
     {
@@ -27,7 +35,8 @@ internal sealed class DemoPeer : IDisposable
         }
     }
 
-    public static DemoPeer Start(string fileName, IEnumerable<string> arguments)
+    /// <param name="onLine">Called with every line of output as it arrives (on a reader thread).</param>
+    public static DemoPeer Start(string fileName, IEnumerable<string> arguments, Action<string>? onLine = null)
     {
         var startInfo = new ProcessStartInfo(fileName)
         {
@@ -41,7 +50,7 @@ internal sealed class DemoPeer : IDisposable
             startInfo.ArgumentList.Add(argument);
         }
         var process = new Process { StartInfo = startInfo };
-        var peer = new DemoPeer(process);
+        var peer = new DemoPeer(process, onLine);
         process.OutputDataReceived += (_, e) => peer.Add(e.Data);
         process.ErrorDataReceived += (_, e) => peer.Add(e.Data);
         process.Start();
@@ -141,12 +150,20 @@ internal sealed class DemoPeer : IDisposable
         return peer;
     }
 
+    /// <summary>Writes a line to the program's standard input.</summary>
+    public async Task WriteLineAsync(string line)
+    {
+        await process.StandardInput.WriteLineAsync(line).ConfigureAwait(false);
+        await process.StandardInput.FlushAsync().ConfigureAwait(false);
+    }
+
     private void Add(string? line)
     {
         if (line is null)
         {
             return;
         }
+        onLine?.Invoke(line);
         lock (lines)
         {
             lines.Add(line);

@@ -11,6 +11,7 @@ using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Core.Access;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -48,6 +49,8 @@ public static class GatewayHost
         services.AddSingleton(settings);
         services.AddSingleton<SystemdNotifier>();
         services.AddSingleton<LoopHeartbeats>();
+        services.AddSingleton(provider => new StartupWarmUp(
+            StartupWarmUp.PartsFor(settings.Doors.Select(door => door.Name)), provider.GetRequiredService<ILogger<StartupWarmUp>>()));
         services.AddHostedService<WatchdogService>();
         services.AddGatewayDatabase(settings);
         // Before the cameras and locks: it starts before them and stops after them.
@@ -80,8 +83,10 @@ public static class GatewayHost
         }
         else
         {
-            services.AddSingleton<Microsoft.AspNetCore.Hosting.Server.IServer, NoHttpServer>();
+            services.AddSingleton<IServer, NoHttpServer>();
         }
+        // The last hosted service: the host's start completes (and READY=1 goes out) once warm.
+        services.AddHostedService<StartupWarmUpGate>();
         var app = builder.Build();
         if (settings.Api.Enabled)
         {

@@ -3,15 +3,24 @@ using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Hosting;
 
-/// <summary>Tells systemd the gateway is ready and feeds its watchdog while every loop is alive.</summary>
+/// <summary>
+/// Tells systemd the gateway is ready once the host has started every service (the last one waits
+/// for the <see cref="StartupWarmUp"/>), and feeds its watchdog while every loop is alive.
+/// </summary>
 public sealed partial class WatchdogService(
     SystemdNotifier notifier,
     LoopHeartbeats heartbeats,
     TimeProvider timeProvider,
+    IHostApplicationLifetime lifetime,
     ILogger<WatchdogService> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        using (lifetime.ApplicationStarted.Register(() => started.TrySetResult()))
+        {
+            await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
+        }
         notifier.Ready("running");
         var interval = SystemdNotifier.WatchdogInterval();
         if (interval is null)

@@ -7,9 +7,9 @@ using EdgeGate.Vision.Tracking;
 namespace EdgeGate.Gateway.Live;
 
 /// <summary>
-/// <see cref="IFaceAnalyser"/> over the real <see cref="FacePipeline"/>: detect, landmarks, align,
-/// embed, liveness, with the quality gate deciding whether a face may vote. Reuses one
-/// <see cref="FaceAnalysis"/>, so embeddings handed out are valid until the next frame.
+/// <see cref="IFaceAnalyser"/> over the real <see cref="FacePipeline"/>: detect, then per face asked
+/// for landmarks, align, embed, liveness and presentation cues, with the quality gate deciding whether a face may vote.
+/// Reuses one <see cref="FaceAnalysis"/>, so embeddings handed out are valid until the next frame.
 /// </summary>
 public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate qualityGate) : IFaceAnalyser
 {
@@ -23,22 +23,14 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
     /// <summary>Stage timings of the last frame.</summary>
     public FaceStageTimings LastTimings => analysis.Timings;
 
-    public void Analyse(ReadOnlyImageSpan frame, List<FaceObservation> faces)
+    public void Detect(ReadOnlyImageSpan frame, List<FaceObservation> faces)
     {
         ArgumentNullException.ThrowIfNull(faces);
         faces.Clear();
-        Pipeline.Analyse(frame, analysis);
+        Pipeline.Detect(frame, analysis);
         foreach (var face in analysis.Faces)
         {
-            var box = face.Box;
-            faces.Add(new FaceObservation(
-                new RectangleF(box.X1, box.Y1, box.Width, box.Height),
-                face.Quality.SizePixels,
-                QualityGate.Check(face.Quality) == FaceQualityVerdict.Accepted,
-                face.Embedding,
-                face.ProbabilityReal,
-                face.Cues,
-                face.Landmarks));
+            faces.Add(new FaceObservation(BoxOf(face), FaceGeometry.SizePixels(face.SquareBox), QualityAccepted: false, ReadOnlyMemory<float>.Empty, null));
         }
     }
 
@@ -53,6 +45,32 @@ public sealed class FacePipelineAnalyser(FacePipeline pipeline, FaceQualityGate 
             faces.Add(new RectangleF(box.X1, box.Y1, box.Width, box.Height));
         }
     }
+
+    public FaceObservation Describe(ReadOnlyImageSpan frame, int face)
+    {
+        var detected = analysis.Faces[face];
+        if (!Pipeline.Describe(frame, detected))
+        {
+            // Not a face after all (the embedding's norm says so): tracked, never voting.
+            return new FaceObservation(BoxOf(detected), detected.Quality.SizePixels, QualityAccepted: false, ReadOnlyMemory<float>.Empty, null);
+        }
+        return new FaceObservation(
+            BoxOf(detected),
+            detected.Quality.SizePixels,
+            QualityGate.Check(detected.Quality) == FaceQualityVerdict.Accepted,
+            detected.Embedding,
+            detected.ProbabilityReal,
+            detected.Cues,
+            detected.Landmarks);
+    }
+
+    public void WarmUp()
+    {
+        Pipeline.WarmUp();
+        QualityGate.Check(default);
+    }
+
+    private static RectangleF BoxOf(DetectedFace face) => new(face.Box.X1, face.Box.Y1, face.Box.Width, face.Box.Height);
 
     public void Dispose() => Pipeline.Dispose();
 }
@@ -69,9 +87,9 @@ public sealed class GalleryIdentifier(FaceGallery gallery, MatchThresholds thres
         var result = Gallery.Match(embedding, Thresholds);
         return result.Outcome switch
         {
-            MatchOutcome.Match => new IdentityMatch(FaceVoteKind.Match, result.PersonId, result.Similarity),
-            MatchOutcome.Ambiguous => new IdentityMatch(FaceVoteKind.Ambiguous, null, result.Similarity),
-            _ => new IdentityMatch(FaceVoteKind.NoMatch, null, result.Similarity),
+            MatchOutcome.Match => new IdentityMatch(FaceVoteKind.Match, result.PersonId, result.Similarity, result.Margin),
+            MatchOutcome.Ambiguous => new IdentityMatch(FaceVoteKind.Ambiguous, null, result.Similarity, result.Margin),
+            _ => new IdentityMatch(FaceVoteKind.NoMatch, null, result.Similarity, result.Margin),
         };
     }
 }

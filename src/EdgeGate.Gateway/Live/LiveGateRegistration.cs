@@ -34,8 +34,7 @@ public static class LiveGateRegistration
         services.TryAddSingleton<CameraHealthRegistry>();
         services.TryAddSingleton<RecognitionOutputs>();
         services.TryAddSingleton(provider => new CameraSnapshots(settings.Cameras.Select(camera => camera.Name), provider.GetRequiredService<TimeProvider>()));
-        var colourCameras = settings.Cameras.Count(camera => camera.InfraredOf is null);
-        services.TryAddSingleton(new FrameHandOff(Math.Max(1, colourCameras) * recognition.FrameQueuePerCamera));
+        services.TryAddSingleton(new FrameHandOff(recognition.FrameQueuePerCamera));
         services.TryAddSingleton(_ => new InfraredPairing(settings.Cameras, recognition));
         services.TryAddSingleton(_ => CreateGallery(recognition));
         services.TryAddSingleton<IFaceIdentifier>(provider => new GalleryIdentifier(provider.GetRequiredService<FaceGallery>(), Thresholds(recognition)));
@@ -65,7 +64,8 @@ public static class LiveGateRegistration
             provider.GetService<LoopHeartbeats>(),
             provider.GetRequiredService<StrangerSnapshotHolder>().ForNewSnapshots,
             provider.GetRequiredService<CameraSnapshots>(),
-            provider.GetRequiredService<InfraredPairing>()));
+            provider.GetRequiredService<InfraredPairing>(),
+            provider.GetService<StartupWarmUp>()));
         services.AddSingleton<IHostedService>(provider => provider.GetRequiredService<RecognitionService>());
         foreach (var camera in settings.Cameras)
         {

@@ -32,11 +32,14 @@ public sealed class RecognitionEvents
 }
 
 /// <summary>
-/// Recognition after the face pipeline: per camera, follow faces across frames, match each
-/// undecided track against the gallery, check each face's presentation (<see cref="PresentationCheck"/>
-/// per frame, accumulated in the track's <see cref="TrackPresentation"/>), vote over the last frames,
-/// and turn verdicts into candidates and stranger sightings carrying that evidence. Faces of a
-/// track that already produced a candidate are not matched again. Single-threaded (one recognition loop).
+/// Recognition after face detection: per camera, follow faces across frames, describe (landmarks,
+/// embedding, liveness, cues) and match the faces of undecided tracks, check each face's
+/// presentation (<see cref="PresentationCheck"/> per frame, accumulated in the track's
+/// <see cref="TrackPresentation"/>), vote over the last frames (or decide on one frame,
+/// <see cref="OneFrameRule"/>, which reads the same presentation verdict), and turn verdicts into
+/// candidates and stranger sightings carrying that evidence. Faces of a track that already produced
+/// a candidate are not described or matched again: while a recognised person stays in view, a frame
+/// costs detection only. Single-threaded (one recognition loop).
 /// </summary>
 public sealed class RecognitionEngine
 {
@@ -59,7 +62,7 @@ public sealed class RecognitionEngine
         this.identifier = identifier;
         this.timeProvider = timeProvider ?? TimeProvider.System;
         trackerRules = new TrackerRules((float)options.TrackMinimumOverlap, options.TrackMaximumMissedFrames);
-        voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames);
+        voteRules = new VoteRules(options.VotesRequired, options.VoteWindow, options.SpoofAfterFrames, OneFrameRuleOf(options));
         trackerRules.Validate();
         voteRules.Validate();
         presentationRules = PresentationRulesFor(options);
@@ -87,14 +90,25 @@ public sealed class RecognitionEngine
         return rules;
     }
 
-    /// <summary>Live tracks of a camera (for diagnostics).</summary>
+    /// <summary>The one-frame rule of the Recognition section (null when one-frame decisions are off).</summary>
+    public static OneFrameRule? OneFrameRuleOf(RecognitionOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return options.OneFrameDecisions
+            ? new OneFrameRule((float)options.OneFrameSimilarity, (float)options.OneFrameMargin, (float)options.OneFrameLiveness)
+            : null;
+    }
+
+    /// <summary>Live tracks of a camera (a face is in view while there is one).</summary>
     public int TrackCount(string cameraName) => trackers.TryGetValue(cameraName, out var tracker) ? tracker.Tracks.Count : 0;
 
     /// <summary>
-    /// Processes one analysed frame's faces into <paramref name="events"/> (cleared first).
+    /// Processes one frame's faces into <paramref name="events"/> (cleared first). The faces may be
+    /// detections only: <paramref name="describe"/> (index in <paramref name="faces"/>) then describes
+    /// the ones whose track is undecided; without it the faces must be described already.
     /// <paramref name="snapshot"/> makes a stranger's JPEG from its face box (null = no snapshots).
     /// </summary>
-    public void Process(FrameContext frame, IReadOnlyList<FaceObservation> faces, RecognitionEvents events, Func<RectangleF, byte[]?>? snapshot = null)
+    public void Process(FrameContext frame, IReadOnlyList<FaceObservation> faces, RecognitionEvents events, Func<int, FaceObservation>? describe = null, Func<RectangleF, byte[]?>? snapshot = null)
     {
         ArgumentNullException.ThrowIfNull(faces);
         ArgumentNullException.ThrowIfNull(events);
@@ -121,8 +135,12 @@ public sealed class RecognitionEngine
         for (var t = 0; t < tracks.Length; t++)
         {
             var track = tracks[t];
-            var face = faces[tracked[t]];
-            if (track.Voter.CandidateEmitted || !face.QualityAccepted || face.Embedding.IsEmpty)
+            if (track.Voter.CandidateEmitted)
+            {
+                continue;
+            }
+            var face = describe is null ? faces[tracked[t]] : describe(tracked[t]);
+            if (!face.QualityAccepted || face.Embedding.IsEmpty)
             {
                 continue;
             }
@@ -135,6 +153,7 @@ public sealed class RecognitionEngine
                 match.Kind,
                 match.Kind == FaceVoteKind.Match ? match.PersonId : null,
                 match.Similarity,
+                match.Margin,
                 frameCheck.LivenessScore,
                 live,
                 AttackEvidence: presentation.AttackReason is not null));

@@ -99,7 +99,8 @@ public sealed partial class RecognitionService(
     LoopHeartbeats? heartbeats = null,
     StrangerSnapshotStore? snapshotStore = null,
     CameraSnapshots? cameraSnapshots = null,
-    InfraredPairing? infrared = null) : BackgroundService
+    InfraredPairing? infrared = null,
+    StartupWarmUp? warmUp = null) : BackgroundService
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
@@ -117,6 +118,7 @@ public sealed partial class RecognitionService(
         var consecutiveFailures = 0;
         try
         {
+            await WarmUpAsync(stoppingToken).ConfigureAwait(false);
             snapshotStore?.Prune();
             while (!stoppingToken.IsCancellationRequested)
             {
@@ -166,6 +168,17 @@ public sealed partial class RecognitionService(
         }
     }
 
+    /// <summary>Every model runs once before the first frame (frames arriving meanwhile wait in the hand-off, the newest kept).</summary>
+    private Task WarmUpAsync(CancellationToken stoppingToken)
+    {
+        Task<string> WarmUp(CancellationToken _)
+        {
+            analyser.WarmUp();
+            return Task.FromResult("every face model ran once");
+        }
+        return warmUp is null ? WarmUp(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, WarmUp, stoppingToken);
+    }
+
     private async Task<CapturedFrame?> NextFrameAsync(CancellationToken stoppingToken)
     {
         if (handOff.Reader.TryRead(out var ready))
@@ -188,13 +201,16 @@ public sealed partial class RecognitionService(
     {
         var start = Stopwatch.GetTimestamp();
         var image = frame.Buffer.AsReadOnlySpan();
-        analyser.Analyse(image, faces);
+        analyser.Detect(image, faces);
         infrared?.Confirm(frame.CameraName, frame.ArrivedAt, image.Width, image.Height, faces, analyser);
         engine.Process(
             new FrameContext(frame.CameraName, frame.DoorName, frame.ArrivedAt),
             faces,
             events,
+            face => analyser.Describe(frame.Buffer.AsReadOnlySpan(), face) with { Infrared = faces[face].Infrared },
             options.StrangerSnapshots ? box => StrangerSnapshot.Encode(frame.Buffer.AsReadOnlySpan(), box, options.SnapshotMaximumBytes) : null);
+        // While someone is in view the camera hands over every frame of its stream.
+        frame.Camera.FaceInView = engine.TrackCount(frame.CameraName) > 0;
         Statistics.Analysed(Stopwatch.GetTimestamp() - start);
         Statistics.FrameDone(timeProvider.GetElapsedTime(frame.ArrivalTimestamp).TotalMilliseconds);
     }
@@ -204,7 +220,7 @@ public sealed partial class RecognitionService(
         foreach (var candidate in events.Candidates)
         {
             Statistics.Candidate();
-            LogCandidate(candidate.CameraName, candidate.PersonId, candidate.TrackId, candidate.Similarity, candidate.LivenessScore, candidate.LivenessPassed, candidate.FrameToCandidate.TotalMilliseconds);
+            LogCandidate(candidate.CameraName, candidate.PersonId, candidate.TrackId, candidate.Similarity, candidate.LivenessScore, candidate.LivenessPassed, candidate.AgreeingFrames, candidate.FrameToCandidate.TotalMilliseconds);
             await outputs.CandidateWriter.WriteAsync(candidate, stoppingToken).ConfigureAwait(false);
         }
         foreach (var stranger in events.Strangers)
@@ -228,8 +244,8 @@ public sealed partial class RecognitionService(
     }
 
     [LoggerMessage(EventId = 2101, Level = LogLevel.Information,
-        Message = "Camera {Camera}: candidate {PersonId} (track {TrackId}, similarity {Similarity:F3}, liveness {Liveness:F2} passed {LivenessPassed}, {LatencyMilliseconds:F0} ms after its frame)")]
-    private partial void LogCandidate(string camera, string personId, long trackId, double similarity, double liveness, bool livenessPassed, double latencyMilliseconds);
+        Message = "Camera {Camera}: candidate {PersonId} (track {TrackId}, similarity {Similarity:F3}, liveness {Liveness:F2} passed {LivenessPassed}, {Frames} frame(s), {LatencyMilliseconds:F0} ms after its frame)")]
+    private partial void LogCandidate(string camera, string personId, long trackId, double similarity, double liveness, bool livenessPassed, int frames, double latencyMilliseconds);
 
     [LoggerMessage(EventId = 2102, Level = LogLevel.Information, Message = "Camera {Camera}: stranger (track {TrackId}, best similarity {Similarity:F3}, snapshot {Snapshot})")]
     private partial void LogStranger(string camera, long trackId, double similarity, string snapshot);

@@ -15,7 +15,7 @@ namespace EdgeGate.Gateway.Uplink;
 /// platform can tell a gap from a row that aged out;</item>
 /// <item>alerts go first: they are also sent ahead of the stream (with <c>prev</c> null) as soon as recorded;</item>
 /// <item>rewinds to ack+1 on every (re)connection and when the ack has not moved for
-/// <see cref="UplinkSessionOptions.AckTimeout"/>; compacts acknowledged rows;</item>
+/// <see cref="UplinkSessionOptions.AckTimeout"/>; an acknowledged row is never sent again but stays in the journal as history;</item>
 /// <item>publishes the retained online state (the client's will says offline) on every connection, every
 /// <see cref="UplinkSessionOptions.StateInterval"/> and when the backlog drains or grows, asks for gallery
 /// changes on every connection, and answers commands through the <see cref="PlatformCommandDispatcher"/>
@@ -238,7 +238,6 @@ public sealed partial class UplinkSession
     {
         var acked = await journal.GetAckedSeqAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref ackedSeq, acked);
-        var compacted = acked;
         var cursor = acked;
         var alertCursor = acked;
         var inFlight = new Queue<long>();
@@ -372,11 +371,6 @@ public sealed partial class UplinkSession
                     }
                 }
 
-                if (acked - compacted >= options.CompactEvery || (sent == 0 && acked > compacted))
-                {
-                    await journal.CompactAsync(acked, cancellationToken).ConfigureAwait(false);
-                    compacted = acked;
-                }
                 if (timeProvider.GetUtcNow() >= nextStateAt)
                 {
                     await PublishStateAsync(cancellationToken).ConfigureAwait(false);

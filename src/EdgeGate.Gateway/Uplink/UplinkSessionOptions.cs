@@ -17,9 +17,6 @@ public sealed class UplinkSessionOptions
 
     public TimeSpan StateInterval { get; init; } = TimeSpan.FromSeconds(60);
 
-    /// <summary>Acknowledged rows are deleted once this many have accumulated (or when idle).</summary>
-    public int CompactEvery { get; init; } = 2000;
-
     public int CommandMaximumBytes { get; init; } = 4 * 1024 * 1024;
 
     public int CommandQueueCapacity { get; init; } = 64;
@@ -42,7 +39,6 @@ public sealed class UplinkSessionOptions
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(AckTimeout, TimeSpan.Zero, nameof(AckTimeout));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(PollInterval, TimeSpan.Zero, nameof(PollInterval));
         ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(StateInterval, TimeSpan.Zero, nameof(StateInterval));
-        ArgumentOutOfRangeException.ThrowIfLessThan(CompactEvery, 1, nameof(CompactEvery));
         ArgumentOutOfRangeException.ThrowIfLessThan(CommandMaximumBytes, 256, nameof(CommandMaximumBytes));
         ArgumentOutOfRangeException.ThrowIfLessThan(CommandQueueCapacity, 1, nameof(CommandQueueCapacity));
     }

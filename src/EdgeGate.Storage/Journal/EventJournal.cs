@@ -4,14 +4,16 @@ using Microsoft.Data.Sqlite;
 namespace EdgeGate.Storage.Journal;
 
 /// <summary>
-/// The outbox. An event counts as recorded only once <see cref="AppendAsync"/> returns its seq: the row
-/// is committed with <c>synchronous=FULL</c>. The uplink reads from the last end-to-end ack
-/// (<see cref="ReadFromAsync"/>), moves the ack cursor on the platform's cumulative ack and compacts
-/// acknowledged rows. The journal is bounded: at the cap, acknowledged rows go first, then the oldest
-/// routine events; alerts are never dropped and every loss is itself recorded as an
-/// <c>events_dropped</c> alert with the count and seq range.
+/// The outbox and the local access history. An event counts as recorded only once
+/// <see cref="AppendAsync"/> returns its seq: the row is committed with <c>synchronous=FULL</c>. The
+/// uplink reads from the last end-to-end ack (<see cref="ReadFromAsync"/>) and moves the ack cursor on
+/// the platform's cumulative ack: a row at or below the cursor is delivered and never sent again, but
+/// stays as history until <see cref="PruneHistoryAsync"/> removes it by age or row cap (EventJournal.History.cs).
+/// The journal is bounded: at the cap, the oldest acknowledged rows go first, then the oldest routine
+/// events; alerts are never dropped and every loss is itself recorded as an <c>events_dropped</c> alert
+/// with the count and seq range.
 /// </summary>
-public sealed class EventJournal
+public sealed partial class EventJournal
 {
     public const string EventsDroppedType = "events_dropped";
 
@@ -122,17 +124,20 @@ public sealed class EventJournal
             var entries = new List<JournalEntry>();
             while (reader.Read())
             {
-                entries.Add(new JournalEntry(
-                    reader.GetInt64(0),
-                    LaneFrom(reader.GetString(1)),
-                    reader.GetString(2),
-                    StoredTime.FromStored(reader.GetInt64(3)),
-                    StoredTime.FromStored(reader.GetInt64(4)),
-                    reader.GetString(5)));
+                entries.Add(ReadEntry(reader));
             }
             return (IReadOnlyList<JournalEntry>)entries;
         }, cancellationToken);
     }
+
+    /// <summary>One row selected with <see cref="Columns"/>.</summary>
+    private static JournalEntry ReadEntry(SqliteDataReader reader) => new(
+        reader.GetInt64(0),
+        LaneFrom(reader.GetString(1)),
+        reader.GetString(2),
+        StoredTime.FromStored(reader.GetInt64(3)),
+        StoredTime.FromStored(reader.GetInt64(4)),
+        reader.GetString(5));
 
     /// <summary>The highest seq the platform acknowledged end to end (0 before the first ack).</summary>
     public Task<long> GetAckedSeqAsync(CancellationToken cancellationToken = default) =>
@@ -158,29 +163,15 @@ public sealed class EventJournal
             return AcknowledgeOutcome.Advanced;
         }, cancellationToken);
 
-    /// <summary>
-    /// Deletes entries up to <paramref name="upToSeq"/> that are acknowledged (never beyond the ack
-    /// cursor). Returns how many rows were deleted.
-    /// </summary>
-    public Task<int> CompactAsync(long upToSeq, CancellationToken cancellationToken = default) =>
-        database.WriteAsync(context =>
-        {
-            var acked = context.Command("SELECT acked_seq FROM journal_ack WHERE id = 1").ScalarInt64();
-            var deleted = context.Command("DELETE FROM journal WHERE seq <= $upTo")
-                .With("$upTo", Math.Min(upToSeq, acked))
-                .Execute();
-            context.AfterCommit(() => rows -= deleted);
-            return deleted;
-        }, cancellationToken);
-
     public Task<JournalStatus> GetStatusAsync(CancellationToken cancellationToken = default) =>
         database.ReadAsync(connection =>
         {
+            // Each count reads an index or a seq range, not the rows: the journal holds the whole history.
             using var command = connection.Command(
-                "SELECT COUNT(*), COALESCE(SUM(lane = 'alert'), 0), " +
+                "SELECT (SELECT COUNT(*) FROM journal), (SELECT COUNT(*) FROM journal WHERE lane = 'alert'), " +
                 "COALESCE((SELECT seq FROM sqlite_sequence WHERE name = 'journal'), 0), " +
                 "(SELECT acked_seq FROM journal_ack WHERE id = 1), " +
-                "COALESCE(SUM(seq > (SELECT acked_seq FROM journal_ack WHERE id = 1)), 0) FROM journal");
+                "(SELECT COUNT(*) FROM journal WHERE seq > (SELECT acked_seq FROM journal_ack WHERE id = 1))");
             using var reader = command.ExecuteReader();
             reader.Read();
             return new JournalStatus(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), reader.GetInt64(3), reader.GetInt64(4));
@@ -197,14 +188,13 @@ public sealed class EventJournal
         {
             return 0;
         }
-        // Acknowledged rows are already delivered: removing them loses nothing.
-        var acked = context.Command("SELECT acked_seq FROM journal_ack WHERE id = 1").ScalarInt64();
-        long delta = -context.Command("DELETE FROM journal WHERE seq <= $acked").With("$acked", acked).Execute();
-        var excess = rows + delta + incoming + 1 - cap;
-        if (excess <= 0)
+        // Acknowledged rows are already delivered: removing the oldest of them loses only history.
+        long delta = -DeleteOldestAcknowledged(context, Math.Max(rows + incoming - cap, options.EffectiveDropBatchRows), recordedBefore: null);
+        if (rows + delta + incoming <= cap)
         {
             return delta;
         }
+        var excess = rows + delta + incoming + 1 - cap;
         var drop = Math.Max(excess, options.EffectiveDropBatchRows);
         long count;
         long firstSeq;

@@ -6,10 +6,11 @@ namespace EdgeGate.Vision.Capture;
 /// <param name="Name">Camera name (logs, health, candidates).</param>
 /// <param name="Door">The door the camera watches.</param>
 /// <param name="Url">rtsp://user:password@host/path or a file; never logged with the password.</param>
-/// <param name="AnalyseFps">Frames per second handed to analysis; the others are grabbed without conversion.</param>
+/// <param name="AnalyseFps">Frames per second handed to analysis while nobody is in view (every frame while
+/// <see cref="CameraCounters.FaceInView"/>); the others are decoded without conversion.</param>
 public sealed record CameraCaptureSettings(string Name, string Door, string Url, double AnalyseFps)
 {
-    /// <summary>Limit for one open (OpenCV serialises opens process-wide: keep it short).</summary>
+    /// <summary>Limit for one open (connecting, describing and probing the stream).</summary>
     public TimeSpan OpenTimeout { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>A read waiting longer than this counts as a lost stream.</summary>
@@ -48,9 +49,10 @@ public sealed record CameraCaptureSettings(string Name, string Door, string Url,
 
 /// <summary>
 /// One camera's capture loop on its own thread (reads block and cannot be aborted): open with
-/// timeouts, read continuously so no lag builds up, convert and hand over only frames due at the
-/// analysis rate (the rest are grabbed), drop frames that are stale on arrival, and reconnect with
-/// capped exponential backoff. Constructing starts nothing; <see cref="Start"/> starts the thread.
+/// timeouts, read continuously so no lag builds up, convert and hand over every frame while
+/// recognition follows a face and only frames due at the analysis rate otherwise (the rest are
+/// grabbed), drop frames that are stale on arrival, and reconnect with capped exponential backoff.
+/// Constructing starts nothing; <see cref="Start"/> starts the thread.
 /// </summary>
 public sealed class CameraCapture : IAsyncDisposable
 {
@@ -111,7 +113,7 @@ public sealed class CameraCapture : IAsyncDisposable
         this.stateChanged = stateChanged;
         Counters = new CameraCounters(settings.Name, settings.Door);
         // One being read, the ones queued, one being analysed, one spare.
-        pool = new FramePool(handOff.Capacity + 3);
+        pool = new FramePool(handOff.CapacityPerCamera + 3);
         redactedUrl = CameraUrl.Redact(settings.Url);
     }
 
@@ -281,7 +283,7 @@ public sealed class CameraCapture : IAsyncDisposable
         while (!stopping.IsCancellationRequested)
         {
             var now = timeProvider.GetTimestamp();
-            if (now >= nextDue)
+            if (now >= nextDue || Counters.FaceInView)
             {
                 var buffer = pool.Rent();
                 if (!source.TryRead(buffer))
@@ -297,7 +299,9 @@ public sealed class CameraCapture : IAsyncDisposable
                     pool.Return(buffer);
                     continue;
                 }
-                nextDue = Math.Max(nextDue + interval, arrival - interval);
+                // The idle cadence goes on from here; frames read while a face was in view do not
+                // push the next idle frame further out than one interval.
+                nextDue = Math.Min(Math.Max(nextDue + interval, arrival - interval), arrival + interval);
                 Counters.CountHandedOff();
                 handOff.Write(new CapturedFrame(pool, Counters, buffer, arrival, timeProvider.GetUtcNow()));
             }

@@ -59,6 +59,7 @@ public sealed class CameraCounters(string name, string door)
     private long framesAnalysed;
     private long framesDropped;
     private long staleFrames;
+    private volatile bool faceInView;
 
     public string Name { get; } = name;
 
@@ -76,6 +77,16 @@ public sealed class CameraCounters(string name, string door)
 
     /// <summary>Called by the analyser when it finished a frame of this camera.</summary>
     public void CountAnalysed() => Interlocked.Increment(ref framesAnalysed);
+
+    /// <summary>
+    /// Set by recognition while it follows a face on this camera: capture then hands over every frame
+    /// of the stream, not only those due at the analysis rate (which applies while nobody is in view).
+    /// </summary>
+    public bool FaceInView
+    {
+        get => faceInView;
+        set => faceInView = value;
+    }
 
     internal void CountIn() => Interlocked.Increment(ref framesIn);
 

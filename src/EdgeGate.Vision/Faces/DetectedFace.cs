@@ -166,10 +166,11 @@ public sealed class FaceAnalysis
         RejectedCount = 0;
     }
 
-    internal void RemoveLast()
+    /// <summary>Drops a detection that turned out not to be a face.</summary>
+    internal void Reject(int index)
     {
-        spare.Add(faces[^1]);
-        faces.RemoveAt(faces.Count - 1);
+        spare.Add(faces[index]);
+        faces.RemoveAt(index);
         RejectedCount++;
     }
 

@@ -28,6 +28,9 @@ public static class FaceGeometry
         return width > 0 && height > 0 ? new PixelRectangle(x, y, width, height) : default;
     }
 
+    /// <summary>The size figure of a face: the side of its square box (clipped to the frame).</summary>
+    public static int SizePixels(PixelRectangle squareBox) => Math.Max(squareBox.Width, squareBox.Height);
+
     /// <summary>
     /// The square box of a detection before clipping: the landmark crop. Equal to
     /// <see cref="SquareBox"/> when the face lies inside the frame; for a face cut by the frame

@@ -134,8 +134,8 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>
-    /// Detection only (no landmarks, embedding or liveness), into <paramref name="faces"/>: for a
-    /// second look at a frame, such as the paired infrared camera's.
+    /// Detection only (no landmarks, embedding or liveness), into <paramref name="faces"/>, as the
+    /// detector gives them: for a second look at a frame, such as the paired infrared camera's.
     /// </summary>
     public void Detect(ReadOnlyImageSpan frame, List<FaceDetection> faces)
     {
@@ -149,14 +149,49 @@ public sealed class FacePipeline : IDisposable
 
     private void Analyse(ReadOnlyImageSpan frame, FaceAnalysis analysis, int detectionBorder)
     {
+        var inferenceBefore = InferenceTicks;
+        var start = Stopwatch.GetTimestamp();
+        Detect(frame, analysis, detectionBorder);
+        var detectEnd = Stopwatch.GetTimestamp();
+        var stages = default(StageTicks);
+        for (var i = 0; i < analysis.Faces.Count;)
+        {
+            if (Describe(frame, analysis.Faces[i], ref stages))
+            {
+                i++;
+            }
+            else
+            {
+                analysis.Reject(i);
+            }
+        }
+        var end = Stopwatch.GetTimestamp();
+        analysis.Timings = new FaceStageTimings(
+            Stopwatch.GetElapsedTime(start, detectEnd),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Landmarks)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Align)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Embed)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Liveness)),
+            Stopwatch.GetElapsedTime(start, end),
+            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)),
+            TimeSpan.FromTicks(ToTimeSpanTicks(stages.Cues)));
+    }
+
+    /// <summary>
+    /// The first half of <see cref="Analyse(ReadOnlyImageSpan, FaceAnalysis)"/>: finds the faces of a
+    /// BGR frame (box, score, square box; at most <see cref="FacePipelineOptions.MaximumFaces"/>, the
+    /// largest) into <paramref name="analysis"/> without describing them. <see cref="Describe(ReadOnlyImageSpan, DetectedFace)"/>
+    /// then describes the ones needed, on the same frame.
+    /// </summary>
+    public void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis) => Detect(frame, analysis, detectionBorder: 0);
+
+    private void Detect(ReadOnlyImageSpan frame, FaceAnalysis analysis, int detectionBorder)
+    {
         ArgumentNullException.ThrowIfNull(analysis);
         FaceDetector.RequireBgr(frame);
         analysis.Reset();
         analysis.FrameWidth = frame.Width;
         analysis.FrameHeight = frame.Height;
-
-        var inferenceBefore = InferenceTicks;
-        var start = Stopwatch.GetTimestamp();
         if (detectionBorder == 0)
         {
             detector.Detect(frame, detections);
@@ -165,17 +200,12 @@ public sealed class FacePipeline : IDisposable
         {
             DetectInsideBorder(frame, detectionBorder);
         }
-        var detectEnd = Stopwatch.GetTimestamp();
         analysis.DetectedCount = detections.Count;
         if (detections.Count > options.MaximumFaces)
         {
             detections.Sort(LargestFirst);
             detections.RemoveRange(options.MaximumFaces, detections.Count - options.MaximumFaces);
         }
-
-        long landmarkTicks = 0, alignTicks = 0, embedTicks = 0, livenessTicks = 0, cueTicks = 0;
-        var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
-        var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
         foreach (var detection in detections)
         {
             var square = FaceGeometry.SquareBox(detection.Box, frame.Width, frame.Height);
@@ -188,61 +218,105 @@ public sealed class FacePipeline : IDisposable
             face.Score = detection.Score;
             face.SquareBox = square;
             face.EmbeddingModelId = embedder.ModelId;
-
-            var stageStart = Stopwatch.GetTimestamp();
-            landmarks.Detect(frame, FaceGeometry.UnclippedSquareBox(detection.Box), face.LandmarkBuffer);
-            face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
-            var stageEnd = Stopwatch.GetTimestamp();
-            landmarkTicks += stageEnd - stageStart;
-
-            stageStart = stageEnd;
-            aligner.Align(frame, face.Points, alignedFace);
-            ImageOps.ToGray(alignedFace, alignedGrayFace);
-            var sharpness = SharpnessMeasure.VarianceOfLaplacian(alignedGray, aligner.Size, aligner.Size, aligner.Size);
-            face.Quality = new FaceQuality(Math.Max(square.Width, square.Height), sharpness, PoseEstimate.YawDegrees(face.Points));
-            stageEnd = Stopwatch.GetTimestamp();
-            alignTicks += stageEnd - stageStart;
-
+            face.Quality = default;
             face.HasEmbedding = false;
             face.EmbeddingNorm = 0f;
-            if (options.ComputeEmbeddings)
-            {
-                stageStart = stageEnd;
-                face.EmbeddingNorm = embedder.Embed(alignedFace, face.EmbeddingBuffer);
-                face.HasEmbedding = true;
-                stageEnd = Stopwatch.GetTimestamp();
-                embedTicks += stageEnd - stageStart;
-                if (face.EmbeddingNorm < Facts.MinimumFaceNorm)
-                {
-                    analysis.RemoveLast();
-                    continue;
-                }
-            }
-
             face.ProbabilityReal = null;
             face.Cues = null;
-            if (options.ComputeLiveness)
+        }
+    }
+
+    /// <summary>
+    /// Runs every model once, with the code around it, on a blank frame of the given size and a
+    /// stand-in face in its middle, so that the first real face is analysed at full speed (ONNX
+    /// Runtime allocates its buffers and picks its kernels on a session's first run; the first call
+    /// of each method is compiled). Returns how long it took.
+    /// </summary>
+    public TimeSpan WarmUp(int frameWidth = 1280, int frameHeight = 720)
+    {
+        var started = Stopwatch.GetTimestamp();
+        using var image = BgrImage.Create(frameWidth, frameHeight);
+        var frame = image.AsReadOnlySpan();
+        var analysis = new FaceAnalysis();
+        Detect(frame, analysis);
+        var side = frameHeight / 3f;
+        var box = new FaceBox((frameWidth - side) / 2f, (frameHeight - side) / 2f, (frameWidth + side) / 2f, (frameHeight + side) / 2f);
+        var face = new DetectedFace(landmarks.PointCount, embedder.Dimension)
+        {
+            Box = box,
+            SquareBox = FaceGeometry.SquareBox(box, frameWidth, frameHeight),
+        };
+        if (!Describe(frame, face))
+        {
+            // A blank frame is no face, so the description stopped before liveness: run it and the cues too.
+            liveness.ProbabilityReal(frame, face.SquareBox, out var crop);
+            cues.Measure(frame, face.SquareBox, liveness.LastInput, crop);
+        }
+        return Stopwatch.GetElapsedTime(started);
+    }
+
+    /// <summary>
+    /// Describes a face found by <see cref="Detect"/> on the same frame: landmarks, five points,
+    /// alignment, quality, embedding and liveness (as the options say). False when the embedding's
+    /// raw norm is below the manifest's minimum: not a face after all (it then has no embedding and
+    /// no liveness).
+    /// </summary>
+    public bool Describe(ReadOnlyImageSpan frame, DetectedFace face)
+    {
+        var stages = default(StageTicks);
+        return Describe(frame, face, ref stages);
+    }
+
+    private bool Describe(ReadOnlyImageSpan frame, DetectedFace face, ref StageTicks stages)
+    {
+        ArgumentNullException.ThrowIfNull(face);
+        var alignedFace = new ImageSpan(aligned, aligner.Size, aligner.Size, aligner.Size * 3, PixelFormat.Bgr24);
+        var alignedGrayFace = new ImageSpan(alignedGray, aligner.Size, aligner.Size, aligner.Size, PixelFormat.Gray8);
+
+        var stageStart = Stopwatch.GetTimestamp();
+        landmarks.Detect(frame, FaceGeometry.UnclippedSquareBox(face.Box), face.LandmarkBuffer);
+        face.Points = landmarks.Layout.Reduce(face.LandmarkBuffer);
+        var stageEnd = Stopwatch.GetTimestamp();
+        stages.Landmarks += stageEnd - stageStart;
+
+        stageStart = stageEnd;
+        aligner.Align(frame, face.Points, alignedFace);
+        ImageOps.ToGray(alignedFace, alignedGrayFace);
+        var sharpness = SharpnessMeasure.VarianceOfLaplacian(alignedGray, aligner.Size, aligner.Size, aligner.Size);
+        face.Quality = new FaceQuality(FaceGeometry.SizePixels(face.SquareBox), sharpness, PoseEstimate.YawDegrees(face.Points));
+        stageEnd = Stopwatch.GetTimestamp();
+        stages.Align += stageEnd - stageStart;
+
+        face.HasEmbedding = false;
+        face.EmbeddingNorm = 0f;
+        if (options.ComputeEmbeddings)
+        {
+            stageStart = stageEnd;
+            face.EmbeddingNorm = embedder.Embed(alignedFace, face.EmbeddingBuffer);
+            face.HasEmbedding = true;
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Embed += stageEnd - stageStart;
+            if (face.EmbeddingNorm < Facts.MinimumFaceNorm)
             {
-                stageStart = stageEnd;
-                face.ProbabilityReal = liveness.ProbabilityReal(frame, square, out var crop);
-                stageEnd = Stopwatch.GetTimestamp();
-                livenessTicks += stageEnd - stageStart;
-                stageStart = stageEnd;
-                face.Cues = cues.Measure(frame, square, liveness.LastInput, crop);
-                stageEnd = Stopwatch.GetTimestamp();
-                cueTicks += stageEnd - stageStart;
+                face.HasEmbedding = false;
+                return false;
             }
         }
-        var end = Stopwatch.GetTimestamp();
-        analysis.Timings = new FaceStageTimings(
-            Stopwatch.GetElapsedTime(start, detectEnd),
-            TimeSpan.FromTicks(ToTimeSpanTicks(landmarkTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(alignTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(embedTicks)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(livenessTicks)),
-            Stopwatch.GetElapsedTime(start, end),
-            TimeSpan.FromTicks(ToTimeSpanTicks(InferenceTicks - inferenceBefore)),
-            TimeSpan.FromTicks(ToTimeSpanTicks(cueTicks)));
+
+        face.ProbabilityReal = null;
+        face.Cues = null;
+        if (options.ComputeLiveness)
+        {
+            stageStart = stageEnd;
+            face.ProbabilityReal = liveness.ProbabilityReal(frame, face.SquareBox, out var crop);
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Liveness += stageEnd - stageStart;
+            stageStart = stageEnd;
+            face.Cues = cues.Measure(frame, face.SquareBox, liveness.LastInput, crop);
+            stageEnd = Stopwatch.GetTimestamp();
+            stages.Cues += stageEnd - stageStart;
+        }
+        return true;
     }
 
     /// <summary>Detects in a copy of <paramref name="frame"/> with a plain border, boxes moved back to the frame's pixels.</summary>
@@ -298,4 +372,14 @@ public sealed class FacePipeline : IDisposable
 
     private static long ToTimeSpanTicks(long stopwatchTicks) =>
         (long)(stopwatchTicks * ((double)TimeSpan.TicksPerSecond / Stopwatch.Frequency));
+
+    /// <summary>Stopwatch ticks per describing stage, summed over a frame's faces.</summary>
+    private struct StageTicks
+    {
+        public long Landmarks;
+        public long Align;
+        public long Embed;
+        public long Liveness;
+        public long Cues;
+    }
 }

@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Imaging;
 
@@ -16,6 +17,9 @@ namespace EdgeGate.Vision.Presentation;
 /// bluer than indoor light).</item>
 /// <item><see cref="EdgeStrongest"/>, <see cref="EdgeSecond"/>: the strongest and second-strongest long straight edges beside the
 /// face on different sides in the liveness crop (a paper's edge, a phone's bezel), in grey levels.</item>
+/// <item><see cref="Texture"/>: colour texture, local binary pattern histograms of the face in the luma and both chroma
+/// channels (recapture through paper or a screen changes the fine texture and, above all, the chroma's: halftone,
+/// sub-pixel stripes, moiré, the loss of detail).</item>
 /// </list>
 /// Other figures were measured and left out because they did not help on faces the check was not
 /// fitted on (docs/presentation-attacks.md): specular glare, black level, periodicity, colour bands
@@ -27,14 +31,18 @@ public readonly record struct PresentationCues(
     float ChromaRipple,
     float Warmth,
     float EdgeStrongest,
-    float EdgeSecond)
+    float EdgeSecond,
+    ColourTexture Texture = default)
 {
+    /// <summary>Number of scalar figures before the texture's bins in <see cref="CopyTo"/>.</summary>
+    private const int ScalarCount = 6;
+
     /// <summary>Number of figures in <see cref="CopyTo"/>.</summary>
-    public const int Count = 6;
+    public const int Count = ScalarCount + ColourTexture.Count;
 
     /// <summary>Names of the figures in <see cref="CopyTo"/> order (reports, the fitted weights).</summary>
     public static IReadOnlyList<string> Names { get; } =
-        ["saturation", "range", "chroma_ripple", "warmth", "edge_strongest", "edge_second"];
+        ["saturation", "range", "chroma_ripple", "warmth", "edge_strongest", "edge_second", .. ColourTexture.Names];
 
     public void CopyTo(Span<float> destination)
     {
@@ -48,14 +56,56 @@ public readonly record struct PresentationCues(
         destination[3] = Warmth;
         destination[4] = EdgeStrongest;
         destination[5] = EdgeSecond;
+        Texture.CopyTo(destination[ScalarCount..]);
+    }
+}
+
+/// <summary>
+/// Colour texture of a face (Boulkenafet, Komulainen and Hadid, "Face anti-spoofing based on color
+/// texture analysis", 2015): for each of luma Y and chroma Cr, Cb, the share of the face's sample
+/// points whose 8 neighbours (radius 1 pixel) form each rotation-invariant uniform local binary
+/// pattern (LBP riu2: the number of neighbours at least as bright as the centre, 0–8, when the ring
+/// changes at most twice between darker and brighter; bin 9 for every other ring). Skin's chroma
+/// varies slowly and smoothly; a print's halftone and a screen's sub-pixels, resampled by the camera,
+/// leave chroma patterns that change from pixel to pixel. Only comparisons count, so Cr and Cb are
+/// taken as R − Y and B − Y (the same order as the scaled and offset channels).
+/// </summary>
+[InlineArray(Count)]
+public struct ColourTexture
+{
+    /// <summary>Bins per channel: patterns with 0–8 brighter neighbours, then non-uniform patterns.</summary>
+    public const int BinsPerChannel = 10;
+
+    /// <summary>Number of bins: Y, Cr, Cb.</summary>
+    public const int Count = 3 * BinsPerChannel;
+
+    private float bin;
+
+    /// <summary>Names of the bins (<c>lbp_y_0</c> … <c>lbp_cb_9</c>).</summary>
+    public static IReadOnlyList<string> Names { get; } =
+        [.. new[] { "y", "cr", "cb" }.SelectMany(channel => Enumerable.Range(0, BinsPerChannel).Select(pattern => $"lbp_{channel}_{pattern}"))];
+
+    /// <summary>The bin of a ring of 8 comparisons (bit k set: neighbour k at least the centre).</summary>
+    public static int Pattern(int ring)
+    {
+        var rotated = ((ring << 1) | (ring >> 7)) & 0xff;
+        var transitions = int.PopCount(ring ^ rotated);
+        return transitions <= 2 ? int.PopCount(ring) : BinsPerChannel - 1;
+    }
+
+    public readonly void CopyTo(Span<float> destination)
+    {
+        ReadOnlySpan<float> bins = this;
+        bins.CopyTo(destination);
     }
 }
 
 /// <summary>
 /// Measures <see cref="PresentationCues"/> for a face: the face figures on the frame's own pixels
 /// (a grid of at most 64x64 samples over the middle of the square box, each with its right and lower
-/// neighbour, so fine detail is kept whatever the face size), the edge figures on the liveness crop
-/// the liveness model already resized. Allocates nothing; not thread-safe (one per pipeline).
+/// neighbour, so fine detail is kept whatever the face size), the colour texture on the same grid
+/// (each sample with its 8 neighbours), the edge figures on the liveness crop the liveness model
+/// already resized. Allocates nothing; not thread-safe (one per pipeline).
 /// </summary>
 public sealed class PresentationCueMeter
 {
@@ -64,6 +114,9 @@ public sealed class PresentationCueMeter
 
     // Tangents of the line angles searched (about ±12°): sheets and phones are rarely held straighter than that.
     private static readonly float[] Slopes = [-0.2f, -0.1f, 0f, 0.1f, 0.2f];
+
+    // The colour texture's bin of each ring of 8 comparisons.
+    private static readonly byte[] PatternBins = [.. Enumerable.Range(0, 256).Select(ring => (byte)ColourTexture.Pattern(ring))];
 
     private readonly int[] histogram = new int[256];
     private readonly int[] columnOffsets = new int[Grid];
@@ -87,21 +140,37 @@ public sealed class PresentationCueMeter
         }
         var (saturation, range, ripple, warmth) = FaceFigures(frame, squareBox);
         var (strongest, second) = EdgeFigures(crop, squareBox, cropInFrame);
-        return new PresentationCues(saturation, range, ripple, warmth, strongest, second);
+        var texture = frame.Width < 3 || frame.Height < 3 ? default : Texture(frame, squareBox);
+        return new PresentationCues(saturation, range, ripple, warmth, strongest, second, texture);
     }
 
-    private (float Saturation, float Range, float Ripple, float Warmth) FaceFigures(ReadOnlyImageSpan frame, PixelRectangle box)
+    /// <summary>
+    /// The sample grid over the middle 60% of the square box (skin, eyes, nose, mouth; little hair or
+    /// background), its columns' byte offsets written to <c>columnOffsets</c>, every sample with room
+    /// for <paramref name="before"/> pixels to its left and above and one pixel to its right and below
+    /// (the neighbours the figures compare it with).
+    /// </summary>
+    private (int Top, int Columns, int Rows, float StepY) SampleGrid(ReadOnlyImageSpan frame, PixelRectangle box, int before)
     {
-        // The middle 60% of the square box: skin, eyes, nose, mouth; little hair or background.
         var inset = box.Width / 5;
-        var left = Math.Clamp(box.X + inset, 0, frame.Width - 2);
-        var top = Math.Clamp(box.Y + inset, 0, frame.Height - 2);
+        var left = Math.Clamp(box.X + inset, before, frame.Width - 2);
+        var top = Math.Clamp(box.Y + inset, before, frame.Height - 2);
         var right = Math.Max(left + 1, Math.Min(box.Right - inset, frame.Width - 1));
         var bottom = Math.Max(top + 1, Math.Min(box.Bottom - inset, frame.Height - 1));
         var columns = Math.Min(Grid, right - left);
         var rows = Math.Min(Grid, bottom - top);
         var stepX = (float)(right - left) / columns;
-        var stepY = (float)(bottom - top) / rows;
+        for (var column = 0; column < columns; column++)
+        {
+            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
+        }
+        return (top, columns, rows, (float)(bottom - top) / rows);
+    }
+
+    private (float Saturation, float Range, float Ripple, float Warmth) FaceFigures(ReadOnlyImageSpan frame, PixelRectangle box)
+    {
+        // Each sample with its right and lower neighbour.
+        var (top, columns, rows, stepY) = SampleGrid(frame, box, before: 0);
 
         Array.Clear(histogram);
         double saturationSum = 0;
@@ -110,10 +179,6 @@ public sealed class PresentationCueMeter
         long chromaChange = 0;
         var data = frame.Data;
         var stride = frame.Stride;
-        for (var column = 0; column < columns; column++)
-        {
-            columnOffsets[column] = (left + (int)(column * stepX)) * 3;
-        }
         for (var row = 0; row < rows; row++)
         {
             var rowStart = (top + (int)(row * stepY)) * stride;
@@ -138,6 +203,48 @@ public sealed class PresentationCueMeter
         var range = Percentile(histogram, count, 0.98) - Percentile(histogram, count, 0.02);
         var ripple = (float)(chromaChange / ((2.0 * lumaChange) + count));
         return ((float)(saturationSum / count), range, ripple, (float)(warmthSum / count));
+    }
+
+    /// <summary>The <see cref="ColourTexture"/> of the face: each grid sample with its 8 neighbours in the frame.</summary>
+    private ColourTexture Texture(ReadOnlyImageSpan frame, PixelRectangle box)
+    {
+        var (top, columns, rows, stepY) = SampleGrid(frame, box, before: 1);
+        var data = frame.Data;
+        var stride = frame.Stride;
+        // Neighbours in ring order (right, then clockwise on screen), as byte offsets from the centre.
+        Span<int> ring = [3, stride + 3, stride, stride - 3, -3, -stride - 3, -stride, -stride + 3];
+        Span<int> counts = stackalloc int[ColourTexture.Count];
+        for (var row = 0; row < rows; row++)
+        {
+            var rowStart = (top + (int)(row * stepY)) * stride;
+            for (var column = 0; column < columns; column++)
+            {
+                var centre = rowStart + columnOffsets[column];
+                int b = data[centre], g = data[centre + 1], r = data[centre + 2];
+                var y = Luma(b, g, r);
+                int cr = r - y, cb = b - y;
+                int lumaRing = 0, redRing = 0, blueRing = 0;
+                for (var k = 0; k < 8; k++)
+                {
+                    var index = centre + ring[k];
+                    int nb = data[index], ng = data[index + 1], nr = data[index + 2];
+                    var ny = Luma(nb, ng, nr);
+                    lumaRing |= (ny >= y ? 1 : 0) << k;
+                    redRing |= (nr - ny >= cr ? 1 : 0) << k;
+                    blueRing |= (nb - ny >= cb ? 1 : 0) << k;
+                }
+                counts[PatternBins[lumaRing]]++;
+                counts[ColourTexture.BinsPerChannel + PatternBins[redRing]]++;
+                counts[(2 * ColourTexture.BinsPerChannel) + PatternBins[blueRing]]++;
+            }
+        }
+        var texture = default(ColourTexture);
+        var samples = (float)(rows * columns);
+        for (var i = 0; i < ColourTexture.Count; i++)
+        {
+            texture[i] = counts[i] / samples;
+        }
+        return texture;
     }
 
     private (float Strongest, float Second) EdgeFigures(ReadOnlyImageSpan crop, PixelRectangle box, PixelRectangle cropInFrame)

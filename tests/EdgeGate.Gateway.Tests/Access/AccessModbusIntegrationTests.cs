@@ -101,6 +101,67 @@ public sealed class AccessModbusIntegrationTests(ITestOutputHelper output) : IAs
     }
 
     [Fact]
+    public async Task A_grant_while_the_door_is_released_extends_the_release_one_on_and_one_later_off()
+    {
+        using var slave = await ModbusSlave.StartAsync(relayLine.PathA);
+        await using var host = await AccessTestHost.StartAsync(Configure);
+        var first = AccessAttempt.ForRemote("office-1", "delivery", "gate", DateTimeOffset.UtcNow);
+        await host.Attempts.SubmitAsync(first);
+        await slave.WaitForEventsAsync(e => e.Count >= 1, TimeSpan.FromSeconds(10));
+
+        // The door is released: a second grant now.
+        var second = AccessAttempt.ForRemote("office-2", "second parcel", "gate", DateTimeOffset.UtcNow);
+        var secondAt = (double)Stopwatch.GetTimestamp() / Stopwatch.Frequency;
+        await host.Attempts.SubmitAsync(second);
+        var extended = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == second.Id, TimeSpan.FromSeconds(10));
+        var pulse = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == first.Id, TimeSpan.FromSeconds(10));
+
+        Assert.True(extended.Outcome.IsDone, extended.Outcome.Describe());
+        Assert.Contains("already released", extended.Outcome.Describe(), StringComparison.Ordinal);
+        Assert.True(pulse.Outcome.IsDone, pulse.Outcome.Describe());
+        var events = await slave.WaitForEventsAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5));
+        Assert.Equal([("coil", Coil, 1), ("coil", Coil, 0)], events.Select(e => (e.Kind, e.Address, e.Value)));
+        var held = TimeSpan.FromSeconds(events[1].MonotonicSeconds - events[0].MonotonicSeconds);
+        var afterSecond = TimeSpan.FromSeconds(events[1].MonotonicSeconds - secondAt);
+        output.WriteLine($"coil ON for {held.TotalMilliseconds:0} ms; OFF {afterSecond.TotalMilliseconds:0} ms after the second grant; {pulse.Outcome.Describe()}");
+        // The release lasts the second grant's whole pulse length: the relay never clicked in between.
+        Assert.True(afterSecond >= PulseLength - TimeSpan.FromMilliseconds(20), $"the door relocked {afterSecond.TotalMilliseconds:0} ms after the second grant");
+        var journal = await host.JournalAsync();
+        Assert.Equal(
+            [AccessJournal.DecisionType, AccessJournal.DecisionType, AccessJournal.DoorOutcomeType, AccessJournal.DoorOutcomeType],
+            journal.Select(entry => entry.Type));
+        Assert.Single(host.DriverCalls);
+    }
+
+    [Fact]
+    public async Task A_grant_during_a_board_timed_pulse_sends_another_board_timed_pulse_and_no_coil_write()
+    {
+        using var slave = await ModbusSlave.StartAsync(relayLine.PathA);
+        await using var host = await AccessTestHost.StartAsync(configuration =>
+        {
+            Configure(configuration);
+            configuration["Doors"]![0]!["PulseLength"] = "00:00:02";
+            configuration["Doors"]![0]!["ModbusRtu"]!["DevicePulse"] = new JsonObject
+            {
+                ["Register"] = Coil,
+                ["CommandBase"] = 0x0600,
+                ["Unit"] = "00:00:01",
+            };
+        });
+        var first = AccessAttempt.ForRemote("office-1", "delivery", "gate", DateTimeOffset.UtcNow);
+        await host.Attempts.SubmitAsync(first);
+        await slave.WaitForEventsAsync(e => e.Count >= 1, TimeSpan.FromSeconds(10));
+        var second = AccessAttempt.ForRemote("office-2", "second parcel", "gate", DateTimeOffset.UtcNow);
+        await host.Attempts.SubmitAsync(second);
+        var operated = await host.WaitForFeedAsync<DoorOperated>(door => door.Command.AttemptId == second.Id, TimeSpan.FromSeconds(10));
+
+        Assert.True(operated.Outcome.IsDone, operated.Outcome.Describe());
+        // The board restarts its own timer: a crash now still leaves the door to the board to relock.
+        var events = await slave.WaitForEventsAsync(e => e.Count >= 2, TimeSpan.FromSeconds(5));
+        Assert.Equal([("register", Coil, 0x0602), ("register", Coil, 0x0602)], events.Select(e => (e.Kind, e.Address, e.Value)));
+    }
+
+    [Fact]
     public async Task Stopped_slave_gives_no_response_and_a_door_fault_alert()
     {
         var slave = await ModbusSlave.StartAsync(relayLine.PathA);

@@ -48,7 +48,7 @@ internal sealed class AccessTestHost : IAsyncDisposable
 
     public DecisionService Decisions => provider.GetRequiredService<DecisionService>();
 
-    public DoorRequestQueues DoorRequests => provider.GetRequiredService<DoorRequestQueues>();
+    public DoorServices Doors => provider.GetRequiredService<DoorServices>();
 
     public IReadOnlyList<CardReaderService> Readers => started.OfType<CardReaderService>().ToList();
 
@@ -206,8 +206,16 @@ internal sealed class AccessTestHost : IAsyncDisposable
             return await inner.PulseAsync(duration, cancellationToken);
         }
 
+        public async Task<DoorCommandOutcome> PulseAsync(ReleaseWindow window, CancellationToken cancellationToken)
+        {
+            await beforePulse();
+            return await inner.PulseAsync(window, cancellationToken);
+        }
+
         public Task<DoorCommandOutcome> SetAsync(bool released, CancellationToken cancellationToken) => inner.SetAsync(released, cancellationToken);
 
         public Task<DoorInputsReading> ReadInputsAsync(CancellationToken cancellationToken) => inner.ReadInputsAsync(cancellationToken);
+
+        public Task<DoorCommandOutcome> CheckAsync(CancellationToken cancellationToken) => inner.CheckAsync(cancellationToken);
     }
 }

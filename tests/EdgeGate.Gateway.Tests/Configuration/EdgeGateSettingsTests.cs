@@ -210,6 +210,24 @@ public sealed class EdgeGateSettingsTests
     }
 
     [Fact]
+    public void One_frame_bars_below_the_votes_own_bars_are_refused_unless_one_frame_decisions_are_off()
+    {
+        var values = ValidGate();
+        values["Recognition:MatchThreshold"] = "0.65";
+        values["Recognition:OneFrameLiveness"] = "0.4";
+
+        Assert.Equal(
+            [
+                "Recognition:OneFrameSimilarity: 0.6 is below Recognition:MatchThreshold (0.65); raise it, or set Recognition:OneFrameDecisions to false",
+                "Recognition:OneFrameLiveness: 0.4 is below Recognition:LivenessThreshold (0.5); raise it, or set Recognition:OneFrameDecisions to false",
+            ],
+            Invalid(values).Errors);
+
+        values["Recognition:OneFrameDecisions"] = "false";
+        Assert.False(Load(values).Recognition.OneFrameDecisions);
+    }
+
+    [Fact]
     public void A_door_defined_twice_is_reported()
     {
         var values = ValidGate();

@@ -95,6 +95,7 @@ public sealed class CardGate : IAsyncDisposable
     private readonly CardGatePeers peers;
     private SupervisedMqttClient? platformClient;
     private SerialPortStream? reader;
+    private bool gatewayStopped;
 
     private CardGate(CardGatePeers peers, EdgeGateSettings settings, string directory)
     {
@@ -130,12 +131,14 @@ public sealed class CardGate : IAsyncDisposable
     /// </summary>
     /// <param name="beforeStart">Runs with the platform attached and before the gateway connects (e.g. to leave a retained message).</param>
     /// <param name="seed">Adds records to the database before the gateway starts.</param>
+    /// <param name="services">Adds to the gateway's services (e.g. another log provider).</param>
     public static async Task<CardGate> StartAsync(
         CardGatePeers peers,
         string name,
         Func<CardGate, Task>? beforeStart = null,
         Func<EdgeGate.Storage.EdgeGateDatabase, Task>? seed = null,
-        bool deadDoor = false)
+        bool deadDoor = false,
+        Action<IServiceCollection>? services = null)
     {
         var directory = System.IO.Directory.CreateTempSubdirectory($"edgegate-card-{name}-").FullName;
         var gatewayId = $"{name}-{Guid.NewGuid():N}"[..Math.Min(40, name.Length + 9)];
@@ -219,7 +222,11 @@ public sealed class CardGate : IAsyncDisposable
                 await beforeStart(gate);
             }
             gate.CoilWritesBefore = peers.CoilWrites().Count;
-            gate.App = GatewayHost.Build(settings, services => services.AddSingleton<ILoggerProvider>(gate.Logs), LogEventLevel.Error, path);
+            gate.App = GatewayHost.Build(settings, collection =>
+            {
+                collection.AddSingleton<ILoggerProvider>(gate.Logs);
+                services?.Invoke(collection);
+            }, LogEventLevel.Error, path);
             await gate.App.StartAsync(limit.Token);
             await UplinkDeliveryTests.WaitUntilAsync(() => Task.FromResult(gate.Platform.GalleryRequests.Count > 0), "the gateway's gallery request (its command subscription is in place)", StartTimeout);
             return gate;
@@ -280,9 +287,24 @@ public sealed class CardGate : IAsyncDisposable
         return client;
     }
 
+    /// <summary>Stops the gateway as <c>systemctl stop</c> would (its database closed), keeping its files.</summary>
+    public async Task StopGatewayAsync()
+    {
+        using var limit = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+        try
+        {
+            await App.StopAsync(limit.Token);
+        }
+        finally
+        {
+            await App.DisposeAsync();
+            gatewayStopped = true;
+        }
+    }
+
     public async ValueTask DisposeAsync()
     {
         reader?.Dispose();
-        await GatewayTestTeardown.StopAsync(App, Platform, platformClient, Directory, TimeSpan.FromSeconds(20));
+        await GatewayTestTeardown.StopAsync(gatewayStopped ? null : App, Platform, platformClient, Directory, TimeSpan.FromSeconds(20));
     }
 }

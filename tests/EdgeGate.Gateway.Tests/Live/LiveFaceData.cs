@@ -94,14 +94,34 @@ public sealed class LiveFaceData : IDisposable
                 break;
             }
         }
-        if (PersonId is null || StrangerPhoto is null)
+        // A probe the one-frame rule decides with room to spare (the bars plus 0.05 each, at photo level).
+        foreach (var (label, list) in photos)
+        {
+            if (!enrolled.TryGetValue(label, out var enrolment) || ClearProbePhoto is not null)
+            {
+                continue;
+            }
+            foreach (var probe in list.Where(photo => photo != enrolment))
+            {
+                if (Embed(probe) is { } embedding
+                    && Gallery.Match(embedding, thresholds) is { IsMatch: true } match && match.PersonId == label
+                    && match.Similarity >= Options.OneFrameSimilarity + 0.05
+                    && match.Margin >= Options.OneFrameMargin + 0.05
+                    && Analyse(probe).Liveness >= Options.OneFrameLiveness + 0.05)
+                {
+                    ClearPersonId = label;
+                    ClearProbePhoto = probe.FullPath;
+                    break;
+                }
+            }
+        }
+        if (PersonId is null || StrangerPhoto is null || ClearProbePhoto is null)
         {
             throw new InvalidOperationException(
-                $"no usable probe pair ({PersonId}) or stranger photo ({StrangerPhoto}) in ../shared/face-data: " +
+                $"no usable probe pair ({PersonId}), stranger photo ({StrangerPhoto}) or probe clear of the one-frame bars ({ClearProbePhoto}) in ../shared/face-data: " +
                 string.Join(", ", embeddings.Select(pair => $"{Path.GetFileName(pair.Key)} live {pair.Value.Liveness:F2} best {(pair.Value.Embedding.Length > 0 ? Gallery.Search(pair.Value.Embedding).ToString() : "-")}")));
         }
     }
-
 
     public RecognitionOptions Options { get; } = new();
 
@@ -114,6 +134,11 @@ public sealed class LiveFaceData : IDisposable
     public string? EnrolmentPhoto { get; }
 
     public string? ProbePhoto { get; }
+
+    /// <summary>A photo of an enrolled person that meets the one-frame bars with room to spare (0.05 each, at photo level).</summary>
+    public string? ClearProbePhoto { get; }
+
+    public string? ClearPersonId { get; }
 
     public string? StrangerPhoto { get; }
 

@@ -46,6 +46,40 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
     }
 
     [FaceDataFact]
+    public async Task AnUnambiguousFaceIsDecidedOnTheFirstFrameItIsAnalysedIn()
+    {
+        // A photo of an enrolled person (not the one enrolled) well inside the one-frame bars.
+        var (width, height) = LiveFaceData.StreamSizeFor(data.ClearProbePhoto!);
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ClearProbePhoto!, 30)], width, height);
+        await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)]);
+
+        var candidate = await gate.NextCandidateAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(data.ClearPersonId, candidate.PersonId);
+        Assert.True(candidate.LivenessPassed);
+        Assert.Equal(1, candidate.AgreeingFrames);
+        // The frame that decided is the track's first: no frame was waited for.
+        Assert.Equal(candidate.TrackStartedAt, candidate.FrameArrivedAt);
+        Assert.True(candidate.Similarity >= data.Options.OneFrameSimilarity, $"similarity {candidate.Similarity:F3}");
+    }
+
+    [FaceDataFact]
+    public async Task AFaceBelowTheOneFrameBarsIsDecidedByTheVote()
+    {
+        // The clear probe, with a one-frame similarity bar above anything a photo of another day reaches: it must vote.
+        var (width, height) = LiveFaceData.StreamSizeFor(data.ClearProbePhoto!);
+        using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.ClearProbePhoto!, 30)], width, height);
+        await using var gate = await LiveGate.StartAsync(data, [Camera("gate", server.Url)], configure: options => options.OneFrameSimilarity = 0.999);
+
+        var candidate = await gate.NextCandidateAsync(TimeSpan.FromSeconds(15));
+
+        Assert.Equal(data.ClearPersonId, candidate.PersonId);
+        Assert.True(candidate.LivenessPassed);
+        Assert.Equal(data.Options.VotesRequired, candidate.AgreeingFrames);
+        Assert.True(candidate.FrameArrivedAt > candidate.TrackStartedAt);
+    }
+
+    [FaceDataFact]
     public async Task AnUnenrolledPersonGivesOneStrangerSightingAndNoCandidate()
     {
         using var server = await RtspTestServer.StartAsync([RtspSegment.Blank(1), RtspSegment.Image(data.StrangerPhoto!, 30)]);

@@ -21,16 +21,18 @@ public sealed class RecognitionEnginePresentationTests
     private sealed class OnePersonIdentifier : IFaceIdentifier
     {
         public IdentityMatch Identify(ReadOnlySpan<float> embedding) => embedding[0] >= 0
-            ? new IdentityMatch(FaceVoteKind.Match, "person-1", 0.6f)
-            : new IdentityMatch(FaceVoteKind.NoMatch, null, 0.2f);
+            ? new IdentityMatch(FaceVoteKind.Match, "person-1", 0.6f, 0.4f)
+            : new IdentityMatch(FaceVoteKind.NoMatch, null, 0.2f, 0f);
     }
 
+    /// <summary>Votes only: the evidence accumulated over the frames of a vote (one-frame decisions: RecognitionEngineTests).</summary>
     private static RecognitionOptions Options() => new()
     {
         VotesRequired = 3,
         VoteWindow = 5,
         LivenessThreshold = 0.5,
         InfraredFramesToDeny = 3,
+        OneFrameDecisions = false,
     };
 
     private static FaceObservation Face(

@@ -1,4 +1,5 @@
 using System.Drawing;
+using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Vision.Tracking;
@@ -22,18 +23,20 @@ public sealed class RecognitionEngineTests
             Calls++;
             var index = (int)embedding[0];
             return index >= 0
-                ? new IdentityMatch(FaceVoteKind.Match, $"person-{index}", 0.6f)
-                : new IdentityMatch(FaceVoteKind.NoMatch, null, 0.2f);
+                ? new IdentityMatch(FaceVoteKind.Match, $"person-{index}", 0.6f, 0.4f)
+                : new IdentityMatch(FaceVoteKind.NoMatch, null, 0.2f, 0.1f);
         }
     }
 
-    private static RecognitionOptions Options(bool snapshots = false) => new()
+    private static RecognitionOptions Options(bool snapshots = false, bool oneFrame = false) => new()
     {
         VotesRequired = 3,
         VoteWindow = 5,
         LivenessThreshold = 0.5,
         MinimumFaceSize = 60,
         StrangerSnapshots = snapshots,
+        // Most tests here are about the vote; the one-frame tests turn the rule on.
+        OneFrameDecisions = oneFrame,
     };
 
     private static FaceObservation Face(int person, float x = 100, int size = 120, float liveness = 0.9f) =>
@@ -94,7 +97,7 @@ public sealed class RecognitionEngineTests
         var strangers = new List<Core.Recognition.StrangerSighting>();
         for (var i = 0; i < 30; i++)
         {
-            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(-1)], events, _ => [0xFF, 0xD8]);
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(-1)], events, snapshot: _ => [0xFF, 0xD8]);
             Assert.Empty(events.Candidates);
             strangers.AddRange(events.Strangers);
             time.Advance(Frame);
@@ -144,4 +147,114 @@ public sealed class RecognitionEngineTests
         Assert.False(candidate.LivenessPassed);
         Assert.False(candidate.ToCredential().LivenessPassed);
     }
+
+    [Fact]
+    public void OneFrameDecidesAnUnambiguousFaceOnItsFirstFrame()
+    {
+        // The identifier's matches (similarity 0.6, margin 0.4) and a liveness of 0.9 meet the defaults.
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7)], events);
+
+        var candidate = Assert.Single(events.Candidates);
+        Assert.Equal(("person-7", 1, true), (candidate.PersonId, candidate.AgreeingFrames, candidate.LivenessPassed));
+    }
+
+    [Fact]
+    public void AFaceWithoutALivenessVerdictNeverDecidesOnOneFrame()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 30; i++)
+        {
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { ProbabilityReal = null }], events);
+            candidates.AddRange(events.Candidates);
+            time.Advance(Frame);
+        }
+        // No verdict is not a pass: the track ends as a presentation-attack candidate, as with votes.
+        var candidate = Assert.Single(candidates);
+        Assert.False(candidate.LivenessPassed);
+    }
+
+    [Fact]
+    public void AFaceThatFailsTheQualityGateIsNotDecidedOnThatFrame()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+
+        // Blurred or turned: tracked, but it neither votes nor decides, however good its match.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { QualityAccepted = false }], events);
+        Assert.Empty(events.Candidates);
+        Assert.Equal((1, 0), (events.TrackedFaces, events.MatchedFaces));
+        time.Advance(Frame);
+
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7)], events);
+        var candidate = Assert.Single(events.Candidates);
+        Assert.Equal(("person-7", 1), (candidate.PersonId, candidate.AgreeingFrames));
+    }
+
+    [Fact]
+    public void AFaceWhoseInfraredEvidenceIsNotInYetWaitsForItBeforeOneFrameDecides()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+
+        // A paired infrared camera whose frame of this moment is missing: the presentation is undecided.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.NoFrame }], events);
+        Assert.Empty(events.Candidates);
+        time.Advance(Frame);
+
+        // The next frame's infrared counterpart shows the face: that frame decides alone.
+        engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.Confirmed }], events);
+        var candidate = Assert.Single(events.Candidates);
+        Assert.Equal(("person-7", 1, true), (candidate.PersonId, candidate.AgreeingFrames, candidate.LivenessPassed));
+    }
+
+    [Fact]
+    public void AFaceTheInfraredCameraDoesNotSeeNeverDecidesOnOneFrame()
+    {
+        var engine = new RecognitionEngine(Options(oneFrame: true), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var candidates = new List<Core.Recognition.FaceCandidate>();
+        for (var i = 0; i < 5; i++)
+        {
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), [Face(7) with { Infrared = InfraredEvidence.NoFace }], events);
+            candidates.AddRange(events.Candidates);
+            time.Advance(Frame);
+        }
+        // A screen in front of the camera: denied as a spoof as soon as the evidence is strong, never granted.
+        var candidate = Assert.Single(candidates);
+        Assert.False(candidate.LivenessPassed);
+    }
+
+    [Fact]
+    public void OnlyFacesOfUndecidedTracksAreDescribed()
+    {
+        var engine = new RecognitionEngine(Options(), new IndexIdentifier(), time);
+        var events = new RecognitionEvents();
+        var described = new List<int>();
+        var candidates = 0;
+        for (var i = 0; i < 10; i++)
+        {
+            FaceObservation[] detected = [Detection(Face(5)), Detection(Face(-1, x: 600))];
+            engine.Process(new FrameContext("gate", "main", time.GetUtcNow()), detected, events, face =>
+            {
+                described.Add(face);
+                return face == 0 ? Face(5) : Face(-1, x: 600);
+            });
+            candidates += events.Candidates.Count;
+            time.Advance(Frame);
+        }
+
+        Assert.Equal(1, candidates);
+        // The resident's face is described until the third vote decides, the stranger's every frame.
+        Assert.Equal(3, described.Count(face => face == 0));
+        Assert.Equal(10, described.Count(face => face == 1));
+    }
+
+    /// <summary>What detection alone knows of a face: box and size.</summary>
+    private static FaceObservation Detection(FaceObservation face) =>
+        face with { QualityAccepted = false, Embedding = ReadOnlyMemory<float>.Empty, ProbabilityReal = null };
 }

@@ -62,7 +62,7 @@ public sealed class Arm64SysrootTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
-    public async Task The_sysroot_is_made_of_the_OpenCV_dev_packages_and_the_run_time_packages_install_sh_installs()
+    public async Task The_sysroot_is_made_of_the_OpenCV_and_FFmpeg_dev_packages_and_the_run_time_packages_install_sh_installs()
     {
         var script = CopyScriptWithInstallScript("runtime_packages=(libopencv-core406 libexample1 ca-certificates)");
 
@@ -70,7 +70,8 @@ public sealed class Arm64SysrootTests(ITestOutputHelper output) : IDisposable
 
         Assert.True(result.ExitCode == 0, result.Output);
         Assert.Equal(
-            ["libopencv-core-dev", "libopencv-imgproc-dev", "libopencv-imgcodecs-dev", "libopencv-videoio-dev",
+            ["libopencv-core-dev", "libopencv-imgproc-dev", "libopencv-imgcodecs-dev",
+             "libavformat-dev", "libavcodec-dev", "libavutil-dev", "libswscale-dev",
              "libopencv-core406", "libexample1", "ca-certificates"],
             result.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }

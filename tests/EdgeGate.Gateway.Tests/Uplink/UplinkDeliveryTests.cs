@@ -12,7 +12,7 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
     private static readonly TimeSpan DeliveryLimit = TimeSpan.FromSeconds(45);
 
     [Fact]
-    public async Task Delivers_every_event_once_acknowledged_in_order_and_compacts_the_journal()
+    public async Task Delivers_every_event_once_acknowledged_in_order_and_keeps_them_as_history()
     {
         using var broker = await MosquittoBroker.StartAsync();
         await using var bed = await UplinkTestBed.StartAsync(broker);
@@ -25,10 +25,39 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
         Assert.Equal(routine.Order(), routine);
         Assert.Equal(30, bed.Platform.Events().Count(e => e.Lane == "alert"));
         Assert.Equal("{\"i\":0}", bed.Platform.Events()[0].DataJson);
-        await WaitUntilAsync(async () => (await bed.Database.Journal.GetStatusAsync()).Rows == 0, "acknowledged rows compacted");
+        await WaitUntilAsync(async () => (await bed.Database.Journal.GetStatusAsync()).UnackedRows == 0, "every row acknowledged");
+        Assert.Equal(3000, (await bed.Database.Journal.GetStatusAsync()).Rows);
         Assert.Equal(seqs[^1], await bed.Database.Journal.GetAckedSeqAsync());
         Assert.Contains("\"status\":\"online\"", bed.Platform.LastState);
         output.WriteLine($"duplicates {bed.Platform.Duplicates}, out-of-order first arrivals {bed.Platform.OutOfOrderArrivals}");
+    }
+
+    [Fact]
+    public async Task Acknowledged_events_stay_in_the_history_and_are_not_sent_again()
+    {
+        using var broker = await MosquittoBroker.StartAsync();
+        await using var bed = await UplinkTestBed.StartAsync(broker);
+        var start = DateTimeOffset.UtcNow;
+        var drafts = Enumerable.Range(0, 50).Select(i => new JournalDraft(JournalLane.Event, "access_decision", start.AddSeconds(i),
+            $$"""{"door":"north-gate","personId":"p-{{i % 5}}","reason":"GRANTED_FACE","message":"welcome"}""")).ToArray();
+        var seqs = await bed.Database.Journal.AppendBatchAsync(drafts);
+        await bed.Platform.WaitForAckAsync(seqs[^1], DeliveryLimit);
+        await WaitUntilAsync(async () => await bed.Database.Journal.GetAckedSeqAsync() == seqs[^1], "the gateway recorded the platform's ack");
+        var duplicatesAtAck = bed.Platform.Duplicates;
+
+        // A later event travels the same session: nothing already acknowledged goes out with it.
+        var later = await bed.Database.Journal.AppendAsync(new JournalDraft(JournalLane.Event, "access_decision", DateTimeOffset.UtcNow,
+            """{"door":"north-gate","personId":"p-1","reason":"GRANTED_CARD","message":"welcome"}"""));
+        await bed.Platform.WaitForAckAsync(later, DeliveryLimit);
+        await WaitUntilAsync(async () => await bed.Database.Journal.GetAckedSeqAsync() == later, "the gateway recorded the second ack");
+        Assert.Equal(duplicatesAtAck, bed.Platform.Duplicates);
+        Assert.Equal(51, bed.Platform.DistinctEvents);
+
+        var status = await bed.Database.Journal.GetStatusAsync();
+        Assert.Equal((51L, 0L), (status.Rows, status.UnackedRows));
+        var history = await bed.Database.Journal.QueryHistoryAsync(new HistoryQuery { PersonId = "p-1", Door = "north-gate" });
+        Assert.Equal(new[] { later }.Concat(seqs.Where((_, i) => i % 5 == 1).Reverse()), history.Entries.Select(entry => entry.Seq));
+        Assert.All(history.Entries, entry => Assert.True(entry.Seq <= history.AckedSeq));
     }
 
     [Fact]

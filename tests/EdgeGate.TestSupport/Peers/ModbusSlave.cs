@@ -26,8 +26,8 @@ public sealed record ModbusSlaveOptions
 
 /// <summary>
 /// An independent Modbus RTU slave: Debian's python3-pymodbus (3.0) serving one slave id on a
-/// serial device (<c>Peers/modbus_slave.py</c>). It prints every coil write and register change
-/// with a monotonic timestamp, so a test sees a relay pulse from the slave's side; a test changes
+/// serial device (<c>Peers/modbus_slave.py</c>, which ships with the gateway as <c>Demo/modbus_slave.py</c>). It prints every coil and register write
+/// and every read request with a monotonic timestamp, so a test sees a relay pulse from the slave's side; a test changes
 /// its discrete inputs (door contact, exit button) while it runs.
 /// </summary>
 public sealed class ModbusSlave : IDisposable
@@ -100,6 +100,18 @@ public sealed class ModbusSlave : IDisposable
         }
     }
 
+    /// <summary>Read requests so far (function code 1-4, e.g. 1 = read coils), with their CLOCK_MONOTONIC times, oldest first.</summary>
+    public IReadOnlyList<(int FunctionCode, int Address, int Count, double MonotonicSeconds)> Reads =>
+        process.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
+            .Select(line => line.Split(' '))
+            .Where(parts => parts.Length == 5 && parts[0] == "read")
+            .Select(parts => (
+                int.Parse(parts[1], CultureInfo.InvariantCulture),
+                int.Parse(parts[2], CultureInfo.InvariantCulture),
+                int.Parse(parts[3], CultureInfo.InvariantCulture),
+                double.Parse(parts[4], CultureInfo.InvariantCulture)))
+            .ToList();
+
     /// <summary>Waits until the events satisfy <paramref name="condition"/>; returns them.</summary>
     public async Task<IReadOnlyList<ModbusSlaveEvent>> WaitForEventsAsync(Func<IReadOnlyList<ModbusSlaveEvent>, bool> condition, TimeSpan timeout)
     {
@@ -154,7 +166,7 @@ public sealed class ModbusSlave : IDisposable
         get
         {
             var beside = Path.Combine(AppContext.BaseDirectory, "Peers", "modbus_slave.py");
-            return File.Exists(beside) ? beside : Path.Combine(RepositoryPaths.Root, "tests", "EdgeGate.TestSupport", "Peers", "modbus_slave.py");
+            return File.Exists(beside) ? beside : Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "Demo", "modbus_slave.py");
         }
     }
 }

@@ -111,6 +111,37 @@ public sealed class CameraCaptureTests
     }
 
     [Fact]
+    public async Task HandsOverEveryFrameWhileAFaceIsInViewAndGoesBackToTheAnalysisRateAfter()
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
+        var changes = new BlockingCollection<CameraStateChange>();
+        var handOff = new FrameHandOff(1000);
+        var source = new ScriptedFrameSource(time, framesPerSecond: 15, framesBeforeEnd: 150);
+        CameraCapture? capture = null;
+        // Recognition follows a face during the middle 50 frames of the stream.
+        var watched = new WatchedSource(source, given => capture!.Counters.FaceInView = given is >= 50 and < 100);
+        capture = new CameraCapture(
+            new CameraCaptureSettings("gate", "main", "rtsp://127.0.0.1:1/gate", AnalyseFps: 10),
+            handOff,
+            time,
+            (_, _, _) => watched,
+            changes.Add);
+        await using (capture)
+        {
+            capture.Start();
+            while (Next(changes).Current != CameraState.Reconnecting)
+            {
+            }
+
+            // About 33 of the first 50 frames (10 of 15 per second), all 50 with the face, about 33 after.
+            Assert.Equal(50, watched.ReadsBetween(50, 100));
+            Assert.InRange(watched.ReadsBetween(0, 50), 31, 35);
+            Assert.InRange(watched.ReadsBetween(100, 150), 31, 35);
+            await capture.StopAsync().WaitAsync(Patience);
+        }
+    }
+
+    [Fact]
     public async Task DropsAFrameThatIsStaleOnArrival()
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 23, 8, 0, 0, TimeSpan.Zero));
@@ -185,6 +216,34 @@ public sealed class CameraCaptureTests
     {
         Assert.True(changes.TryTake(out var change, Patience), "no capture state change within the time limit");
         return change;
+    }
+
+    /// <summary>Delegates to a scripted source, telling <paramref name="beforeFrame"/> how many frames were given before each one, and noting which were read.</summary>
+    private sealed class WatchedSource(ScriptedFrameSource inner, Action<int> beforeFrame) : IFrameSource
+    {
+        private readonly List<int> reads = [];
+
+        public int ReadsBetween(int from, int until) => reads.Count(given => given >= from && given < until);
+
+        public bool TryRead(BgrFrameBuffer frame)
+        {
+            var given = inner.Reads + inner.Grabs;
+            beforeFrame(given);
+            var read = inner.TryRead(frame);
+            if (read)
+            {
+                reads.Add(given);
+            }
+            return read;
+        }
+
+        public bool Grab()
+        {
+            beforeFrame(inner.Reads + inner.Grabs);
+            return inner.Grab();
+        }
+
+        public void Dispose() => inner.Dispose();
     }
 
     /// <summary>Delegates to a scripted source, stalling before one read (OpenCV then returns an old frame).</summary>

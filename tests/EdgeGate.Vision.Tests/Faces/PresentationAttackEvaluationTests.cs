@@ -148,6 +148,9 @@ public sealed class PresentationAttackFaceDataTests(FacePipelineFixture fixture)
         Assert.Equal(2 * 4, samples.Count);
         Assert.All(samples.Where(sample => sample.Kind != PresentationKind.ScreenReplay), sample => Assert.True(sample.FaceFound, $"{sample.Kind} of {sample.Path}"));
         Assert.All(samples.Where(sample => sample.FaceFound), sample => Assert.InRange(sample.Cues.Saturation, 0.01f, 1f));
+        // The modelled infrared frame: a screen never shows the face; the bona fide face's grey copy does.
+        Assert.All(samples.Where(sample => sample.Kind == PresentationKind.ScreenReplay), sample => Assert.False(sample.InfraredFace));
+        Assert.All(samples.Where(sample => sample.Kind == PresentationKind.BonaFide), sample => Assert.True(sample.InfraredFace, sample.Path));
         // Deterministic: the same photos give the same scores.
         var again = PresentationAttackEvaluation.Collect(fixture.Pipeline, photos, new PresentationAttackOptions { Variants = 1 });
         Assert.Equal(samples.Select(sample => sample.ProbabilityReal), again.Select(sample => sample.ProbabilityReal));

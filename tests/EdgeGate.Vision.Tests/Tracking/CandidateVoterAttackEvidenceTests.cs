@@ -8,7 +8,7 @@ public sealed class CandidateVoterAttackEvidenceTests
     private static readonly VoteRules ThreeOfFive = new(VotesRequired: 3, VoteWindow: 5);
 
     private static FaceVote Failing(bool attackEvidence) =>
-        new(FaceVoteKind.Match, "alice", 0.6f, 0.9f, LivenessPassed: false, attackEvidence);
+        new(FaceVoteKind.Match, "alice", 0.6f, 0.3f, 0.9f, LivenessPassed: false, attackEvidence);
 
     [Fact]
     public void WithStrongEvidenceTheSpoofComesAsSoonAsEnoughFramesAgreeOnThePerson()

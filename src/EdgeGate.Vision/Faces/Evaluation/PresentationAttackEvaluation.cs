@@ -28,6 +28,10 @@ public sealed record PresentationAttackOptions
 /// <param name="FaceFound">A face was found where the presentation put it.</param>
 /// <param name="ProbabilityReal">The liveness model's P(real) (0 without a face).</param>
 /// <param name="Cues">The image cues (default without a face).</param>
+/// <param name="InfraredFace">
+/// A face was found at the same place in the modelled near-infrared frame of a paired camera
+/// (<see cref="PresentationAttackEvaluation.ModelledInfrared"/>): a model, not a measurement.
+/// </param>
 public sealed record PresentationSample(
     string Path,
     string Identity,
@@ -35,7 +39,8 @@ public sealed record PresentationSample(
     int Variant,
     bool FaceFound,
     float ProbabilityReal,
-    PresentationCues Cues)
+    PresentationCues Cues,
+    bool InfraredFace = false)
 {
     public bool IsAttack => Kind != PresentationKind.BonaFide;
 }
@@ -114,10 +119,22 @@ public sealed record IdentitySplit(IReadOnlySet<string> Fitting, IReadOnlySet<st
 /// <summary>
 /// Builds simulated presentations (<see cref="PresentationSimulator"/>) from every labelled
 /// single-face photo that is not a re-encoding of another, runs the face pipeline on each frame and
-/// collects the liveness score and cues of the presented face.
+/// collects the liveness score and cues of the presented face, and whether a paired near-infrared
+/// camera would show the face under <see cref="ModelledInfrared"/>.
 /// </summary>
 public static class PresentationAttackEvaluation
 {
+    /// <summary>
+    /// What the simulated near-infrared frame is, for the <c>rgb_nir</c> figures: no photo here has a
+    /// near-infrared counterpart, so the frame is modelled, not measured. A screen emits no near infrared:
+    /// its face is never shown (a screen replay is never confirmed, by construction). Skin, paper and
+    /// ink reflect it: the bona fide, printed and cut-out frames are their own grey copy (as in the
+    /// gateway's infrared tests), in which the detector must find the face within half a face of where it
+    /// was presented. A real sensor differs (exposure, skin and ink appearance in near infrared, glasses).
+    /// </summary>
+    public const string ModelledInfrared =
+        "screen: no face (emits no near infrared); bona fide, print, cut-out: the colour frame's grey copy, face detected within half a face of its place";
+
     public static IReadOnlyList<PresentationSample> Collect(
         FacePipeline pipeline,
         LabelledPhotoSet photos,
@@ -140,6 +157,7 @@ public static class PresentationAttackEvaluation
         var subjects = photos.Photos.Where(photo => photo.IsLabelled && !photo.IsDuplicate && !photo.MultiFace).ToList();
         var samples = new List<PresentationSample>();
         var analysis = new FaceAnalysis();
+        var infraredAnalysis = new FaceAnalysis();
         var done = 0;
         foreach (var photo in subjects)
         {
@@ -175,6 +193,8 @@ public static class PresentationAttackEvaluation
                             }
                             pipeline.Analyse(presentation.Frame.AsReadOnlySpan(), analysis);
                             var presented = Presented(analysis, presentation.FaceCentre, presentation.FaceSide);
+                            var infraredFace = presented is not null && kind != PresentationKind.ScreenReplay
+                                && InfraredShowsFace(pipeline, presentation, infraredAnalysis);
                             samples.Add(new PresentationSample(
                                 photo.Path,
                                 photo.Label!,
@@ -182,7 +202,8 @@ public static class PresentationAttackEvaluation
                                 variant,
                                 presented is not null,
                                 presented?.ProbabilityReal ?? 0f,
-                                presented?.Cues ?? default));
+                                presented?.Cues ?? default,
+                                infraredFace));
                         }
                     }
                 }
@@ -190,6 +211,19 @@ public static class PresentationAttackEvaluation
             progress?.Report(new EvaluationProgress(++done, subjects.Count, photo.Path));
         }
         return samples;
+    }
+
+    /// <summary>Whether the face is found at its place in the grey copy of the frame (<see cref="ModelledInfrared"/>).</summary>
+    private static bool InfraredShowsFace(FacePipeline pipeline, SimulatedPresentation presentation, FaceAnalysis analysis)
+    {
+        var frame = presentation.Frame;
+        var luma = new byte[frame.Width * frame.Height];
+        var lumaSpan = new ImageSpan(luma, frame.Width, frame.Height, frame.Width, PixelFormat.Gray8);
+        ImageOps.ToGray(frame.AsReadOnlySpan(), lumaSpan);
+        using var grey = BgrImage.Create(frame.Width, frame.Height);
+        ImageOps.ConvertColor(lumaSpan, grey.AsSpan());
+        pipeline.Analyse(grey.AsReadOnlySpan(), analysis);
+        return Presented(analysis, presentation.FaceCentre, presentation.FaceSide) is not null;
     }
 
     private static DetectedFace? Largest(FaceAnalysis analysis)

@@ -17,10 +17,10 @@ public static class PresentationCheckFitting
     public const double DefaultTargetBpcer = 0.03;
 
     /// <summary>
-    /// L2 penalty of the species models: strong, because a few dozen identities are little data
-    /// (chosen by cross-validation between two halves of the fitting identities, docs/presentation-attacks.md).
+    /// L2 penalty of the species models over the six scalar cues and the 30 colour-texture bins: chosen
+    /// by cross-validation between two halves of the fitting identities (docs/presentation-attacks.md).
     /// </summary>
-    public const double DefaultL2 = 30.0;
+    public const double DefaultL2 = 5.0;
 
     public static PresentationCheckFit Fit(IReadOnlyList<PresentationSample> fitting, double targetBpcer = DefaultTargetBpcer, double l2 = DefaultL2)
     {

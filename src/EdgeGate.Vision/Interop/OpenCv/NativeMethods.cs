@@ -13,7 +13,7 @@ namespace EdgeGate.Vision.Interop.OpenCv;
 internal static partial class NativeMethods
 {
     /// <summary>Must equal EGCV_ABI_VERSION in include/edgegate_cv.h.</summary>
-    internal const int ExpectedAbiVersion = 3;
+    internal const int ExpectedAbiVersion = 4;
 
     internal const string LibraryFileName = "libedgegate_cv.so";
 

@@ -20,7 +20,7 @@ extern "C" {
 #define EGCV_API __attribute__((visibility("default")))
 
 /* Bumped on every incompatible change; the managed side checks it once at start. */
-#define EGCV_ABI_VERSION 3
+#define EGCV_ABI_VERSION 4
 
 typedef int32_t egcv_status;
 enum {
@@ -118,14 +118,17 @@ EGCV_API egcv_status egcv_warp_affine(const uint8_t* source, int64_t source_leng
                                       int32_t destination_width, int32_t destination_height,
                                       int32_t destination_stride, const double* matrix);
 
-/* ---- Video capture (FFMPEG backend) ---------------------------------------------------------- */
+/* ---- Video capture (FFmpeg: libavformat, libavcodec, libswscale) ---------------------------- */
 
-/* Opens a URL (rtsp://, http://) or a file path with the FFMPEG backend. The timeouts are passed
- * to OpenCV at open time (CAP_PROP_OPEN_TIMEOUT_MSEC / CAP_PROP_READ_TIMEOUT_MSEC).
- * ffmpeg_options: "key;value|key;value" for OPENCV_FFMPEG_CAPTURE_OPTIONS, or NULL for the default
- * "rtsp_transport;tcp|probesize;32768|analyzeduration;200000". The variable is set inside the shim
- * under a mutex for the duration of the open (OpenCV serialises opens process-wide anyway).
- * A failed open is EGCV_ERROR with a message (passwords in the URL are masked). */
+/* Opens a URL (rtsp://, http://) or a file path. Every blocking step (connecting, probing, each
+ * read) gives up after its timeout through FFmpeg's interrupt callback; nothing is locked
+ * process-wide, so a camera that hangs does not hold up another camera's open.
+ * ffmpeg_options: "key;value|key;value", or NULL for the default
+ * "rtsp_transport;tcp|probesize;32768|analyzeduration;200000". "threads" (decoder threads, default
+ * 1) and "avdiscard" (none, default, nonref, bidir, nonintra, nonkey, all) go to the decoder, the
+ * rest to libavformat. The decoder runs without frame threading: each extra frame thread held every
+ * frame back by one frame interval. A failed open is EGCV_ERROR with a message (passwords in the URL
+ * are masked); malformed options are EGCV_INVALID_ARGUMENT. */
 EGCV_API egcv_status egcv_capture_open(const char* url, int32_t open_timeout_ms,
                                        int32_t read_timeout_ms, const char* ffmpeg_options,
                                        egcv_capture** capture);
@@ -136,7 +139,7 @@ EGCV_API egcv_status egcv_capture_frame_size(egcv_capture* capture, int32_t* wid
  * *has_frame = 0 when no frame came (end of a file, or the read timed out / the stream ended).
  * When the destination is too small: EGCV_BUFFER_TOO_SMALL, *width and *height report the frame,
  * the frame is kept and egcv_capture_copy_frame copies it once the caller has a bigger buffer.
- * *timestamp_ms is the stream position of the frame (CAP_PROP_POS_MSEC), made strictly increasing:
+ * *timestamp_ms is the stream position of the frame, made strictly increasing:
  * frames without a usable position (early RTSP frames) get the previous one plus a frame interval,
  * and a step back shifts later positions to continue from the last one. It is not wall-clock time. */
 EGCV_API egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destination,
@@ -146,7 +149,7 @@ EGCV_API egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destinati
 /* Copies the last frame read again (after EGCV_BUFFER_TOO_SMALL); stride 0 = packed. */
 EGCV_API egcv_status egcv_capture_copy_frame(egcv_capture* capture, uint8_t* destination,
                                              int64_t destination_length, int32_t destination_stride);
-/* Grabs the next frame without converting it (to skip frames). *grabbed = 0 as for has_frame. */
+/* Decodes the next frame without converting it (to skip frames). *grabbed = 0 as for has_frame. */
 EGCV_API egcv_status egcv_capture_grab(egcv_capture* capture, int32_t* grabbed);
 /* Reads a property (EGCV_CAP_*). */
 EGCV_API egcv_status egcv_capture_get(egcv_capture* capture, int32_t property, double* value);

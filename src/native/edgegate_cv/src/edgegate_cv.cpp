@@ -3,8 +3,17 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgcodecs.hpp>
 #include <opencv2/imgproc.hpp>
-#include <opencv2/videoio.hpp>
 
+extern "C" {
+#include <libavcodec/avcodec.h>
+#include <libavformat/avformat.h>
+#include <libavutil/error.h>
+#include <libavutil/log.h>
+#include <libavutil/pixdesc.h>
+#include <libswscale/swscale.h>
+}
+
+#include <atomic>
 #include <cmath>
 #include <cstdlib>
 #include <cstring>
@@ -14,19 +23,38 @@
 #include <new>
 #include <stdexcept>
 #include <string>
+#include <time.h>
 #include <vector>
 
 struct egcv_image {
     cv::Mat pixels;
 };
 
+/* A video stream read with FFmpeg directly (libavformat, libavcodec, libswscale): the decoder runs
+ * without frame threading, which held every frame back by one frame interval per extra thread. */
 struct egcv_capture {
-    cv::VideoCapture capture;
-    cv::Mat frame;
-    cv::Mat converted;
+    AVFormatContext* format = nullptr;
+    AVCodecContext* decoder = nullptr;
+    AVPacket* packet = nullptr;
+    AVFrame* frame = nullptr;
+    SwsContext* scaler = nullptr;
+    int stream = -1;
+    int32_t read_timeout_ms = 0;
+    std::atomic<int64_t> deadline_ns{0};  /* blocking FFmpeg calls give up after this (0 = never) */
+    bool has_frame = false;   /* frame holds a decoded picture not converted yet */
+    bool draining = false;    /* the end of the input was reached: the decoder is being flushed */
     bool has_timestamp = false;
     double last_timestamp_ms = 0;  /* last timestamp reported */
     double timestamp_offset_ms = 0;  /* added to the stream position after a discontinuity */
+    double position_ms = 0;  /* stream position of the last frame (NaN when it had none) */
+
+    ~egcv_capture() {
+        sws_freeContext(scaler);
+        av_frame_free(&frame);
+        av_packet_free(&packet);
+        avcodec_free_context(&decoder);
+        avformat_close_input(&format);
+    }
 };
 
 namespace {
@@ -159,16 +187,160 @@ std::string mask_password(const std::string& url) {
 }
 
 const char* const default_ffmpeg_options = "rtsp_transport;tcp|probesize;32768|analyzeduration;200000";
-std::mutex open_mutex;
 
-/* The stream position of the frame just read, made strictly increasing. OpenCV reports garbage
- * (AV_NOPTS_VALUE scaled to milliseconds) for RTSP frames that arrive before the first RTCP sync,
- * and the position may restart or jump back: frames without a usable position get the previous
- * timestamp plus one frame interval, and after a step back the positions are shifted so that they
- * continue from there, keeping the real spacing between frames. */
+int64_t monotonic_ns() {
+    timespec now{};
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    return static_cast<int64_t>(now.tv_sec) * 1000000000 + now.tv_nsec;
+}
+
+/* FFmpeg's interrupt callback: a blocking open, probe or read gives up once the deadline has passed. */
+int capture_interrupted(void* opaque) {
+    const auto* capture = static_cast<const egcv_capture*>(opaque);
+    const int64_t deadline = capture->deadline_ns.load(std::memory_order_relaxed);
+    return deadline != 0 && monotonic_ns() > deadline ? 1 : 0;
+}
+
+void set_deadline(egcv_capture* capture, int32_t timeout_ms) {
+    capture->deadline_ns.store(timeout_ms > 0 ? monotonic_ns() + static_cast<int64_t>(timeout_ms) * 1000000 : 0,
+                               std::memory_order_relaxed);
+}
+
+std::string av_error_text(int error) {
+    char text[AV_ERROR_MAX_STRING_SIZE] = {};
+    av_strerror(error, text, sizeof text);
+    return text;
+}
+
+/* Options as "key;value|key;value" (OpenCV's OPENCV_FFMPEG_CAPTURE_OPTIONS syntax). The decoder's
+ * own keys are taken out: "threads" (decoder threads, default 1: no frame threading, so no frame is
+ * held back) and "avdiscard" (frames the decoder skips: nonkey decodes key frames only). The rest
+ * goes to libavformat (demuxer and protocol options). */
+struct capture_options {
+    AVDictionary* format = nullptr;
+    int threads = 1;
+    AVDiscard skip_frame = AVDISCARD_DEFAULT;
+
+    capture_options(const capture_options&) = delete;
+    capture_options& operator=(const capture_options&) = delete;
+    capture_options() = default;
+    ~capture_options() { av_dict_free(&format); }
+};
+
+AVDiscard discard_from(const std::string& value) {
+    if (value == "none") return AVDISCARD_NONE;
+    if (value == "default") return AVDISCARD_DEFAULT;
+    if (value == "nonref") return AVDISCARD_NONREF;
+    if (value == "bidir") return AVDISCARD_BIDIR;
+    if (value == "nonintra") return AVDISCARD_NONINTRA;
+    if (value == "nonkey") return AVDISCARD_NONKEY;
+    if (value == "all") return AVDISCARD_ALL;
+    throw invalid_argument("avdiscard '" + value + "' is not one of none, default, nonref, bidir, nonintra, nonkey, all");
+}
+
+void parse_options(const std::string& text, capture_options& options) {
+    size_t start = 0;
+    while (start <= text.size()) {
+        const size_t end = std::min(text.find('|', start), text.size());
+        const std::string entry = text.substr(start, end - start);
+        start = end + 1;
+        if (entry.empty()) {
+            continue;
+        }
+        const size_t separator = entry.find(';');
+        if (separator == std::string::npos || separator == 0) {
+            throw invalid_argument("capture option '" + entry + "' is not key;value");
+        }
+        const std::string key = entry.substr(0, separator);
+        const std::string value = entry.substr(separator + 1);
+        if (key == "threads") {
+            try {
+                options.threads = std::stoi(value);
+            } catch (const std::exception&) {
+                throw invalid_argument("threads '" + value + "' is not a number");
+            }
+            if (options.threads < 0 || options.threads > 16) {
+                throw invalid_argument("threads must be 0 (automatic) to 16");
+            }
+        } else if (key == "avdiscard") {
+            options.skip_frame = discard_from(value);
+        } else if (av_dict_set(&options.format, key.c_str(), value.c_str(), 0) < 0) {
+            throw std::bad_alloc();
+        }
+    }
+}
+
+/* Decodes the next video frame into capture->frame; false at the end of the stream, when the read
+ * timeout passed (the stream stalled or the connection dropped) or the input broke. */
+bool decode_next(egcv_capture* capture) {
+    capture->has_frame = false;
+    set_deadline(capture, capture->read_timeout_ms);
+    bool decoded = false;
+    while (true) {
+        const int received = avcodec_receive_frame(capture->decoder, capture->frame);
+        if (received == 0) {
+            decoded = true;
+            break;
+        }
+        if (received != AVERROR(EAGAIN) || capture->draining) {
+            break;
+        }
+        const int read = av_read_frame(capture->format, capture->packet);
+        if (read == AVERROR(EAGAIN)) {
+            continue;
+        }
+        if (read < 0) {
+            if (read != AVERROR_EOF) {
+                break;  /* timed out (interrupted) or the input failed */
+            }
+            /* The end of a file: flush the frames the decoder still holds. */
+            capture->draining = true;
+            avcodec_send_packet(capture->decoder, nullptr);
+            continue;
+        }
+        if (capture->packet->stream_index == capture->stream) {
+            /* A packet the decoder refuses (corrupt data) is skipped: the next key frame recovers. */
+            avcodec_send_packet(capture->decoder, capture->packet);
+        }
+        av_packet_unref(capture->packet);
+    }
+    set_deadline(capture, 0);
+    if (decoded) {
+        const AVStream* stream = capture->format->streams[capture->stream];
+        const int64_t pts = capture->frame->best_effort_timestamp;
+        capture->position_ms = pts == AV_NOPTS_VALUE ? NAN : pts * av_q2d(stream->time_base) * 1000.0;
+        capture->has_frame = true;
+    }
+    return decoded;
+}
+
+/* Converts the decoded frame to BGR into a caller buffer (stride >= width * 3). */
+void convert_frame(egcv_capture* capture, uint8_t* destination, int64_t destination_length, int32_t destination_stride) {
+    const AVFrame* frame = capture->frame;
+    check_layout("destination", destination, destination_length, frame->width, frame->height, destination_stride, 3);
+    /* Bicubic as OpenCV's FFMPEG backend converted, so frames are the same as before. */
+    capture->scaler = sws_getCachedContext(capture->scaler, frame->width, frame->height,
+                                           static_cast<AVPixelFormat>(frame->format), frame->width, frame->height,
+                                           AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
+    if (capture->scaler == nullptr) {
+        const char* name = av_get_pix_fmt_name(static_cast<AVPixelFormat>(frame->format));
+        throw std::runtime_error(std::string("cannot convert frames of pixel format ") + (name != nullptr ? name : "unknown") +
+                                 " to BGR");
+    }
+    uint8_t* planes[4] = {destination, nullptr, nullptr, nullptr};
+    int strides[4] = {destination_stride, 0, 0, 0};
+    sws_scale(capture->scaler, frame->data, frame->linesize, 0, frame->height, planes, strides);
+}
+
+/* The stream position of the frame just read, made strictly increasing. RTSP frames that arrive
+ * before the first RTCP sync may have no usable position, and the position may restart or jump
+ * back: frames without a usable position get the previous timestamp plus one frame interval, and
+ * after a step back the positions are shifted so that they continue from there, keeping the real
+ * spacing between frames. */
 double monotonic_timestamp(egcv_capture* capture) {
-    const double position = capture->capture.get(cv::CAP_PROP_POS_MSEC);
-    const double fps = capture->capture.get(cv::CAP_PROP_FPS);
+    const double position = capture->position_ms;
+    const AVRational rate = av_guess_frame_rate(capture->format, capture->format->streams[capture->stream], nullptr);
+    const double fps = av_q2d(rate);
     const double interval = fps > 0 && fps < 1000 ? 1000.0 / fps : 1.0;
     const bool usable = std::isfinite(position) && position > -1e9 && position < 1e12;
     double timestamp;
@@ -187,22 +359,6 @@ double monotonic_timestamp(egcv_capture* capture) {
     capture->has_timestamp = true;
     capture->last_timestamp_ms = timestamp;
     return timestamp;
-}
-
-/* Converts whatever the backend produced into BGR 8UC3. */
-const cv::Mat& as_bgr(egcv_capture* capture) {
-    const cv::Mat& frame = capture->frame;
-    if (frame.type() == CV_8UC3) {
-        return frame;
-    }
-    if (frame.type() == CV_8UC1) {
-        cv::cvtColor(frame, capture->converted, cv::COLOR_GRAY2BGR);
-    } else if (frame.type() == CV_8UC4) {
-        cv::cvtColor(frame, capture->converted, cv::COLOR_BGRA2BGR);
-    } else {
-        throw std::runtime_error("the stream produced frames of unsupported OpenCV type " + std::to_string(frame.type()));
-    }
-    return capture->converted;
 }
 
 }  // namespace
@@ -413,25 +569,68 @@ egcv_status egcv_capture_open(const char* url, int32_t open_timeout_ms, int32_t 
             throw invalid_argument("timeouts must be positive (open " + std::to_string(open_timeout_ms) +
                                    " ms, read " + std::to_string(read_timeout_ms) + " ms)");
         }
-        const std::vector<int> parameters = {cv::CAP_PROP_OPEN_TIMEOUT_MSEC, open_timeout_ms,
-                                             cv::CAP_PROP_READ_TIMEOUT_MSEC, read_timeout_ms};
+        capture_options options;
+        parse_options(ffmpeg_options != nullptr ? ffmpeg_options : default_ffmpeg_options, options);
+        static std::once_flag initialised;
+        std::call_once(initialised, [] {
+            /* FFmpeg would print every concealed error of a lossy stream on stderr; failures come back as values. */
+            av_log_set_level(AV_LOG_QUIET);
+            avformat_network_init();
+        });
+
         auto result = std::make_unique<egcv_capture>();
-        {
-            /* OpenCV's FFMPEG backend reads the variable at every open; setting it from .NET does
-             * not reach the native environment, so it is set here, and held for the whole open. */
-            std::lock_guard<std::mutex> lock(open_mutex);
-            if (setenv("OPENCV_FFMPEG_CAPTURE_OPTIONS",
-                       ffmpeg_options != nullptr ? ffmpeg_options : default_ffmpeg_options, 1) != 0) {
-                return fail(EGCV_ERROR, std::string("setenv failed"));
+        result->read_timeout_ms = read_timeout_ms;
+        const std::string masked = mask_password(url);
+        auto failed = [&](const std::string& why) {
+            return fail(EGCV_ERROR, "could not open '" + masked + "' (open timeout " + std::to_string(open_timeout_ms) +
+                                        " ms): " + why);
+        };
+        result->format = avformat_alloc_context();
+        if (result->format == nullptr) {
+            throw std::bad_alloc();
+        }
+        result->format->interrupt_callback.callback = capture_interrupted;
+        result->format->interrupt_callback.opaque = result.get();
+        set_deadline(result.get(), open_timeout_ms);
+        int error = avformat_open_input(&result->format, url, nullptr, &options.format);
+        if (error < 0) {
+            /* avformat_open_input frees the context on failure. */
+            const bool timed_out = capture_interrupted(result.get()) != 0;
+            return failed(timed_out ? "no answer in time" : av_error_text(error) + ": unreachable, refused, not found, or not a video");
+        }
+        error = avformat_find_stream_info(result->format, nullptr);
+        if (error < 0) {
+            return failed("cannot read the stream's format: " + av_error_text(error));
+        }
+        const AVCodec* codec = nullptr;
+        result->stream = av_find_best_stream(result->format, AVMEDIA_TYPE_VIDEO, -1, -1, &codec, 0);
+        if (result->stream < 0 || codec == nullptr) {
+            return failed(result->stream == AVERROR_DECODER_NOT_FOUND ? "no decoder for its video" : "it holds no video");
+        }
+        for (unsigned i = 0; i < result->format->nb_streams; i++) {
+            if (static_cast<int>(i) != result->stream) {
+                result->format->streams[i]->discard = AVDISCARD_ALL;  /* audio and data are not demuxed */
             }
-            result->capture.open(url, cv::CAP_FFMPEG, parameters);
         }
-        if (!result->capture.isOpened()) {
-            return fail(EGCV_ERROR, std::string("could not open '") + mask_password(url) +
-                                        "' with the FFMPEG backend (open timeout " +
-                                        std::to_string(open_timeout_ms) +
-                                        " ms): unreachable, refused, not found, or not a video");
+        const AVStream* stream = result->format->streams[result->stream];
+        result->decoder = avcodec_alloc_context3(codec);
+        if (result->decoder == nullptr || avcodec_parameters_to_context(result->decoder, stream->codecpar) < 0) {
+            throw std::bad_alloc();
         }
+        result->decoder->pkt_timebase = stream->time_base;
+        result->decoder->thread_count = options.threads;
+        result->decoder->flags |= AV_CODEC_FLAG_LOW_DELAY;
+        result->decoder->skip_frame = options.skip_frame;
+        error = avcodec_open2(result->decoder, codec, nullptr);
+        if (error < 0) {
+            return failed(std::string("cannot start the ") + codec->name + " decoder: " + av_error_text(error));
+        }
+        result->packet = av_packet_alloc();
+        result->frame = av_frame_alloc();
+        if (result->packet == nullptr || result->frame == nullptr) {
+            throw std::bad_alloc();
+        }
+        set_deadline(result.get(), 0);
         *capture = result.release();
         return EGCV_OK;
     });
@@ -442,8 +641,9 @@ egcv_status egcv_capture_frame_size(egcv_capture* capture, int32_t* width, int32
         if (capture == nullptr || width == nullptr || height == nullptr) {
             throw invalid_argument("null pointer");
         }
-        *width = static_cast<int32_t>(capture->capture.get(cv::CAP_PROP_FRAME_WIDTH));
-        *height = static_cast<int32_t>(capture->capture.get(cv::CAP_PROP_FRAME_HEIGHT));
+        const AVCodecParameters* parameters = capture->format->streams[capture->stream]->codecpar;
+        *width = parameters->width;
+        *height = parameters->height;
         return EGCV_OK;
     });
 }
@@ -460,25 +660,24 @@ egcv_status egcv_capture_read(egcv_capture* capture, uint8_t* destination, int64
         *width = 0;
         *height = 0;
         *timestamp_ms = 0;
-        capture->frame.release();
-        if (!capture->capture.read(capture->frame) || capture->frame.empty()) {
+        if (!decode_next(capture)) {
             return EGCV_OK;
         }
-        const cv::Mat& pixels = as_bgr(capture);
+        const AVFrame* frame = capture->frame;
         *has_frame = 1;
-        *width = pixels.cols;
-        *height = pixels.rows;
+        *width = frame->width;
+        *height = frame->height;
         *timestamp_ms = monotonic_timestamp(capture);
         if (destination_stride == 0) {
-            destination_stride = pixels.cols * 3;
+            destination_stride = frame->width * 3;
         }
-        if (destination == nullptr || destination_stride < pixels.cols * 3 ||
-            destination_length < required_length(pixels.cols, pixels.rows, destination_stride, 3)) {
+        if (destination == nullptr || destination_stride < frame->width * 3 ||
+            destination_length < required_length(frame->width, frame->height, destination_stride, 3)) {
             return fail(EGCV_BUFFER_TOO_SMALL, std::string("the frame is ") +
-                                                   std::to_string(pixels.cols) + "x" + std::to_string(pixels.rows) +
+                                                   std::to_string(frame->width) + "x" + std::to_string(frame->height) +
                                                    ", larger than the destination");
         }
-        copy_bgr(pixels, destination, destination_length, destination_stride);
+        convert_frame(capture, destination, destination_length, destination_stride);
         return EGCV_OK;
     });
 }
@@ -489,12 +688,11 @@ egcv_status egcv_capture_copy_frame(egcv_capture* capture, uint8_t* destination,
         if (capture == nullptr) {
             throw invalid_argument("null capture");
         }
-        if (capture->frame.empty()) {
+        if (!capture->has_frame) {
             throw invalid_argument("no frame has been read");
         }
-        const cv::Mat& pixels = as_bgr(capture);
-        copy_bgr(pixels, destination, destination_length,
-                 destination_stride == 0 ? pixels.cols * 3 : destination_stride);
+        convert_frame(capture, destination, destination_length,
+                      destination_stride == 0 ? capture->frame->width * 3 : destination_stride);
         return EGCV_OK;
     });
 }
@@ -504,8 +702,10 @@ egcv_status egcv_capture_grab(egcv_capture* capture, int32_t* grabbed) {
         if (capture == nullptr || grabbed == nullptr) {
             throw invalid_argument("null pointer");
         }
-        capture->frame.release();
-        *grabbed = capture->capture.grab() ? 1 : 0;
+        *grabbed = decode_next(capture) ? 1 : 0;
+        if (*grabbed) {
+            monotonic_timestamp(capture);
+        }
         return EGCV_OK;
     });
 }
@@ -515,15 +715,26 @@ egcv_status egcv_capture_get(egcv_capture* capture, int32_t property, double* va
         if (capture == nullptr || value == nullptr) {
             throw invalid_argument("null pointer");
         }
+        const AVStream* stream = capture->format->streams[capture->stream];
+        const double fps = av_q2d(av_guess_frame_rate(capture->format, const_cast<AVStream*>(stream), nullptr));
         switch (property) {
             case EGCV_CAP_POS_MSEC:
-            case EGCV_CAP_FRAME_WIDTH:
-            case EGCV_CAP_FRAME_HEIGHT:
-            case EGCV_CAP_FPS:
-            case EGCV_CAP_FRAME_COUNT: break;
+                *value = capture->has_timestamp ? capture->last_timestamp_ms : 0;
+                break;
+            case EGCV_CAP_FRAME_WIDTH: *value = stream->codecpar->width; break;
+            case EGCV_CAP_FRAME_HEIGHT: *value = stream->codecpar->height; break;
+            case EGCV_CAP_FPS: *value = fps; break;
+            case EGCV_CAP_FRAME_COUNT:
+                if (stream->nb_frames > 0) {
+                    *value = static_cast<double>(stream->nb_frames);
+                } else if (capture->format->duration > 0 && fps > 0) {
+                    *value = std::floor(capture->format->duration / static_cast<double>(AV_TIME_BASE) * fps + 0.5);
+                } else {
+                    *value = 0;
+                }
+                break;
             default: throw invalid_argument("unsupported property " + std::to_string(property));
         }
-        *value = capture->capture.get(property);
         return EGCV_OK;
     });
 }

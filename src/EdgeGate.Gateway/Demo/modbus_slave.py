@@ -2,11 +2,13 @@
 """Independent Modbus RTU slave for EdgeGate's serial tests (Debian python3-pymodbus 3.0).
 
 Serves one slave id on a serial device (a socat pty in the tests) with coils, discrete inputs and
-holding registers. Every change of a coil or a holding register is printed on stdout with a
-CLOCK_MONOTONIC timestamp in seconds, so a test can see a pulse as it happened on the slave side:
+holding registers. Every write of a coil or a holding register is printed on stdout with a
+CLOCK_MONOTONIC timestamp in seconds, so a test can see a pulse as it happened on the slave side,
+and so is every read request (function code 1-4):
 
     coil <address> <0|1> <monotonic seconds>
     register <address> <value> <monotonic seconds>
+    read <function code> <address> <count> <monotonic seconds>
 
 "ready" is printed once the serial port is open. Options can make the slave misbehave on purpose:
 --noise-hex prefixes every reply with the given bytes (line noise before a reply); --late-replies N
@@ -34,7 +36,7 @@ def emit(line):
 
 
 class LoggingBlock(ModbusSequentialDataBlock):
-    """A data block that prints every value that changes."""
+    """A data block that prints every value written."""
 
     def __init__(self, kind, values):
         super().__init__(0, values)
@@ -43,13 +45,19 @@ class LoggingBlock(ModbusSequentialDataBlock):
     def setValues(self, address, values):  # pylint: disable=invalid-name
         if not isinstance(values, list):
             values = [values]
-        before = self.getValues(address, len(values))
         super().setValues(address, values)
         now = time.monotonic()
-        for offset, (old, new) in enumerate(zip(before, values)):
-            value = int(new)
-            if self.kind == "coil" or int(old) != value:
-                emit(f"{self.kind} {address + offset} {value} {now:.6f}")
+        for offset, new in enumerate(values):
+            emit(f"{self.kind} {address + offset} {int(new)} {now:.6f}")
+
+
+class LoggingSlaveContext(ModbusSlaveContext):
+    """A slave context that prints every read request (writes are printed by their blocks)."""
+
+    def getValues(self, fc_as_hex, address, count=1):  # pylint: disable=invalid-name
+        if fc_as_hex in (1, 2, 3, 4):
+            emit(f"read {fc_as_hex} {address} {count} {time.monotonic():.6f}")
+        return super().getValues(fc_as_hex, address, count)
 
 
 def main():
@@ -68,7 +76,7 @@ def main():
 
     noise = bytes.fromhex(arguments.noise_hex)
     inputs = [int(v) for v in arguments.discrete_inputs.split(",") if v != ""]
-    slave = ModbusSlaveContext(
+    slave = LoggingSlaveContext(
         di=ModbusSequentialDataBlock(0, inputs),
         co=LoggingBlock("coil", [0] * arguments.coils),
         hr=LoggingBlock("register", [0] * arguments.registers),
