@@ -171,12 +171,12 @@ public sealed partial class RecognitionService(
     /// <summary>Every model runs once before the first frame (frames arriving meanwhile wait in the hand-off, the newest kept).</summary>
     private Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        Task<string> WarmUp(CancellationToken _)
+        Task<string> WarmUpAsync(CancellationToken _)
         {
             analyser.WarmUp();
             return Task.FromResult("every face model ran once");
         }
-        return warmUp is null ? WarmUp(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, WarmUp, stoppingToken);
+        return warmUp is null ? WarmUpAsync(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, WarmUpAsync, stoppingToken);
     }
 
     private async Task<CapturedFrame?> NextFrameAsync(CancellationToken stoppingToken)
