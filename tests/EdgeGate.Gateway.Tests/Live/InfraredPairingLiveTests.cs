@@ -12,7 +12,6 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.EndToEnd;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
