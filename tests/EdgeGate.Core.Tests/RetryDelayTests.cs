@@ -1,5 +1,3 @@
-using EdgeGate.Core;
-
 namespace EdgeGate.Core.Tests;
 
 public sealed class RetryDelayTests

@@ -13,24 +13,24 @@ public sealed class AccessHistory : IAccessHistoryView
 {
     public const int DefaultCapacity = 10_000;
 
-    private readonly Lock _gate = new();
-    private readonly BoundedMap<(string PersonId, string DoorId), RecentDecision> _decisions;
-    private readonly BoundedMap<(string PersonId, string Group), RecentPassage> _passages;
+    private readonly Lock gate = new();
+    private readonly BoundedMap<(string PersonId, string DoorId), RecentDecision> decisions;
+    private readonly BoundedMap<(string PersonId, string Group), RecentPassage> passages;
 
     public AccessHistory(int capacity = DefaultCapacity)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(capacity, 1);
-        _decisions = new(capacity);
-        _passages = new(capacity);
+        decisions = new(capacity);
+        passages = new(capacity);
     }
 
     public int DecisionCount
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _decisions.Count;
+                return decisions.Count;
             }
         }
     }
@@ -39,9 +39,9 @@ public sealed class AccessHistory : IAccessHistoryView
     {
         get
         {
-            lock (_gate)
+            lock (gate)
             {
-                return _passages.Count;
+                return passages.Count;
             }
         }
     }
@@ -60,15 +60,15 @@ public sealed class AccessHistory : IAccessHistoryView
             return false;
         }
 
-        lock (_gate)
+        lock (gate)
         {
             var key = (decision.PersonId, decision.DoorId);
-            if (_decisions.TryGet(key, out var held) && held.At > decision.At)
+            if (decisions.TryGet(key, out var held) && held.At > decision.At)
             {
                 return false;
             }
 
-            _decisions.Set(key, new RecentDecision(decision.Reason, decision.Granted, decision.At));
+            decisions.Set(key, new RecentDecision(decision.Reason, decision.Granted, decision.At));
             if (PassageOf(decision) is { } passage)
             {
                 SetPassage(passage);
@@ -95,7 +95,7 @@ public sealed class AccessHistory : IAccessHistoryView
     public void Restore(PersonPassage passage)
     {
         ArgumentNullException.ThrowIfNull(passage);
-        lock (_gate)
+        lock (gate)
         {
             SetPassage(passage);
         }
@@ -104,35 +104,35 @@ public sealed class AccessHistory : IAccessHistoryView
     private void SetPassage(PersonPassage passage)
     {
         var key = (passage.PersonId, passage.AntiPassbackGroup);
-        if (!_passages.TryGet(key, out var held) || held.At <= passage.Passage.At)
+        if (!passages.TryGet(key, out var held) || held.At <= passage.Passage.At)
         {
-            _passages.Set(key, passage.Passage);
+            passages.Set(key, passage.Passage);
         }
     }
 
     public RecentDecision? LastDecision(string personId, string doorId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _decisions.TryGet((personId, doorId), out var value) ? value : null;
+            return decisions.TryGet((personId, doorId), out var value) ? value : null;
         }
     }
 
     public RecentPassage? LastPassage(string personId, string antiPassbackGroup)
     {
-        lock (_gate)
+        lock (gate)
         {
-            return _passages.TryGet((personId, antiPassbackGroup), out var value) ? value : null;
+            return passages.TryGet((personId, antiPassbackGroup), out var value) ? value : null;
         }
     }
 
     /// <summary>Forgets a person (deregistration, or an operator clearing an anti-passback lock-out).</summary>
     public void Forget(string personId)
     {
-        lock (_gate)
+        lock (gate)
         {
-            _decisions.RemoveWhere(key => key.PersonId == personId);
-            _passages.RemoveWhere(key => key.PersonId == personId);
+            decisions.RemoveWhere(key => key.PersonId == personId);
+            passages.RemoveWhere(key => key.PersonId == personId);
         }
     }
 
@@ -140,14 +140,14 @@ public sealed class AccessHistory : IAccessHistoryView
     private sealed class BoundedMap<TKey, TValue>(int capacity)
         where TKey : notnull
     {
-        private readonly Dictionary<TKey, LinkedListNode<(TKey Key, TValue Value)>> _nodes = new();
-        private readonly LinkedList<(TKey Key, TValue Value)> _order = new();
+        private readonly Dictionary<TKey, LinkedListNode<(TKey Key, TValue Value)>> nodes = new();
+        private readonly LinkedList<(TKey Key, TValue Value)> order = new();
 
-        public int Count => _nodes.Count;
+        public int Count => nodes.Count;
 
         public bool TryGet(TKey key, out TValue value)
         {
-            if (_nodes.TryGetValue(key, out var node))
+            if (nodes.TryGetValue(key, out var node))
             {
                 value = node.Value.Value;
                 return true;
@@ -159,26 +159,26 @@ public sealed class AccessHistory : IAccessHistoryView
 
         public void Set(TKey key, TValue value)
         {
-            if (_nodes.Remove(key, out var existing))
+            if (nodes.Remove(key, out var existing))
             {
-                _order.Remove(existing);
+                order.Remove(existing);
             }
 
-            _nodes[key] = _order.AddLast((key, value));
-            while (_nodes.Count > capacity)
+            nodes[key] = order.AddLast((key, value));
+            while (nodes.Count > capacity)
             {
-                var oldest = _order.First!;
-                _order.RemoveFirst();
-                _nodes.Remove(oldest.Value.Key);
+                var oldest = order.First!;
+                order.RemoveFirst();
+                nodes.Remove(oldest.Value.Key);
             }
         }
 
         public void RemoveWhere(Func<TKey, bool> predicate)
         {
-            foreach (var key in _nodes.Keys.Where(predicate).ToList())
+            foreach (var key in nodes.Keys.Where(predicate).ToList())
             {
-                _order.Remove(_nodes[key]);
-                _nodes.Remove(key);
+                order.Remove(nodes[key]);
+                nodes.Remove(key);
             }
         }
     }

@@ -69,15 +69,16 @@ public static class AccessPolicy
         return evaluation.Run();
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Usage", "CA2208:Instantiate argument exceptions correctly", Justification = "request is the parameter of AccessPolicy.Decide, passed on through the primary constructor.")]
     private sealed class Evaluation(AccessRequest request, IAccessHistoryView history, AccessSettings settings)
     {
-        private readonly Door _door = request.Door;
-        private readonly DateTimeOffset _at = request.At;
-        private readonly PassageDirection? _direction = request.Door.PassageFor(request.Side);
-        private Person? _person;
-        private Card? _card;
-        private string? _personId;
-        private AccessAlerts _alerts;
+        private readonly Door door = request.Door;
+        private readonly DateTimeOffset at = request.At;
+        private readonly PassageDirection? passageDirection = request.Door.PassageFor(request.Side);
+        private Person? matchedPerson;
+        private Card? presentedCard;
+        private string? personId;
+        private AccessAlerts alerts;
 
         public AccessDecision Run()
         {
@@ -85,13 +86,13 @@ public static class AccessPolicy
             {
                 case ExitButtonCredential:
                     return Decision(AccessOutcome.Granted, AccessReason.GrantedExit,
-                        $"Exit button pressed: {_door.Name} released for exit.") with { Direction = null, AntiPassbackGroup = null };
+                        $"Exit button pressed: {door.Name} released for exit.") with { Direction = null, AntiPassbackGroup = null };
 
                 case FaceCredential { LivenessPassed: false } spoof:
-                    _personId = spoof.PersonId;
-                    _alerts = AccessAlerts.SpoofAttempt;
+                    personId = spoof.PersonId;
+                    alerts = AccessAlerts.SpoofAttempt;
                     return Denied(AccessReason.DeniedSpoof,
-                        $"Face at {_door.Name} failed the liveness check (photo, screen or mask suspected). Door stays locked.");
+                        $"Face at {door.Name} failed the liveness check (photo, screen or mask suspected). Door stays locked.");
 
                 case FaceCredential face:
                     return ResolveFace(face) ?? DecideForPerson();
@@ -100,13 +101,13 @@ public static class AccessPolicy
                     return ResolveCard(card) ?? DecideForPerson();
 
                 case RemoteCredential remote:
-                    if (!_door.Enabled)
+                    if (!door.Enabled)
                     {
                         return DoorDisabled();
                     }
 
                     return Decision(AccessOutcome.Granted, AccessReason.GrantedRemote,
-                        $"{_door.Name} unlocked remotely by {remote.OperatorId}: {remote.Reason}") with { Direction = null, AntiPassbackGroup = null };
+                        $"{door.Name} unlocked remotely by {remote.OperatorId}: {remote.Reason}") with { Direction = null, AntiPassbackGroup = null };
 
                 default:
                     throw new ArgumentException(
@@ -117,7 +118,7 @@ public static class AccessPolicy
         /// <summary>Binds the face's person; returns a decision when it ends here (disabled door, unknown).</summary>
         private AccessDecision? ResolveFace(FaceCredential face)
         {
-            _personId = face.PersonId;
+            personId = face.PersonId;
             if (face.PersonId is not null && request.Person is { } person)
             {
                 if (!string.Equals(person.Id, face.PersonId, StringComparison.Ordinal))
@@ -129,20 +130,20 @@ public static class AccessPolicy
                 Bind(person);
             }
 
-            if (!_door.Enabled)
+            if (!door.Enabled)
             {
                 return DoorDisabled();
             }
 
             if (face.PersonId is null)
             {
-                return Denied(AccessReason.DeniedUnknown, $"Face at {_door.Name} not recognised.");
+                return Denied(AccessReason.DeniedUnknown, $"Face at {door.Name} not recognised.");
             }
 
-            if (_person is null)
+            if (matchedPerson is null)
             {
                 return Denied(AccessReason.DeniedUnknown,
-                    $"Face at {_door.Name} matched a person who is no longer on this gate.");
+                    $"Face at {door.Name} matched a person who is no longer on this gate.");
             }
 
             return null;
@@ -152,19 +153,19 @@ public static class AccessPolicy
         private AccessDecision? ResolveCard(CardCredential credential)
         {
             var uid = Card.NormaliseUid(credential.Uid);
-            _card = request.Card;
-            if (_card is not null)
+            presentedCard = request.Card;
+            if (presentedCard is not null)
             {
-                if (!string.Equals(Card.NormaliseUid(_card.Uid), uid, StringComparison.Ordinal))
+                if (!string.Equals(Card.NormaliseUid(presentedCard.Uid), uid, StringComparison.Ordinal))
                 {
                     throw new ArgumentException(
-                        $"The request's card '{_card.Uid}' is not the card read '{uid}'.", nameof(request));
+                        $"The request's card '{presentedCard.Uid}' is not the card read '{uid}'.", nameof(request));
                 }
 
-                _personId = _card.PersonId;
+                personId = presentedCard.PersonId;
                 if (request.Person is { } person)
                 {
-                    if (!string.Equals(person.Id, _card.PersonId, StringComparison.Ordinal))
+                    if (!string.Equals(person.Id, presentedCard.PersonId, StringComparison.Ordinal))
                     {
                         throw new ArgumentException(
                             $"The request's person '{person.Id}' does not hold card '{uid}'.", nameof(request));
@@ -174,17 +175,17 @@ public static class AccessPolicy
                 }
             }
 
-            if (!_door.Enabled)
+            if (!door.Enabled)
             {
                 return DoorDisabled();
             }
 
-            if (_card is null)
+            if (presentedCard is null)
             {
                 return Denied(AccessReason.DeniedUnknown, $"Card {uid} is not known at this gate.");
             }
 
-            if (_person is null)
+            if (matchedPerson is null)
             {
                 return Denied(AccessReason.DeniedUnknown, $"Card {uid} has no holder on this gate.");
             }
@@ -194,18 +195,18 @@ public static class AccessPolicy
 
         private void Bind(Person person)
         {
-            _person = person;
-            _personId = person.Id;
+            matchedPerson = person;
+            personId = person.Id;
             if (person.WatchListed)
             {
-                _alerts |= AccessAlerts.WatchList;
+                alerts |= AccessAlerts.WatchList;
             }
         }
 
         /// <summary>The person checks shared by face and card, in the documented order.</summary>
         private AccessDecision DecideForPerson()
         {
-            var person = _person!;
+            var person = matchedPerson!;
             var name = person.DisplayName;
 
             if (person.Status == PersonStatus.Deregistered)
@@ -213,10 +214,10 @@ public static class AccessPolicy
                 return Denied(AccessReason.DeniedRevoked, $"{name} is deregistered (moved out): access revoked.");
             }
 
-            if (_card is { Status: CardStatus.Revoked })
+            if (presentedCard is { Status: CardStatus.Revoked })
             {
                 return Denied(AccessReason.DeniedRevoked,
-                    $"Card {_card.Uid} of {name} was revoked. Please contact the property office.");
+                    $"Card {presentedCard.Uid} of {name} was revoked. Please contact the property office.");
             }
 
             if (person.Status == PersonStatus.Suspended)
@@ -231,42 +232,42 @@ public static class AccessPolicy
                     $"{name} is on the watch list: door stays locked, security alerted.{WatchListNote(person)}");
             }
 
-            if (person.ValidFrom is { } from && _at < from)
+            if (person.ValidFrom is { } from && at < from)
             {
                 return Denied(AccessReason.DeniedNotYetValid,
                     $"Access for {name} starts on {Local(from)}.");
             }
 
-            if (person.ValidUntil is { } until && _at > until)
+            if (person.ValidUntil is { } until && at > until)
             {
                 return Denied(AccessReason.DeniedExpired,
                     $"Residence validity of {name} ended on {Local(until)}. Please renew at the property office.");
             }
 
-            if (_card is { } card && card.IsExpired(_at))
+            if (presentedCard is { } card && card.IsExpired(at))
             {
                 return Denied(AccessReason.DeniedExpired,
                     $"Card {card.Uid} of {name} expired on {Local(card.ValidUntil)}. Please renew it at the property office.");
             }
 
-            if (!_door.ScheduleFor(person.Category).IsOpenAt(_at, settings.TimeZone))
+            if (!door.ScheduleFor(person.Category).IsOpenAt(at, settings.TimeZone))
             {
                 return Denied(AccessReason.DeniedSchedule,
-                    $"{name} ({person.Category}) may not pass {_door.Name} at {LocalTime(_at)}: outside the door's hours.");
+                    $"{name} ({person.Category}) may not pass {door.Name} at {LocalTime(at)}: outside the door's hours.");
             }
 
-            if (history.LastDecision(person.Id, _door.Id) is { Granted: true } lastGrant && WithinCooldown(lastGrant.At))
+            if (history.LastDecision(person.Id, door.Id) is { Granted: true } lastGrant && WithinCooldown(lastGrant.At))
             {
                 return Suppressed(lastGrant, $"{name} was let in {Ago(lastGrant.At)} ago; not unlocking again.");
             }
 
             var passbackNote = string.Empty;
             if (settings.Passback != PassbackMode.Off
-                && _door.AntiPassbackGroup is { } group
-                && _direction is { } direction
+                && door.AntiPassbackGroup is { } group
+                && passageDirection is { } direction
                 && history.LastPassage(person.Id, group) is { } lastPassage
                 && lastPassage.Direction == direction
-                && (settings.PassbackExpiresAfter is not { } expiry || _at - lastPassage.At < expiry))
+                && (settings.PassbackExpiresAfter is not { } expiry || at - lastPassage.At < expiry))
             {
                 var said = direction == PassageDirection.Entry
                     ? $"{name} entered at {LocalTime(lastPassage.At)} and has not left since"
@@ -277,7 +278,7 @@ public static class AccessPolicy
                         $"{said}: anti-passback, door stays locked.");
                 }
 
-                _alerts |= AccessAlerts.PassbackViolation;
+                alerts |= AccessAlerts.PassbackViolation;
                 passbackNote = $" Anti-passback: {said}.";
             }
 
@@ -288,13 +289,13 @@ public static class AccessPolicy
         }
 
         private AccessDecision DoorDisabled() =>
-            Denied(AccessReason.DeniedDoorDisabled, $"{_door.Name} is out of service: it opens for nobody.");
+            Denied(AccessReason.DeniedDoorDisabled, $"{door.Name} is out of service: it opens for nobody.");
 
         /// <summary>A denial, or a suppressed repeat when the same denial was journaled within the cooldown.</summary>
         private AccessDecision Denied(AccessReason reason, string message)
         {
-            if (_personId is not null
-                && history.LastDecision(_personId, _door.Id) is { Granted: false } last
+            if (personId is not null
+                && history.LastDecision(personId, door.Id) is { Granted: false } last
                 && last.Reason == reason
                 && WithinCooldown(last.At))
             {
@@ -315,25 +316,25 @@ public static class AccessPolicy
         {
             Outcome = outcome,
             Reason = reason,
-            Alerts = _alerts,
+            Alerts = alerts,
             Message = message,
             Credential = request.Credential,
-            PersonId = _personId,
+            PersonId = personId,
             CardUid = request.Credential is CardCredential card ? Card.NormaliseUid(card.Uid) : null,
-            DoorId = _door.Id,
-            At = _at,
-            Direction = _direction,
-            AntiPassbackGroup = _door.AntiPassbackGroup,
+            DoorId = door.Id,
+            At = at,
+            Direction = passageDirection,
+            AntiPassbackGroup = door.AntiPassbackGroup,
         };
 
         /// <summary>
         /// Within the cooldown on either side: a decision "from the future" (the box's clock was set back)
         /// counts as recent rather than letting a repeat through.
         /// </summary>
-        private bool WithinCooldown(DateTimeOffset earlier) => (_at - earlier).Duration() < settings.Cooldown;
+        private bool WithinCooldown(DateTimeOffset earlier) => (at - earlier).Duration() < settings.Cooldown;
 
         private string Ago(DateTimeOffset earlier) =>
-            ((_at - earlier).Duration().TotalSeconds).ToString("0.#", CultureInfo.InvariantCulture) + " s";
+            ((at - earlier).Duration().TotalSeconds).ToString("0.#", CultureInfo.InvariantCulture) + " s";
 
         private string Local(DateTimeOffset instant) =>
             TimeZoneInfo.ConvertTime(instant, settings.TimeZone).ToString("yyyy-MM-dd HH:mm", CultureInfo.InvariantCulture);

@@ -56,7 +56,7 @@ public interface IDoorDriver
 public enum DoorDriverCapabilities
 {
     None = 0,
-    /// <summary>Timed release (<see cref="IDoorDriver.PulseAsync"/>).</summary>
+    /// <summary>Timed release (<see cref="IDoorDriver.PulseAsync(TimeSpan, CancellationToken)"/>).</summary>
     Pulse = 1,
     /// <summary>Hold released or locked (<see cref="IDoorDriver.SetAsync"/>).</summary>
     Hold = 2,

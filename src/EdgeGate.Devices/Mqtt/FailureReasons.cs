@@ -120,7 +120,7 @@ internal static class FailureReasons
     private static T? Find<T>(Exception exception)
         where T : Exception
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
+        for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is T found)
             {

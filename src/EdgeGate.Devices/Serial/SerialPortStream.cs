@@ -114,7 +114,7 @@ public sealed class SerialPortStream : Stream
             hungUp = true;
             return ValueTask.FromResult(0);
         }
-        return new ValueTask<int>(RunBlocking(() => ReadCore(buffer.Span, timeoutMilliseconds, cancellationToken), cancellationToken));
+        return new ValueTask<int>(RunBlockingAsync(() => ReadCore(buffer.Span, timeoutMilliseconds, cancellationToken), cancellationToken));
     }
 
     private int ReadCore(Span<byte> buffer, int timeoutMilliseconds, CancellationToken cancellationToken)
@@ -193,7 +193,7 @@ public sealed class SerialPortStream : Stream
             }
         }
         var rest = buffer[written..];
-        return new ValueTask(RunBlocking(() =>
+        return new ValueTask(RunBlockingAsync(() =>
         {
             WriteCore(rest.Span, cancellationToken);
             line.Drain();
@@ -262,7 +262,7 @@ public sealed class SerialPortStream : Stream
         ArgumentOutOfRangeException.ThrowIfLessThan(quietTime, TimeSpan.Zero);
         ArgumentOutOfRangeException.ThrowIfLessThan(maximumWait, TimeSpan.Zero);
         ObjectDisposedException.ThrowIf(disposed, this);
-        return RunBlocking(() => WaitForQuietLineCore(quietTime, maximumWait, cancellationToken), cancellationToken);
+        return RunBlockingAsync(() => WaitForQuietLineCore(quietTime, maximumWait, cancellationToken), cancellationToken);
     }
 
     private QuietLineResult WaitForQuietLineCore(TimeSpan quietTime, TimeSpan maximumWait, CancellationToken cancellationToken)
@@ -322,7 +322,7 @@ public sealed class SerialPortStream : Stream
 
     public override void SetLength(long value) => throw new NotSupportedException();
 
-    private Task<T> RunBlocking<T>(Func<T> operation, CancellationToken cancellationToken)
+    private Task<T> RunBlockingAsync<T>(Func<T> operation, CancellationToken cancellationToken)
     {
         return Task.Factory.StartNew(() =>
         {

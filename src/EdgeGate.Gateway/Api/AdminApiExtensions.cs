@@ -2,7 +2,6 @@ using System.Net;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
-using EdgeGate.Storage.Privacy;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting;
@@ -12,7 +11,6 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
-using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Api;
@@ -201,7 +199,7 @@ public static class AdminApiExtensions
     /// <summary>The connection went away under the request: the client reset it, or the server is stopping.</summary>
     private static bool IsConnectionAbort(Exception exception)
     {
-        for (Exception? current = exception; current is not null; current = current.InnerException)
+        for (var current = exception; current is not null; current = current.InnerException)
         {
             if (current is ConnectionAbortedException or ConnectionResetException)
             {

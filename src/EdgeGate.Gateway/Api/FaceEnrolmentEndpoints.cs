@@ -193,7 +193,7 @@ internal static class FaceEnrolmentEndpoints
             return ApiResults.Error(StatusCodes.Status503ServiceUnavailable, "unavailable", "this gateway has no face pipeline for enrolment (see its log and 'edgegate doctor')");
         }
         var outcome = await enrolment.EnrolAsync(id, [photo], cancellationToken).ConfigureAwait(false);
-        var verdict = outcome.Photos.FirstOrDefault();
+        var verdict = outcome.Photos.Count > 0 ? outcome.Photos[0] : null;
         switch (outcome.Status)
         {
             case EnrolmentStatus.Enrolled:

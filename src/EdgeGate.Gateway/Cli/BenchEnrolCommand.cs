@@ -20,6 +20,8 @@ namespace EdgeGate.Gateway.Cli;
 /// </summary>
 internal static class BenchEnrolCommand
 {
+    private static readonly JsonSerializerOptions IndentedJson = new() { WriteIndented = true };
+
     public static Command Create()
     {
         var labels = new Option<FileInfo>("--labels")
@@ -156,7 +158,7 @@ internal static class BenchEnrolCommand
         ["check_ms"] = Summary(result.CheckMilliseconds),
         ["store_ms"] = Summary(result.StoreMilliseconds),
         ["enrolment_ms"] = Summary(result.TotalMilliseconds),
-    }, new JsonSerializerOptions { WriteIndented = true });
+    }, IndentedJson);
 
     private static Dictionary<string, double> Summary(double[] sorted) => new()
     {

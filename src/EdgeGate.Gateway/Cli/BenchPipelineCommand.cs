@@ -80,8 +80,8 @@ internal static class BenchPipelineCommand
                     parseResult.GetValue(threads),
                     parseResult.GetValue(warmUp),
                     directory is null ? null : ModelCatalog.Open(directory),
-                    cancellationToken,
-                    parseResult.GetValue(saveInputs)?.FullName);
+                    parseResult.GetValue(saveInputs)?.FullName,
+                    cancellationToken);
                 output.WriteLine(parseResult.GetValue(json) ? ToJson(result) : ToText(result));
                 return Task.FromResult(0);
             }

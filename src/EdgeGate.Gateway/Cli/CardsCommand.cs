@@ -122,7 +122,7 @@ internal static class CardsCommand
                 return ExitCodes.Unavailable;
             }
             var now = database.TimeProvider.GetUtcNow();
-            IReadOnlyList<Card> cards = parseResult.GetValue(expiringWithin) is { } days
+            var cards = parseResult.GetValue(expiringWithin) is { } days
                 ? await database.Cards.ListExpiringAsync(now.AddDays(days), cancellationToken)
                 : await database.Cards.ListAsync(parseResult.GetValue(person), parseResult.GetValue(status), cancellationToken);
             if (parseResult.GetValue(person) is { } personFilter)

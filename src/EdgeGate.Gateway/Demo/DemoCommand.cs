@@ -1,13 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Core.Access;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Uplink.Simulator;
-using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;
 

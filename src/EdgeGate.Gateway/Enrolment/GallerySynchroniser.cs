@@ -39,6 +39,7 @@ public sealed class GallerySynchroniser(
         person.Status != PersonStatus.Deregistered && person.IsWithinValidity(at);
 
     /// <summary>Every person who is not deregistered (the enrolment duplicate check: a duplicate is a duplicate, expired or not).</summary>
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Style", "IDE0060:Remove unused parameter", Justification = "The signature of the synchroniser's filter, which other filters use the time of.")]
     public static bool AnyEnrolled(Person person, DateTimeOffset at) => person.Status != PersonStatus.Deregistered;
 
     public FaceGallery Gallery => gallery;

@@ -2,7 +2,6 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Interop.OpenCv;
-using EdgeGate.Vision.Models;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

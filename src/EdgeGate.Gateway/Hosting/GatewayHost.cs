@@ -7,7 +7,6 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Logging;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Uplink;
-using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Core.Access;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;

@@ -5,7 +5,6 @@ using EdgeGate.Storage;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Gallery;
-using EdgeGate.Vision.Models;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -2,14 +2,10 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using System.Text.Json;
-using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Uplink;
-using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
-using Microsoft.Extensions.Configuration;
 
 namespace EdgeGate.Gateway.Provisioning;
 

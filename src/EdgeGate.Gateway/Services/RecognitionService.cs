@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Live;
@@ -173,12 +172,12 @@ public sealed partial class RecognitionService(
     /// <summary>Every model runs once before the first frame (frames arriving meanwhile wait in the hand-off, the newest kept).</summary>
     private Task WarmUpAsync(CancellationToken stoppingToken)
     {
-        Task<string> WarmUp(CancellationToken _)
+        Task<string> RunEveryModelAsync(CancellationToken _)
         {
             analyser.WarmUp();
             return Task.FromResult("every face model ran once");
         }
-        return warmUp is null ? WarmUp(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, WarmUp, stoppingToken);
+        return warmUp is null ? RunEveryModelAsync(stoppingToken) : warmUp.RunAsync(StartupWarmUp.Recognition, RunEveryModelAsync, stoppingToken);
     }
 
     private async Task<CapturedFrame?> NextFrameAsync(CancellationToken stoppingToken)

@@ -254,7 +254,7 @@ public sealed partial class UplinkSession
             if (previousBatch is not null)
             {
                 // Its outcome no longer matters: everything beyond the ack is sent again.
-                previousBatch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+                _ = previousBatch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 previousBatch = null;
             }
             cursor = acked;

@@ -111,7 +111,7 @@ public sealed partial class EventJournal
     /// <paramref name="recordedBefore"/> (all of them when null). Returns how many were deleted; the
     /// caller accounts for them in the row count.
     /// </summary>
-    private long DeleteOldestAcknowledged(WriteContext context, long maximum, long? recordedBefore)
+    private static long DeleteOldestAcknowledged(WriteContext context, long maximum, long? recordedBefore)
     {
         if (maximum <= 0)
         {

@@ -189,7 +189,7 @@ public sealed partial class EventJournal
             return 0;
         }
         // Acknowledged rows are already delivered: removing the oldest of them loses only history.
-        long delta = -DeleteOldestAcknowledged(context, Math.Max(rows + incoming - cap, options.EffectiveDropBatchRows), recordedBefore: null);
+        var delta = -DeleteOldestAcknowledged(context, Math.Max(rows + incoming - cap, options.EffectiveDropBatchRows), recordedBefore: null);
         if (rows + delta + incoming <= cap)
         {
             return delta;

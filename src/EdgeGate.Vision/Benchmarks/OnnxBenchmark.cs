@@ -85,6 +85,7 @@ public static class OnnxBenchmark
             $"'{modelOrPath}' is not a model name ({string.Join(", ", ModelNames.All)}){fileNames} or an existing file", modelOrPath);
     }
 
+    [System.Diagnostics.CodeAnalysis.SuppressMessage("Reliability", "CA2016:Forward the CancellationToken parameter to methods", Justification = "The token is checked between runs; a registration per run would be timed too.")]
     public static OnnxBenchmarkResult Run(OnnxBenchmarkSettings settings, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(settings);

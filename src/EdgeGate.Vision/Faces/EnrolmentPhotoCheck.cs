@@ -89,7 +89,7 @@ public sealed class EnrolmentPhotoCheck(FacePipeline pipeline, FaceQualityGate g
     public EnrolmentPhotoResult Check(ReadOnlyImageSpan photo)
     {
         var faces = Analyse(photo);
-        Span<FaceQuality> qualities = faces.Count <= 16 ? stackalloc FaceQuality[faces.Count] : new FaceQuality[faces.Count];
+        var qualities = faces.Count <= 16 ? stackalloc FaceQuality[faces.Count] : new FaceQuality[faces.Count];
         for (var index = 0; index < faces.Count; index++)
         {
             qualities[index] = faces[index].Quality;

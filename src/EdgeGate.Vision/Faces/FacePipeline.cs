@@ -256,7 +256,7 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>
-    /// Describes a face found by <see cref="Detect"/> on the same frame: landmarks, five points,
+    /// Describes a face found by <see cref="Detect(ReadOnlyImageSpan, List{FaceDetection})"/> on the same frame: landmarks, five points,
     /// alignment, quality, embedding and liveness (as the options say). False when the embedding's
     /// raw norm is below the manifest's minimum: not a face after all (it then has no embedding and
     /// no liveness).

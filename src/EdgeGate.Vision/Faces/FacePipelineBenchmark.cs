@@ -31,8 +31,8 @@ public static class FacePipelineBenchmark
         int threads,
         int warmUpRuns = 5,
         Models.ModelCatalog? catalog = null,
-        CancellationToken cancellationToken = default,
-        string? saveInputsDirectory = null)
+        string? saveInputsDirectory = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(runs, 1);
         ArgumentOutOfRangeException.ThrowIfNegative(warmUpRuns);

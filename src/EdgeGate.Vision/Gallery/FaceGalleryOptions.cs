@@ -1,6 +1,7 @@
 namespace EdgeGate.Vision.Gallery;
 
 /// <summary>How gallery embeddings are stored and compared.</summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Naming", "CA1720:Identifier contains type name", Justification = "The values name the storage precision, which is a numeric type.")]
 public enum GalleryPrecision
 {
     /// <summary>32-bit floats: exact dot products, 4 bytes per dimension.</summary>

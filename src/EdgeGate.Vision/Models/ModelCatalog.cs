@@ -10,7 +10,7 @@ public enum ModelFileStatus
     ChecksumMismatch,
 }
 
-/// <summary>What <see cref="ModelCatalog.Verify"/> found for one model.</summary>
+/// <summary>What <see cref="ModelCatalog.Verify()"/> found for one model.</summary>
 public sealed record ModelVerification(
     string Key,
     string FilePath,

@@ -115,8 +115,8 @@ public sealed record PresentationCheckWeights(
 /// <summary>
 /// The single-frame presentation check, one place for the gate and <c>edgegate eval --attacks</c>:
 /// with cues measured, the combined score (liveness model and image cues) against
-/// <paramref name="checkThreshold"/>; without them (a pipeline that skipped them, a test double),
-/// the liveness model alone against <paramref name="livenessThreshold"/>. Pure.
+/// <c>checkThreshold</c>; without them (a pipeline that skipped them, a test double),
+/// the liveness model alone against <c>livenessThreshold</c>. Pure.
 /// </summary>
 public sealed class PresentationCheck
 {

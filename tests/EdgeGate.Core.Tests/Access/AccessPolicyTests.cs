@@ -1,5 +1,4 @@
 using EdgeGate.Core.Access;
-using EdgeGate.Core.Persons;
 using static EdgeGate.Core.Tests.Access.PolicyWorld;
 
 namespace EdgeGate.Core.Tests.Access;

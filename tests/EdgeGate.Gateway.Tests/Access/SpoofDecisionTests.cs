@@ -3,7 +3,6 @@ using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Access;
 using EdgeGate.Storage.Journal;
 
 namespace EdgeGate.Gateway.Tests.Access;

@@ -3,7 +3,6 @@ using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;

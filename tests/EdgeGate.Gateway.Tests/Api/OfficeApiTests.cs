@@ -4,7 +4,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Tests.Live;
@@ -204,7 +203,7 @@ public sealed class OfficeApiTests(ITestOutputHelper output)
     {
         var text = await answer.Content.ReadAsStringAsync();
         Assert.True(answer.StatusCode == status, $"{(int)answer.StatusCode} {text}; expected {(int)status} {code}");
-        var error = JsonSerializer.Deserialize<ApiError>(text, new JsonSerializerOptions(JsonSerializerDefaults.Web));
+        var error = JsonSerializer.Deserialize<ApiError>(text, JsonSerializerOptions.Web);
         Assert.Equal(code, error!.Error);
         Assert.False(string.IsNullOrWhiteSpace(error.Detail));
         output.WriteLine($"{(int)status} {code}: {error.Detail}");

@@ -3,7 +3,6 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Tests.Enrolment;
-using EdgeGate.TestSupport;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Cli;

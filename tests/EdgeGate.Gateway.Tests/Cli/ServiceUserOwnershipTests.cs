@@ -3,7 +3,6 @@ using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Provisioning;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;

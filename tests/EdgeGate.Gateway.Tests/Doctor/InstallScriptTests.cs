@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Text.Json.Nodes;
 using EdgeGate.TestSupport;
 using Xunit.Abstractions;
@@ -40,7 +39,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
         var script = Path.Combine(RepositoryPaths.Root, "deploy", "install.sh");
         string[] install = ["bash", script, "--package", package, "--config", config, "--destdir", root];
         // As root, drop to nobody: the staging install must work without privileges.
-        string[] command = Environment.IsPrivilegedProcess
+        var command = Environment.IsPrivilegedProcess
             ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", .. install]
             : install;
         var installed = await GatewayProcess.RunProgramAsync(command[0], directory, InstallBound,
@@ -122,7 +121,7 @@ public sealed class InstallScriptTests(ITestOutputHelper output) : IDisposable
 
         // A real install (no --destdir), as nobody: if the check let it through, nothing could be written anyway.
         string[] install = ["bash", Path.Combine(RepositoryPaths.Root, "deploy", "install.sh"), "--package", package];
-        string[] command = Environment.IsPrivilegedProcess
+        var command = Environment.IsPrivilegedProcess
             ? ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--", .. install]
             : install;
         var refused = await GatewayProcess.RunProgramAsync(command[0], directory, InstallBound,

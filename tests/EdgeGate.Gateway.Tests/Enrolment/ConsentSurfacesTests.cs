@@ -10,7 +10,6 @@ using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Tests.Api;
 using EdgeGate.Gateway.Tests.Cli;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.TestSupport;

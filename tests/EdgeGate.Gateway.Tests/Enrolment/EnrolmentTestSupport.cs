@@ -1,5 +1,3 @@
-using EdgeGate.Storage;
-using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;

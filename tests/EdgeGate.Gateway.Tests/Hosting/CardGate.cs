@@ -1,6 +1,4 @@
-using System.Diagnostics;
 using System.Text;
-using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;

@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Drawing;
 using System.Text.Json;
 using EdgeGate.Core.Access;
@@ -12,7 +11,6 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.EndToEnd;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Serilog.Events;

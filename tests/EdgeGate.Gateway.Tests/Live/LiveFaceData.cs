@@ -1,7 +1,6 @@
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Live;
 using EdgeGate.TestSupport;
-using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Gallery;
 

@@ -4,7 +4,6 @@ using System.Text.Json;
 using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.Api;
-using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Imaging;

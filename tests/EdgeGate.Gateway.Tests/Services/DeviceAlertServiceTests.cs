@@ -3,7 +3,6 @@ using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
-using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport.Storage;
 using EdgeGate.TestSupport.Peers;
 using EdgeGate.Vision.Capture;

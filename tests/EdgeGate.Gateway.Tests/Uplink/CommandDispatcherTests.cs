@@ -3,7 +3,6 @@ using System.Text.Json;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
-using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -2,7 +2,6 @@ using System.Text;
 using System.Text.Json;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Tests.Enrolment;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging.Abstractions;

@@ -1,5 +1,4 @@
 using System.Text;
-using System.Text.Json;
 using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Simulator;

@@ -130,7 +130,7 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
 
         var received = bed.Platform.Events();
         var losses = received.Where(e => e.Type == EventJournal.EventsDroppedType)
-            .Select(e => JsonSerializer.Deserialize<EventsDroppedPayload>(e.DataJson!, new JsonSerializerOptions(JsonSerializerDefaults.Web))!)
+            .Select(e => JsonSerializer.Deserialize<EventsDroppedPayload>(e.DataJson!, JsonSerializerOptions.Web)!)
             .ToList();
         output.WriteLine($"{lastSeq} seqs, {received.Count} received, {losses.Count} loss reports for {losses.Sum(l => l.Count)} events");
         Assert.NotEmpty(losses);

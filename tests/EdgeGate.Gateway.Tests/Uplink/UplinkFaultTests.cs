@@ -1,5 +1,4 @@
 using System.Globalization;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.Gateway.Uplink.Simulator;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;

@@ -185,7 +185,7 @@ public sealed class PresentationCueTests
     }
 
     /// <summary>
-    /// A 640x480 frame, the face's square box as in <see cref="Measure"/> filled with skin colour and grey
+    /// A 640x480 frame, the face's square box as in <see cref="Measure(BgrImage)"/> filled with skin colour and grey
     /// noise of ±24 levels (fine detail, no colour change); optionally a colour beat of period 2.4 pixels
     /// (R, G, B a third of a period apart: a display's stripes beating with the camera's pixels), and
     /// optionally a 3x3 box blur of the brightness (a picture of a picture).

@@ -16,6 +16,7 @@ public sealed class MqttLockDriverOptions
 /// <see cref="MqttLockStateFeed"/>) after <see cref="SubscribeAsync"/>. Lock commands are never
 /// published retained (a retained "UNLOCK" would open the door again whenever the lock reconnects).
 /// </summary>
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "A SemaphoreSlim whose wait handle is never used holds no unmanaged resource.")]
 public abstract class MqttLockDoor : IDoorDriver
 {
     private readonly SemaphoreSlim commandGate = new(1, 1);

@@ -2,7 +2,7 @@ namespace EdgeGate.Devices.Mqtt.Locks;
 
 /// <summary>
 /// Hands a client's received messages to the MQTT locks sharing it (run by the host, one per client):
-/// the drivers themselves own no loop. Messages for no lock are passed to <paramref name="others"/>, if given.
+/// the drivers themselves own no loop. Messages for no lock are passed to <c>others</c>, if given.
 /// </summary>
 public static class MqttLockStateFeed
 {

@@ -45,10 +45,10 @@ public sealed class TasmotaRelayLock : MqttLockDoor
         return Math.Min(64900, (int)Math.Round(duration.TotalSeconds, MidpointRounding.AwayFromZero) + 100);
     }
 
-    protected override MqttLockState? ParseState(string messageTopic, string payload)
+    protected override MqttLockState? ParseState(string topic, string payload)
     {
         var text = payload.Trim();
-        if (messageTopic.EndsWith("/RESULT", StringComparison.Ordinal))
+        if (topic.EndsWith("/RESULT", StringComparison.Ordinal))
         {
             try
             {

@@ -1,8 +1,6 @@
 using System.Diagnostics;
-using System.Globalization;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Demo;
-using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Privacy;

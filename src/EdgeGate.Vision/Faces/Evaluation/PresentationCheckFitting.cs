@@ -9,7 +9,7 @@ public sealed record PresentationCheckFit(PresentationCheckWeights Weights, doub
 /// Fits <see cref="PresentationCheckWeights"/> on presentations (the fitting identities only): cue
 /// centres and scales from all of them, one class-balanced logistic model per attack species
 /// against the bona fide presentations, and the threshold that rejects
-/// <paramref name="targetBpcer"/> of the fitting bona fide presentations (kept below the 5% goal so
+/// <c>targetBpcer</c> of the fitting bona fide presentations (kept below the 5% goal so
 /// that unseen identities have room).
 /// </summary>
 public static class PresentationCheckFitting
