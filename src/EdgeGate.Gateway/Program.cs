@@ -1,5 +1,7 @@
 using System.CommandLine;
 using EdgeGate.Gateway.Cli;
+using EdgeGate.Gateway.Hosting;
+using Serilog.Events;
 
 namespace EdgeGate.Gateway;
 
@@ -19,7 +21,7 @@ public static class Program
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {
             RunCommand.Create(),
-            Demo.DemoCommand.Create(),
+            Demo.DemoCommand.Create(settings => GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning)),
             DoctorCommand.Create(),
             ProvisionCommand.Create(),
             PersonsCommand.Create(),

@@ -26,7 +26,7 @@ namespace EdgeGate.Gateway.Cli;
 /// C cameras at F analysed frames per second for S seconds, and reports frame-to-candidate latency,
 /// frame latency, analysed fps per camera, drops, queue depth and CPU use.
 /// </summary>
-internal static class BenchLiveCommand
+public static class BenchLiveCommand
 {
     public static Command Create()
     {

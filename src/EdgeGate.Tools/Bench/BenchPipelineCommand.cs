@@ -9,7 +9,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeGate.Gateway.Cli;
 
 /// <summary><c>edgegate bench pipeline</c>: per-stage latency of the face pipeline on one image, and allocations per frame.</summary>
-internal static class BenchPipelineCommand
+public static class BenchPipelineCommand
 {
     public static Command Create()
     {

@@ -121,7 +121,7 @@ public static class LiveGateRegistration
     /// The stranger snapshot store, null without a database to seal them with (DI cannot hold a null
     /// singleton); <see cref="ForNewSnapshots"/> only when snapshots are switched on.
     /// </summary>
-    internal sealed record StrangerSnapshotHolder(StrangerSnapshotStore? Store, bool TakeSnapshots)
+    public sealed record StrangerSnapshotHolder(StrangerSnapshotStore? Store, bool TakeSnapshots)
     {
         public StrangerSnapshotStore? ForNewSnapshots => TakeSnapshots ? Store : null;
     }

@@ -8,7 +8,7 @@ namespace EdgeGate.Gateway.Cli;
 /// <c>edgegate bench uplink</c>: catch-up throughput after an outage — N journaled events sent to a
 /// local mosquitto and a platform simulator until all are acknowledged end to end, in order.
 /// </summary>
-internal static class BenchUplinkCommand
+public static class BenchUplinkCommand
 {
     public static Command Create()
     {

@@ -1,3 +1,4 @@
+using EdgeGate.Gateway.Access;
 using Microsoft.Extensions.Logging;
 
 namespace EdgeGate.Gateway.Api;

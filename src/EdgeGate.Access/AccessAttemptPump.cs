@@ -1,6 +1,5 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Live;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -84,24 +83,6 @@ public static class AccessAttemptSources
             convert,
             provider.GetRequiredService<AccessAttemptQueue>(),
             provider.GetRequiredService<ILogger<AccessAttemptPump<T>>>()));
-        return services;
-    }
-
-    /// <summary>
-    /// Feeds recognition's <see cref="RecognitionOutputs"/> into the decision stage: each face
-    /// candidate and each stranger sighting becomes an access attempt at its camera's door, timed by
-    /// the frame that completed the vote. Needs <see cref="RecognitionOutputs"/> registered (the live path).
-    /// </summary>
-    public static IServiceCollection AddRecognitionAttempts(this IServiceCollection services)
-    {
-        services.AddAccessAttemptSource(
-            "face candidates",
-            provider => provider.GetRequiredService<RecognitionOutputs>().Candidates,
-            candidate => AccessAttempt.ForFace(candidate.ToCredential(), candidate.DoorName, candidate.FrameArrivedAt, candidate.TrackId));
-        services.AddAccessAttemptSource(
-            "stranger sightings",
-            provider => provider.GetRequiredService<RecognitionOutputs>().Strangers,
-            stranger => AccessAttempt.ForFace(stranger.ToCredential(), stranger.DoorName, stranger.FrameArrivedAt, stranger.TrackId));
         return services;
     }
 }

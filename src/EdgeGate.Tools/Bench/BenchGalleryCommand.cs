@@ -7,7 +7,7 @@ using EdgeGate.Vision.Gallery;
 namespace EdgeGate.Gateway.Cli;
 
 /// <summary><c>edgegate bench gallery</c>: 1:N search latency, memory and the bandwidth floor on synthetic people.</summary>
-internal static class BenchGalleryCommand
+public static class BenchGalleryCommand
 {
     private static readonly JsonSerializerOptions JsonOptions = new() { WriteIndented = true, NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.AllowNamedFloatingPointLiterals };
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using EdgeGate.Gateway.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Uplink.Commands;

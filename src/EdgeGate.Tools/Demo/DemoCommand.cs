@@ -5,11 +5,9 @@ using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Uplink.Simulator;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
-using Serilog.Events;
 
 namespace EdgeGate.Gateway.Demo;
 
@@ -19,9 +17,10 @@ namespace EdgeGate.Gateway.Demo;
 /// a stranger); a log door stands in for the relay; a local mosquitto and the platform simulator
 /// stand in for the property platform. Decisions are printed with their reasons as they happen.
 /// </summary>
-internal static class DemoCommand
+public static class DemoCommand
 {
-    public static Command Create()
+    /// <param name="buildGateway">Builds the whole gateway for the demo's settings (the program's host).</param>
+    public static Command Create(Func<EdgeGateSettings, WebApplication> buildGateway)
     {
         var data = new Option<DirectoryInfo>("--data")
         {
@@ -40,11 +39,11 @@ internal static class DemoCommand
         };
         var command = new Command("demo", "Run the gateway on its built-in demo configuration (no camera or hardware needed)") { data, seconds, apiPort };
         command.SetAction(async (parseResult, cancellationToken) =>
-            await RunAsync(parseResult.GetRequiredValue(data).FullName, parseResult.GetValue(seconds), parseResult.GetValue(apiPort), cancellationToken));
+            await RunAsync(buildGateway, parseResult.GetRequiredValue(data).FullName, parseResult.GetValue(seconds), parseResult.GetValue(apiPort), cancellationToken));
         return command;
     }
 
-    private static async Task<int> RunAsync(string dataDirectory, int seconds, int apiPort, CancellationToken cancellationToken)
+    private static async Task<int> RunAsync(Func<EdgeGateSettings, WebApplication> buildGateway, string dataDirectory, int seconds, int apiPort, CancellationToken cancellationToken)
     {
         Console.WriteLine("EdgeGate demo: a gate with one camera, one door (logged, no relay) and a simulated platform.");
         Directory.CreateDirectory(dataDirectory);
@@ -96,7 +95,7 @@ internal static class DemoCommand
             Console.WriteLine($"demo: {Path.GetFileName(resident.FacePath)} is the {resident.Role}{(resident.Person is { } person ? $" {person.DisplayName} ({person.Id})" : "")}");
         }
 
-        await using var app = GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning);
+        await using var app = buildGateway(settings);
         await app.StartAsync(cancellationToken);
         await using var platform = broker is null ? null : await StartPlatformAsync(settings, brokerPort, cancellationToken);
 

@@ -18,7 +18,7 @@ namespace EdgeGate.Gateway.Cli;
 /// pipeline, quality gate, duplicate search, one store transaction), one person per labelled identity,
 /// into a fresh database in a temporary folder.
 /// </summary>
-internal static class BenchEnrolCommand
+public static class BenchEnrolCommand
 {
     public static Command Create()
     {

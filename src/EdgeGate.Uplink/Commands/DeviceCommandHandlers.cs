@@ -1,5 +1,5 @@
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Gateway.Access;
 
 namespace EdgeGate.Gateway.Uplink.Commands;
 

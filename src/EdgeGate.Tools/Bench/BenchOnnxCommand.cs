@@ -7,7 +7,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeGate.Gateway.Cli;
 
 /// <summary><c>edgegate bench onnx</c>: latency and allocations of one model through the ONNX binding.</summary>
-internal static class BenchOnnxCommand
+public static class BenchOnnxCommand
 {
     public static Command Create()
     {

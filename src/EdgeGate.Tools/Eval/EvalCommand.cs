@@ -11,7 +11,7 @@ using Microsoft.ML.OnnxRuntime;
 namespace EdgeGate.Gateway.Cli;
 
 /// <summary><c>edgegate eval</c>: face pipeline accuracy on a labelled photo folder.</summary>
-internal static class EvalCommand
+public static class EvalCommand
 {
     public static Command Create()
     {
