@@ -17,7 +17,8 @@
 #     (only `namespace EdgeGate.Gateway...;` lines are rewritten; a file already renamed is left alone).
 #  2. Every `using EdgeGate.Gateway.<old>;` of a namespace that no longer holds anything (Configuration,
 #     Live, Services, Enrolment, Access, Uplink, Uplink.Commands, Uplink.Simulator, Api, Demo) is
-#     removed, and each file gets `using <new>;` for every new namespace whose types it names (by
+#     removed (in the split-out projects every `using EdgeGate.Gateway...;`: they cannot see the
+#     program's namespaces), and each file gets `using <new>;` for every new namespace whose types it names (by
 #     simple name) when it could see them before: it had the old using, or sat in the old namespace
 #     (or one inside it). Cli and Hosting keep their
 #     namespace; their users get the new namespaces of the bench/eval commands and LoopHeartbeats the
@@ -116,7 +117,7 @@ for path, text in texts.items():
     out, inserted = [], False
     for line in lines:
         um = re.fullmatch(r"using ([\w.]+);", line)
-        if um and um.group(1) in EMPTIED:
+        if um and (um.group(1) in EMPTIED or (new_ns and um.group(1).startswith("EdgeGate.Gateway"))):
             if not inserted:
                 out.extend(f"using {n};" for n in needed)
                 inserted = True
