@@ -24,7 +24,8 @@
 #     namespace; their users get the new namespaces of the bench/eval commands and LoopHeartbeats the
 #     same way. New usings go where the first removed (or last existing) using was; no duplicates.
 #  3. Fully qualified names in code, crefs and strings (EdgeGate.Gateway.Live.X, …) are rewritten to
-#     the type's new namespace; `Demo.DemoCommand` in Program.cs becomes `DemoCommand` with a using.
+#     the type's new namespace; names qualified relative to EdgeGate.Gateway (`Enrolment.PhotoEnrolment`,
+#     `Demo.DemoCommand`) become simple names with a using.
 #  4. The recognition stage's registration method AddLiveGate is renamed AddRecognition everywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -105,8 +106,17 @@ for path, text in texts.items():
     # 3. fully qualified names
     for name, (old, new) in moved.items():
         text = re.sub(rf"\b{re.escape(old)}\.{name}\b", f"{new}.{name}", text)
-    # 2. usings
+    # 3b. names qualified relative to EdgeGate.Gateway (`Enrolment.PhotoEnrolment`, `Demo.DemoCommand`)
     needed = []
+    if own_old.startswith("EdgeGate.Gateway"):
+        for name, (old, new) in moved.items():
+            last = old.rsplit(".", 1)[1]
+            qualified = re.compile(rf"(?<![\w.]){last}\.{name}\b")
+            if qualified.search(text):
+                text = qualified.sub(name, text)
+                if new != own and new not in needed and new not in usings:
+                    needed.append(new)
+    # 2. usings
     for name, (old, new) in moved.items():
         if name not in words or new == own:
             continue
@@ -127,10 +137,6 @@ for path, text in texts.items():
         last = max((i for i, l in enumerate(out) if re.fullmatch(r"using [\w.]+;", l)), default=-1)
         out[last + 1:last + 1] = [f"using {n};" for n in needed]
     text = "\n".join(out)
-    # 3b. partial qualification left from the old layout
-    text = re.sub(r"\bDemo\.DemoCommand\b", "DemoCommand", text)
-    if "DemoCommand" in text and path.endswith("src/EdgeGate.Gateway/Program.cs") and "using EdgeGate.Tools.Demo;" not in text:
-        text = text.replace("using System.CommandLine;\n", "using System.CommandLine;\nusing EdgeGate.Tools.Demo;\n", 1)
     # 4.
     text = re.sub(r"\bAddLiveGate\b", "AddRecognition", text)
     # no duplicate usings
