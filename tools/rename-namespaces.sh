@@ -24,8 +24,9 @@
 #     namespace; their users get the new namespaces of the bench/eval commands and LoopHeartbeats the
 #     same way. New usings go where the first removed (or last existing) using was; no duplicates.
 #  3. Fully qualified names in code, crefs and strings (EdgeGate.Gateway.Live.X, …) are rewritten to
-#     the type's new namespace; names qualified relative to EdgeGate.Gateway (`Enrolment.PhotoEnrolment`,
-#     `Demo.DemoCommand`) become simple names with a using.
+#     the type's new namespace; names qualified relative to an enclosing namespace
+#     (`Enrolment.PhotoEnrolment`, `Gateway.Uplink.UplinkMessages`, `Demo.DemoCommand`) become simple
+#     names with a using.
 #  4. The recognition stage's registration method AddLiveGate is renamed AddRecognition everywhere.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -106,12 +107,14 @@ for path, text in texts.items():
     # 3. fully qualified names
     for name, (old, new) in moved.items():
         text = re.sub(rf"\b{re.escape(old)}\.{name}\b", f"{new}.{name}", text)
-    # 3b. names qualified relative to EdgeGate.Gateway (`Enrolment.PhotoEnrolment`, `Demo.DemoCommand`)
+    # 3b. names qualified relative to an enclosing namespace (`Enrolment.PhotoEnrolment`,
+    #     `Gateway.Uplink.UplinkMessages`, `Demo.DemoCommand`)
     needed = []
     if own_old.startswith("EdgeGate.Gateway"):
         for name, (old, new) in moved.items():
-            last = old.rsplit(".", 1)[1]
-            qualified = re.compile(rf"(?<![\w.]){last}\.{name}\b")
+            parts = old.split(".")[1:]
+            prefixes = "|".join(re.escape(".".join(parts[i:])) for i in range(len(parts)))
+            qualified = re.compile(rf"(?<![\w.])(?:{prefixes})\.{name}\b")
             if qualified.search(text):
                 text = qualified.sub(name, text)
                 if new != own and new not in needed and new not in usings:
