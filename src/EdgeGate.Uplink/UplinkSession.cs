@@ -239,12 +239,8 @@ public sealed partial class UplinkSession
         var acked = await journal.GetAckedSeqAsync(cancellationToken).ConfigureAwait(false);
         Interlocked.Exchange(ref ackedSeq, acked);
         var compacted = acked;
-        var cursor = acked;
-        var alertCursor = acked;
-        var inFlight = new Queue<long>();
-        var alertsAhead = new Queue<long>();
+        var window = new UplinkWindow(acked, options.Window, options.BatchSize, options.AckTimeout, timeProvider.GetUtcNow());
         long seenEpoch = -1;
-        var lastProgressAt = timeProvider.GetUtcNow();
         var nextStateAt = DateTimeOffset.MinValue;
         var reportedBeyond = -1L;
 
@@ -258,11 +254,7 @@ public sealed partial class UplinkSession
                 previousBatch.ContinueWith(static task => _ = task.Exception, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
                 previousBatch = null;
             }
-            cursor = acked;
-            alertCursor = acked;
-            inFlight.Clear();
-            alertsAhead.Clear();
-            lastProgressAt = timeProvider.GetUtcNow();
+            window.Rewind(timeProvider.GetUtcNow());
             Interlocked.Increment(ref rewinds);
         }
 
@@ -278,17 +270,7 @@ public sealed partial class UplinkSession
                     {
                         acked = ack;
                         Interlocked.Exchange(ref ackedSeq, acked);
-                        lastProgressAt = timeProvider.GetUtcNow();
-                        while (inFlight.Count > 0 && inFlight.Peek() <= acked)
-                        {
-                            inFlight.Dequeue();
-                        }
-                        while (alertsAhead.Count > 0 && alertsAhead.Peek() <= acked)
-                        {
-                            alertsAhead.Dequeue();
-                        }
-                        cursor = Math.Max(cursor, acked);
-                        alertCursor = Math.Max(alertCursor, acked);
+                        window.Acknowledge(acked, timeProvider.GetUtcNow());
                     }
                     else if (outcome == AcknowledgeOutcome.BeyondLastSeq && reportedBeyond != ack)
                     {
@@ -297,12 +279,7 @@ public sealed partial class UplinkSession
                     }
                 }
 
-                if (inFlight.Count == 0 && alertsAhead.Count == 0)
-                {
-                    // The ack timeout only runs while something waits for an ack: after an idle
-                    // spell, the first new event must not look overdue.
-                    lastProgressAt = timeProvider.GetUtcNow();
-                }
+                window.RestartTimeoutIfIdle(timeProvider.GetUtcNow());
 
                 if (!client.IsConnected)
                 {
@@ -324,38 +301,33 @@ public sealed partial class UplinkSession
                         await RequestGalleryChangesAsync(cancellationToken).ConfigureAwait(false);
                     }
                 }
-                else if ((inFlight.Count > 0 || alertsAhead.Count > 0) && timeProvider.GetUtcNow() - lastProgressAt >= options.AckTimeout)
+                else if (window.IsAckOverdue(timeProvider.GetUtcNow()))
                 {
                     LogAckTimeout(logger, acked, options.AckTimeout.TotalSeconds);
                     Rewind();
                 }
 
                 var sent = 0;
-                alertCursor = Math.Max(alertCursor, cursor);
-                var alertBudget = Math.Min(options.BatchSize, options.Window - alertsAhead.Count);
+                var (alertsFrom, alertBudget) = window.NextAlerts();
                 if (alertBudget > 0)
                 {
-                    var alerts = await journal.ReadFromAsync(alertCursor, alertBudget, JournalLane.Alert, cancellationToken).ConfigureAwait(false);
+                    var alerts = await journal.ReadFromAsync(alertsFrom, alertBudget, JournalLane.Alert, cancellationToken).ConfigureAwait(false);
                     if (alerts.Count > 0)
                     {
                         await PublishAsync(alerts, previousSeq: null, cancellationToken).ConfigureAwait(false);
-                        foreach (var alert in alerts)
-                        {
-                            alertsAhead.Enqueue(alert.Seq);
-                        }
-                        alertCursor = alerts[^1].Seq;
+                        window.AlertsPublished(alerts.Select(alert => alert.Seq));
                         sent += alerts.Count;
                     }
                 }
 
-                var budget = Math.Min(options.BatchSize, options.Window - inFlight.Count);
+                var (eventsFrom, budget) = window.NextEvents();
                 if (budget > 0)
                 {
-                    var rows = await journal.ReadFromAsync(cursor, budget, lane: null, cancellationToken).ConfigureAwait(false);
+                    var rows = await journal.ReadFromAsync(eventsFrom, budget, lane: null, cancellationToken).ConfigureAwait(false);
                     if (rows.Count > 0)
                     {
                         // Pipelined: this batch's PUBACKs are awaited after the next batch is handed to the client.
-                        var batch = PublishAsync(rows, previousSeq: cursor, cancellationToken);
+                        var batch = PublishAsync(rows, previousSeq: eventsFrom, cancellationToken);
                         if (previousBatch is not null)
                         {
                             var waiting = previousBatch;
@@ -363,11 +335,7 @@ public sealed partial class UplinkSession
                             await waiting.ConfigureAwait(false);
                         }
                         previousBatch = batch;
-                        foreach (var row in rows)
-                        {
-                            inFlight.Enqueue(row.Seq);
-                        }
-                        cursor = rows[^1].Seq;
+                        window.EventsPublished(rows.Select(row => row.Seq));
                         sent += rows.Count;
                     }
                 }
