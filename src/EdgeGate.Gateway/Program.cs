@@ -1,5 +1,7 @@
 using System.CommandLine;
 using EdgeGate.Gateway.Cli;
+using EdgeGate.Gateway.Hosting;
+using Serilog.Events;
 
 namespace EdgeGate.Gateway;
 
@@ -14,13 +16,13 @@ public static class Program
             BenchGalleryCommand.Create(),
             BenchEnrolCommand.Create(),
             BenchLiveCommand.Create(),
-            BenchGateCommand.Create(),
+            BenchGateCommand.Create((settings, services) => GatewayHost.Build(settings, services, LogEventLevel.Warning)),
             BenchUplinkCommand.Create(),
         };
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {
             RunCommand.Create(),
-            Demo.DemoCommand.Create(),
+            Demo.DemoCommand.Create(settings => GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning)),
             DoctorCommand.Create(),
             ProvisionCommand.Create(),
             PersonsCommand.Create(),

@@ -38,4 +38,26 @@ public static class ValidityEnd
         }
         return until - now > MaximumAhead ? $"{shown} is more than ten years ahead" : null;
     }
+
+    /// <summary>
+    /// Parses a date or time for validity bounds: <c>yyyy-MM-dd</c> means the whole day in the site's
+    /// time zone (the start of it for a "from", the end of it for an "until"); an ISO 8601 time with
+    /// an offset is taken as given.
+    /// </summary>
+    public static bool TryParseBound(string text, TimeZoneInfo timeZone, bool endOfDay, out DateTimeOffset value)
+    {
+        if (ValidityEnd.TryParseDay(text, out var date))
+        {
+            if (endOfDay)
+            {
+                value = ValidityEnd.EndOfDay(date, timeZone);
+                return true;
+            }
+            var local = date.ToDateTime(TimeOnly.MinValue);
+            value = new DateTimeOffset(local, timeZone.GetUtcOffset(local));
+            return true;
+        }
+        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
+            && text.Contains('T', StringComparison.Ordinal);
+    }
 }

@@ -105,28 +105,6 @@ internal static class CliEnvironment
     }
 
     /// <summary>
-    /// Parses a date or time for validity bounds: <c>yyyy-MM-dd</c> means the whole day in the site's
-    /// time zone (the start of it for a "from", the end of it for an "until"); an ISO 8601 time with
-    /// an offset is taken as given.
-    /// </summary>
-    public static bool TryParseBound(string text, TimeZoneInfo timeZone, bool endOfDay, out DateTimeOffset value)
-    {
-        if (ValidityEnd.TryParseDay(text, out var date))
-        {
-            if (endOfDay)
-            {
-                value = ValidityEnd.EndOfDay(date, timeZone);
-                return true;
-            }
-            var local = date.ToDateTime(TimeOnly.MinValue);
-            value = new DateTimeOffset(local, timeZone.GetUtcOffset(local));
-            return true;
-        }
-        return DateTimeOffset.TryParse(text.Trim(), CultureInfo.InvariantCulture, DateTimeStyles.None, out value)
-            && text.Contains('T', StringComparison.Ordinal);
-    }
-
-    /// <summary>
     /// Reads the <c>--until</c> of a card or a stay (a day, to its end, or an ISO time) and checks it
     /// with the API's rule (<see cref="ValidityEnd"/>: today or later, at most ten years ahead); on
     /// failure prints why and returns false.
@@ -134,7 +112,7 @@ internal static class CliEnvironment
     public static bool TryParseValidityEnd(ParseResult parseResult, string optionName, string text, TimeZoneInfo timeZone, out DateTimeOffset until)
     {
         var error = Error(parseResult);
-        if (!TryParseBound(text, timeZone, endOfDay: true, out until))
+        if (!ValidityEnd.TryParseBound(text, timeZone, endOfDay: true, out until))
         {
             error.WriteLine($"error: {optionName} '{text}' is not a date like 2027-12-31");
             return false;

@@ -49,7 +49,7 @@ internal static class PersonsCommand
             DateTimeOffset? validFrom = null, validUntil = null;
             if (parseResult.GetValue(from) is { } fromText)
             {
-                if (!CliEnvironment.TryParseBound(fromText, timeZone, endOfDay: false, out var value))
+                if (!ValidityEnd.TryParseBound(fromText, timeZone, endOfDay: false, out var value))
                 {
                     error.WriteLine($"error: --from '{fromText}' is not a date like 2027-01-31");
                     return ExitCodes.Usage;
@@ -283,7 +283,7 @@ internal static class PersonsCommand
             DateTimeOffset? consentAt = null;
             if (parseResult.GetValue(at) is { } atText)
             {
-                if (!CliEnvironment.TryParseBound(atText, timeZone, endOfDay: false, out var value))
+                if (!ValidityEnd.TryParseBound(atText, timeZone, endOfDay: false, out var value))
                 {
                     error.WriteLine($"error: --at '{atText}' is not a date like 2027-01-31 or an ISO time");
                     return ExitCodes.Usage;

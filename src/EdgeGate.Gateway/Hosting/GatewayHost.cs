@@ -1,13 +1,11 @@
 using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
-using EdgeGate.Core.Recognition;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Logging;
 using EdgeGate.Gateway.Services;
 using EdgeGate.Gateway.Uplink;
-using EdgeGate.Core.Access;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -57,12 +55,7 @@ public static class GatewayHost
         configure?.Invoke(services);
         services.AddLiveGate(settings);
         services.AddAccessControl(settings);
-        services.AddAccessAttemptSource<FaceCandidate>("face candidates",
-            provider => provider.GetRequiredService<RecognitionOutputs>().Candidates,
-            candidate => AccessAttempt.ForFace(candidate.ToCredential(), candidate.DoorName, candidate.FrameArrivedAt, candidate.TrackId));
-        services.AddAccessAttemptSource<StrangerSighting>("strangers",
-            provider => provider.GetRequiredService<RecognitionOutputs>().Strangers,
-            stranger => AccessAttempt.ForFace(stranger.ToCredential(), stranger.DoorName, stranger.FrameArrivedAt, stranger.TrackId));
+        services.AddRecognitionAttempts();
         var embedding = ModelCatalog.Locate(NullIfEmpty(settings.Models.Directory)).Get(ModelNames.Embedding);
         services.AddGallerySync(settings, embedding.ModelId ?? embedding.File);
         services.AddSingleton<PhotoEnrolment>();

@@ -4,6 +4,7 @@ using System.Text;
 using System.Text.Json;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Persons;

@@ -1,3 +1,4 @@
+using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;

@@ -1,5 +1,6 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
+using EdgeGate.Gateway.Access;
 using EdgeGate.Gateway.Api;
 
 namespace EdgeGate.Gateway.Tests.Api;

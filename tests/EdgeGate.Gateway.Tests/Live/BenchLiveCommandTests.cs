@@ -14,7 +14,7 @@ public sealed class BenchLiveCommandTests
         var output = new StringWriter();
         var error = new StringWriter();
         var root = new RootCommand { BenchLiveCommand.Create() };
-        var script = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "Demo", "rtsp_server.py");
+        var script = Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Tools", "Demo", "rtsp_server.py");
         var parse = root.Parse(["live", "--cameras", "2", "--fps", "5", "--seconds", "3", "--warmup", "2", "--width", "640", "--height", "360", "--photo", photo, "--rtsp-server", script, "--json"]);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var exitCode = await parse.InvokeAsync(new InvocationConfiguration { Output = output, Error = error }, timeout.Token);

@@ -68,14 +68,14 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         return document.RootElement.Clone();
     }
 
-    private sealed class CountingRemoteUnlock : EdgeGate.Gateway.Api.IRemoteUnlock
+    private sealed class CountingRemoteUnlock : EdgeGate.Gateway.Access.IRemoteUnlock
     {
         public List<string> Doors { get; } = [];
 
-        public ValueTask<EdgeGate.Gateway.Api.RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
+        public ValueTask<EdgeGate.Gateway.Access.RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
         {
             Doors.Add(doorName);
-            return ValueTask.FromResult(new EdgeGate.Gateway.Api.RemoteUnlockResult(EdgeGate.Gateway.Api.RemoteUnlockStatus.Unlocked, "released"));
+            return ValueTask.FromResult(new EdgeGate.Gateway.Access.RemoteUnlockResult(EdgeGate.Gateway.Access.RemoteUnlockStatus.Unlocked, "released"));
         }
     }
 

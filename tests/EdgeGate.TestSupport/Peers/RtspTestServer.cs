@@ -53,7 +53,7 @@ public sealed class RtspTestServer : IDisposable
             var beside = Path.Combine(AppContext.BaseDirectory, "Peers", "rtsp_server.py");
             return File.Exists(beside)
                 ? beside
-                : Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Gateway", "Demo", "rtsp_server.py");
+                : Path.Combine(RepositoryPaths.Root, "src", "EdgeGate.Tools", "Demo", "rtsp_server.py");
         }
     }
 
