@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The hand-off into the decision stage: face candidates, card reads, remote unlocks and exit

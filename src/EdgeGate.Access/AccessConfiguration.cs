@@ -1,11 +1,11 @@
 using System.Globalization;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using CoreDoorDirection = EdgeGate.Core.Access.DoorDirection;
-using OptionsDoorDirection = EdgeGate.Gateway.Configuration.DoorDirection;
+using OptionsDoorDirection = EdgeGate.Configuration.DoorDirection;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// Maps the validated configuration (<see cref="PolicyOptions"/>, <see cref="DoorOptions"/>) to the

@@ -1,14 +1,12 @@
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Hosting;
-using EdgeGate.Gateway.Services;
+using EdgeGate.Configuration;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 public static class AccessControlRegistration
 {

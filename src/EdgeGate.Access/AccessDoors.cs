@@ -1,7 +1,7 @@
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The configured doors as the policy sees them, with each door's pulse length. A configuration reload

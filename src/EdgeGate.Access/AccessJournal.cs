@@ -5,7 +5,7 @@ using EdgeGate.Core.Doors;
 using EdgeGate.Core.Recognition;
 using EdgeGate.Storage.Journal;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The journal records of the decision stage. Payloads are JSON with a <c>schema</c> version; the

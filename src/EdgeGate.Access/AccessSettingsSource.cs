@@ -1,6 +1,6 @@
 using EdgeGate.Core.Access;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>The access policy's settings as the decision stage reads them on every decision; a configuration reload replaces them.</summary>
 public sealed class AccessSettingsSource

@@ -1,11 +1,11 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Devices.Readers;
 using EdgeGate.Devices.Serial;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// One card reader's loop: opens its serial device, turns every card read into an access attempt

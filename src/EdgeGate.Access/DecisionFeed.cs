@@ -2,7 +2,7 @@ using System.Threading.Channels;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>Something the decision stage did, as the console and demo output show it.</summary>
 public abstract record DecisionFeedItem

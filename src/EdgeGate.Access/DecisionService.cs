@@ -1,11 +1,10 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The decision stage: takes access attempts from <see cref="AccessAttemptQueue"/> one at a time,

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Services;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// Journals what devices report on their own, outside any decision: a camera that went down (its

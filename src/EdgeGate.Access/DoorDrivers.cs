@@ -3,11 +3,11 @@ using EdgeGate.Devices.Modbus;
 using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Devices.Relays;
 using EdgeGate.Devices.Serial;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The door drivers of the configured doors, built from <see cref="DoorOptions"/> by its

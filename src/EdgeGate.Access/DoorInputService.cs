@@ -1,11 +1,11 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// One door's input loop, for a relay board door with a door contact or exit button on the board's

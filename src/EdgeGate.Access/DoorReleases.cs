@@ -1,6 +1,6 @@
 using EdgeGate.Core.Doors;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// Whether the gateway has each door's lock released: <see cref="DoorService"/> writes it before it

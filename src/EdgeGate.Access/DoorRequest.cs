@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>What a door is told to do.</summary>
 public enum DoorRequestKind

@@ -1,11 +1,10 @@
 using System.Diagnostics;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// One door: carries out the requests for it through its <see cref="IDoorDriver"/> and journals

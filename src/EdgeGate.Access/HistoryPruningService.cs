@@ -1,11 +1,11 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// Keeps the local access history within <c>Journal:HistoryRetention</c> and <c>Journal:HistoryMaxRows</c>:

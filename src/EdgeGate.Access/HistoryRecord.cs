@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage.Journal;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// One row of the local access history as the API, its CSV export and <c>edgegate history</c> show it:

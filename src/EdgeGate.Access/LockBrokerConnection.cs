@@ -1,7 +1,7 @@
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The one MQTT client on the lock broker (section <c>LockBroker</c>), shared by every door of Kind

@@ -1,11 +1,10 @@
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Devices.Mqtt.Locks;
-using EdgeGate.Gateway.Services;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using EdgeGate.Core;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The lock broker loop: subscribes the state topics of every MQTT lock in <see cref="DoorDrivers"/>

@@ -1,6 +1,6 @@
 using EdgeGate.Core.Access;
 
-namespace EdgeGate.Gateway.Access;
+namespace EdgeGate.Access;
 
 public enum RemoteUnlockStatus
 {

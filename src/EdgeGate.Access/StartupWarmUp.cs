@@ -2,7 +2,7 @@ using System.Diagnostics;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Hosting;
+namespace EdgeGate.Access;
 
 /// <summary>
 /// The warm-up the gateway does before it reports ready (systemd READY=1, and the host's start

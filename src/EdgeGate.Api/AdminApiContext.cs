@@ -1,6 +1,6 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>What the API needs from the configuration: the doors and the site's time zone.</summary>
 public sealed class AdminApiContext

@@ -1,7 +1,7 @@
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>Log messages of the local API (event ids 7000-7099).</summary>
 internal static partial class AdminApiLog

@@ -2,7 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>Error answers as JSON <c>{error, detail}</c> with the matching status code.</summary>
 internal static class ApiResults

@@ -3,7 +3,7 @@ using System.Text;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// The bearer token of the local API. Compared in constant time over SHA-256 digests, so neither the

@@ -3,7 +3,7 @@ using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage.Journal;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>The body of every error answer: a short machine code and a sentence for people.</summary>
 public sealed record ApiError(string Error, string Detail);

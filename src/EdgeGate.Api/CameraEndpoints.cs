@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary><c>cameras</c> (capture health) and <c>cameras/{name}/snapshot.jpg</c> (a recent frame).</summary>
 internal static class CameraEndpoints

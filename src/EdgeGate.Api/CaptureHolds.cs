@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// Faces captured from a camera for one person, held in memory between "capture" (the console shows the

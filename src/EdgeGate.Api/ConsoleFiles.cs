@@ -3,7 +3,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// The web console: plain HTML, CSS and JavaScript embedded in the assembly and served from memory

@@ -6,7 +6,7 @@ using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Hosting;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary><c>decisions/recent</c> and the live <c>decisions/stream</c> (Server-Sent Events).</summary>
 internal static class DecisionEndpoints

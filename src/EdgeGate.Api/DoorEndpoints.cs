@@ -1,12 +1,12 @@
 using System.Text.RegularExpressions;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary><c>doors</c> and <c>doors/{name}/unlock</c> (remote unlock, confirmed, with a reason).</summary>
 internal static partial class DoorEndpoints

@@ -5,7 +5,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// <c>events</c>: journal search by lane, type and text. With <c>after</c> it pages forward from that

@@ -1,6 +1,6 @@
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -9,7 +9,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// Face enrolment of a person with recorded consent: from a photo (<c>persons/{id}/photos</c>) or from

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using Microsoft.AspNetCore.Builder;
@@ -8,7 +8,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// <c>history</c>: the local access history (acknowledged or not), newest first, filtered by time,

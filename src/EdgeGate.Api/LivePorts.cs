@@ -1,6 +1,6 @@
 using EdgeGate.Core.Access;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// The live decisions as the API and console see them: the recent ones and a subscription to new ones.

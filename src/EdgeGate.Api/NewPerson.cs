@@ -1,7 +1,7 @@
 using System.Text.RegularExpressions;
 using EdgeGate.Core.Persons;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>Body of <c>POST persons</c>; dates are days (<c>yyyy-MM-dd</c>) in the site's time zone.</summary>
 public sealed record AddPersonRequest(

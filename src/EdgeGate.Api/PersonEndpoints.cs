@@ -6,8 +6,9 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Recognition.Enrolment;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// <c>persons</c>: list and search, details with cards, renew the stay, suspend, reinstate, deregister
@@ -291,7 +292,7 @@ internal static class PersonEndpoints
     }
 
     internal static IResult ConsentRequired(string id) =>
-        ApiResults.Error(StatusCodes.Status409Conflict, Enrolment.EnrolmentService.ConsentRequiredCode,
+        ApiResults.Error(StatusCodes.Status409Conflict, EnrolmentService.ConsentRequiredCode,
             $"{id} has no recorded consent to face recognition: record it first (POST persons/{id}/consent with recordedBy)");
 
     internal static IResult UnknownPerson(string id) => ApiResults.NotFound($"no person with id '{id}'");

@@ -1,6 +1,6 @@
 using System.Globalization;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// Numbers from the query string, parsed by the handler (after the token check) so that bad input gets

@@ -1,7 +1,7 @@
 using EdgeGate.Core.Persons;
 using Microsoft.AspNetCore.Http;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>The new last day of a renewal (a card, or a resident's stay): <c>yyyy-MM-dd</c> in the site's time zone, checked by <see cref="ValidityEnd"/>.</summary>
 internal static class RenewalDay

@@ -1,11 +1,11 @@
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
 using EdgeGate.Storage;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EdgeGate.Gateway.Api;
+namespace EdgeGate.Api;
 
 /// <summary>
 /// <c>strangers</c>: the stranger snapshots kept (newest first) and <c>strangers/{name}</c>, one of them

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>Section <c>Api</c>: the local HTTP API and web console.</summary>
 public sealed class ApiOptions

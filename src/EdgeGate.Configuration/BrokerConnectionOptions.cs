@@ -3,7 +3,7 @@ using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Storage.Privacy;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>
 /// How to reach one MQTT broker, shared by the sections that connect to one (<see cref="UplinkOptions"/>,

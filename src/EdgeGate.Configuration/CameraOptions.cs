@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>One entry of <c>Cameras</c>: an RTSP camera watching a door.</summary>
 public sealed class CameraOptions

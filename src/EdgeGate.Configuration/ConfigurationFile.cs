@@ -4,7 +4,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Configuration;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>
 /// Changing a few keys of the configuration file from the command line (<c>provision</c>,

@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>Section <c>Gateway</c>: who this box is and where it keeps its files.</summary>
 public sealed class GatewayOptions

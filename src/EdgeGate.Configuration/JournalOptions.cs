@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>
 /// Section <c>Journal</c>: the local access history. Every journal row (access decisions, door events,

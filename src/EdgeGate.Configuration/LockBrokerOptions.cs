@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>
 /// Section <c>LockBroker</c>: the MQTT broker the smart locks are on (<c>Doors:n:Kind</c> = <c>Mqtt</c>),

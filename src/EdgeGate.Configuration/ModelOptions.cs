@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Models;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>Section <c>Models</c>: where the face models are and how many threads run them.</summary>
 public sealed class ModelOptions

@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>Section <c>Policy</c>: site-wide access rules.</summary>
 public sealed class PolicyOptions

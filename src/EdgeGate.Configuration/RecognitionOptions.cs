@@ -2,7 +2,7 @@ using System.ComponentModel.DataAnnotations;
 using EdgeGate.Vision.Gallery;
 using EdgeGate.Vision.Presentation;
 
-namespace EdgeGate.Gateway.Configuration;
+namespace EdgeGate.Configuration;
 
 /// <summary>Section <c>Recognition</c>: match thresholds and the per-track vote. Calibrate per site.</summary>
 public sealed class RecognitionOptions

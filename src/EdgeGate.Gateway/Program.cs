@@ -2,6 +2,9 @@ using System.CommandLine;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Hosting;
 using Serilog.Events;
+using EdgeGate.Tools.Demo;
+using EdgeGate.Tools.Eval;
+using EdgeGate.Tools.Bench;
 
 namespace EdgeGate.Gateway;
 
@@ -22,7 +25,7 @@ public static class Program
         var root = new RootCommand("EdgeGate: face-recognition access gateway for compound gates and building doors.")
         {
             RunCommand.Create(),
-            Demo.DemoCommand.Create(settings => GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning)),
+            DemoCommand.Create(settings => GatewayHost.Build(settings, consoleLevel: LogEventLevel.Warning)),
             DoctorCommand.Create(),
             ProvisionCommand.Create(),
             PersonsCommand.Create(),

@@ -1,10 +1,9 @@
-using EdgeGate.Gateway.Hosting;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Access;
 using EdgeGate.Vision.Capture;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Services;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// Hosts one camera's capture (its own thread, see <see cref="CameraCapture"/>): starts it, logs its

@@ -1,7 +1,7 @@
 using System.Collections.Concurrent;
 using EdgeGate.Vision.Capture;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>Every camera's capture health, for the doctor, the console and the HTTP API. Thread-safe.</summary>
 public sealed class CameraHealthRegistry

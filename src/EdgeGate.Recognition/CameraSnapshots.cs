@@ -1,6 +1,6 @@
 using EdgeGate.Vision.Imaging;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// The latest frame of each camera for the console's camera tiles, kept only while someone looks.

@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// A face crop taken from a camera's recent frames for enrolment at the gate camera (JPEG), with what the

@@ -1,7 +1,7 @@
 using System.Drawing;
 using EdgeGate.Vision.Imaging;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// Recent face crops of each camera, for enrolment at the gate camera ("stand in front of the camera"):

@@ -5,7 +5,7 @@ using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// One face found in a frame, as recognition needs it: a detection (box and size), described or

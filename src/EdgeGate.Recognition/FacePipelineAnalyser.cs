@@ -4,7 +4,7 @@ using EdgeGate.Vision.Gallery;
 using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Tracking;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// <see cref="IFaceAnalyser"/> over the real <see cref="FacePipeline"/>: detect, then per face asked

@@ -1,9 +1,9 @@
 using System.Drawing;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Vision.Capture;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// The near-infrared cameras paired with colour cameras (<c>Cameras:n:InfraredOf</c>). Each infrared

@@ -1,6 +1,5 @@
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Hosting;
-using EdgeGate.Gateway.Services;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Faces;
@@ -10,7 +9,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>Registers the live path: one capture service per camera, the recognition service and what they share.</summary>
 public static class LiveGateRegistration
@@ -22,7 +21,7 @@ public static class LiveGateRegistration
     /// <see cref="IFaceAnalyser"/> or <see cref="IFaceIdentifier"/> registered before is used as is;
     /// otherwise an empty gallery and the face pipeline from <c>Models</c> are registered.
     /// </summary>
-    public static IServiceCollection AddLiveGate(this IServiceCollection services, EdgeGateSettings settings)
+    public static IServiceCollection AddRecognition(this IServiceCollection services, EdgeGateSettings settings)
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(settings);

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
 
-namespace EdgeGate.Gateway.Hosting;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// Each long-running loop beats here once per iteration (or per idle wait); the systemd watchdog is

@@ -1,8 +1,8 @@
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>The link from recognition to the decision stage (frame → decision).</summary>
 public static class RecognitionAttempts

@@ -1,10 +1,10 @@
 using System.Drawing;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>Where an analysed frame came from.</summary>
 public readonly record struct FrameContext(string CameraName, string DoorName, DateTimeOffset ArrivedAt);

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Recognition;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// What recognition hands to the decision stage: candidates and stranger sightings. Neither is

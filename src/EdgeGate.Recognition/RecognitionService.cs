@@ -1,13 +1,12 @@
 using System.Diagnostics;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Hosting;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using EdgeGate.Vision.Capture;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using EdgeGate.Core;
 
-namespace EdgeGate.Gateway.Services;
+namespace EdgeGate.Recognition;
 
 /// <summary>Running figures of the recognition loop (for health and the benchmark).</summary>
 public sealed class RecognitionStatistics

@@ -2,7 +2,7 @@ using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>
 /// Deletes stranger snapshots once their retention is over, also when no new stranger comes to

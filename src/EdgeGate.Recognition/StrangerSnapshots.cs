@@ -6,7 +6,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using EdgeGate.Vision.Imaging;
 
-namespace EdgeGate.Gateway.Live;
+namespace EdgeGate.Recognition;
 
 /// <summary>Stranger snapshots: a small JPEG of the face and its surroundings, never larger than a limit.</summary>
 public static class StrangerSnapshot

@@ -1,7 +1,7 @@
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>Builds the MQTT client options of the uplink from the configuration: TLS, per-device credentials, the offline will.</summary>
 public static class UplinkConnection

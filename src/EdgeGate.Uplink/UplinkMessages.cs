@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>
 /// The JSON payloads of protocol version 1 (docs/protocol.md). Writers produce compact UTF-8; readers

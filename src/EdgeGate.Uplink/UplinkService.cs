@@ -1,10 +1,10 @@
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>What the uplink reports about itself (health endpoint, doctor, tests).</summary>
 public sealed record UplinkStatus(MqttConnectionState State, string? LastError, UplinkCounters? Counters);

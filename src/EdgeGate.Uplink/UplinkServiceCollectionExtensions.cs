@@ -1,14 +1,14 @@
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Enrolment;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition.Enrolment;
+using EdgeGate.Access;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 public static class UplinkServiceCollectionExtensions
 {

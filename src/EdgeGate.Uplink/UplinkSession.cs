@@ -1,11 +1,11 @@
 using System.Threading.Channels;
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>
 /// The journal → platform protocol over one <see cref="IMqttClient"/> (docs/protocol.md):

@@ -1,6 +1,6 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>How one <see cref="UplinkSession"/> paces itself; built from <see cref="UplinkOptions"/>.</summary>
 public sealed class UplinkSessionOptions

@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>
 /// The topics of one gateway, all under <c>edgegate/v1/&lt;site&gt;/&lt;gateway&gt;/</c> (see docs/protocol.md).

@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Uplink;
+namespace EdgeGate.Uplink;
 
 /// <summary>
 /// Where the uplink stands in the journal (ARCHITECTURE.md §6): the platform's end-to-end ack, what

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Uplink;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Uplink;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Privacy;

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Vision.Faces.Evaluation;
 

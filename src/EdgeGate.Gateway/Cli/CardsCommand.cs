@@ -1,6 +1,7 @@
 using System.CommandLine;
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage.Persons;
+using EdgeGate.Configuration;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -151,7 +152,7 @@ internal static class CardsCommand
     public static string StatusText(Card card, DateTimeOffset now) =>
         card.Status == CardStatus.Revoked ? "revoked" : card.IsExpired(now) ? "expired" : "active";
 
-    private static int Report(ParseResult parseResult, CardWriteResult result, string verb, Configuration.EdgeGateSettings settings, string? personId)
+    private static int Report(ParseResult parseResult, CardWriteResult result, string verb, EdgeGateSettings settings, string? personId)
     {
         var error = CliEnvironment.Error(parseResult);
         var uid = parseResult.GetValue<string>("uid");

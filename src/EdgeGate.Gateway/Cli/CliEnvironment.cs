@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Interop.OpenCv;

@@ -1,5 +1,5 @@
 using System.CommandLine;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Gateway.Doctor;
 
 namespace EdgeGate.Gateway.Cli;

@@ -2,8 +2,8 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGate.Gateway.Cli;

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 
 namespace EdgeGate.Gateway.Cli;
 

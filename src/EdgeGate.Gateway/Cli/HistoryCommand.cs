@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
 using EdgeGate.Gateway.Provisioning;
 using EdgeGate.Storage;
 

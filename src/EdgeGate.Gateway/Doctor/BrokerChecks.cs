@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Net.Sockets;
 using System.Runtime.CompilerServices;
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
+using EdgeGate.Uplink;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Vision.Capture;
 
 namespace EdgeGate.Gateway.Doctor;

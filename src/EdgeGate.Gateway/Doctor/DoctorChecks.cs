@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
 namespace EdgeGate.Gateway.Doctor;
 

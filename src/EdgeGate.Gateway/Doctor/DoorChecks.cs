@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
 using EdgeGate.Devices.Modbus;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
 namespace EdgeGate.Gateway.Doctor;
 

@@ -1,7 +1,7 @@
 using System.Runtime.CompilerServices;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 

@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Runtime.CompilerServices;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 
 namespace EdgeGate.Gateway.Doctor;
 

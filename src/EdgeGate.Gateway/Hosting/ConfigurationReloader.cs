@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
+using EdgeGate.Uplink.Commands;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 

@@ -1,11 +1,10 @@
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Enrolment;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Recognition;
+using EdgeGate.Recognition.Enrolment;
+using EdgeGate.Access;
+using EdgeGate.Uplink;
 using EdgeGate.Gateway.Logging;
-using EdgeGate.Gateway.Services;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
@@ -53,7 +52,7 @@ public static class GatewayHost
         // Before the cameras and locks: it starts before them and stops after them.
         services.AddDeviceAlerts();
         configure?.Invoke(services);
-        services.AddLiveGate(settings);
+        services.AddRecognition(settings);
         services.AddAccessControl(settings);
         services.AddRecognitionAttempts();
         var embedding = ModelCatalog.Locate(NullIfEmpty(settings.Models.Directory)).Get(ModelNames.Embedding);

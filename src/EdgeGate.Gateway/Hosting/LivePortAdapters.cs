@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Runtime.CompilerServices;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Api;
+using EdgeGate.Recognition;
+using EdgeGate.Access;
 
 namespace EdgeGate.Gateway.Hosting;
 

@@ -1,11 +1,12 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Recognition;
 
 namespace EdgeGate.Gateway.Hosting;
 
 /// <summary>
 /// Tells systemd the gateway is ready once the host has started every service (the last one waits
-/// for the <see cref="StartupWarmUp"/>), and feeds its watchdog while every loop is alive.
+/// for the <see cref="EdgeGate.Access.StartupWarmUp"/>), and feeds its watchdog while every loop is alive.
 /// </summary>
 public sealed partial class WatchdogService(
     SystemdNotifier notifier,

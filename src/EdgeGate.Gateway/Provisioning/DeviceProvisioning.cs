@@ -2,9 +2,9 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Uplink;
 using EdgeGate.Storage.Privacy;
 
 namespace EdgeGate.Gateway.Provisioning;

@@ -1,13 +1,12 @@
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 
-namespace EdgeGate.Gateway.Enrolment;
+namespace EdgeGate.Recognition.Enrolment;
 
 public static class EnrolmentRegistration
 {

@@ -6,7 +6,7 @@ using EdgeGate.Storage.Persons;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Gallery;
 
-namespace EdgeGate.Gateway.Enrolment;
+namespace EdgeGate.Recognition.Enrolment;
 
 /// <summary>An enrolment photo: its encoded bytes (JPEG, PNG) and a name for messages (file name).</summary>
 public sealed record EnrolmentPhoto(string Name, byte[] Content)

@@ -3,7 +3,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using EdgeGate.Core;
 
-namespace EdgeGate.Gateway.Enrolment;
+namespace EdgeGate.Recognition.Enrolment;
 
 /// <summary>
 /// Keeps the recognition gallery current: loads it from the store at start, then waits on the

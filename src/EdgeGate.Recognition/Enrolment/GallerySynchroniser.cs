@@ -4,7 +4,7 @@ using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 using EdgeGate.Vision.Gallery;
 
-namespace EdgeGate.Gateway.Enrolment;
+namespace EdgeGate.Recognition.Enrolment;
 
 /// <summary>
 /// Keeps a <see cref="FaceGallery"/> equal to the store: a full load, then the store's change feed

@@ -1,11 +1,11 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Interop.OpenCv;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Gateway.Enrolment;
+namespace EdgeGate.Recognition.Enrolment;
 
 /// <summary>
 /// Photo enrolment inside the running gateway (the platform's enrol command with photos): an

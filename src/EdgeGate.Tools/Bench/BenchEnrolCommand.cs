@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using EdgeGate.Vision.Benchmarks;
@@ -11,7 +11,7 @@ using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Models;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// <c>edgegate bench enrol</c>: one-photo enrolment as a property manager does it (decode, face

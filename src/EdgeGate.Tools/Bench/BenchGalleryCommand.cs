@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeGate.Vision.Benchmarks;
 using EdgeGate.Vision.Gallery;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary><c>edgegate bench gallery</c>: 1:N search latency, memory and the bandwidth floor on synthetic people.</summary>
 public static class BenchGalleryCommand

@@ -6,9 +6,8 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
-using EdgeGate.Gateway.Services;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Gallery;
 using EdgeGate.Vision.Imaging;
@@ -18,7 +17,7 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// <c>edgegate bench live</c>: the live path under load. Enrols one photo, streams it (alternating
@@ -275,7 +274,7 @@ internal static class LiveBenchmark
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gallery);
         builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(analyser));
-        builder.Services.AddLiveGate(new EdgeGateSettings
+        builder.Services.AddRecognition(new EdgeGateSettings
         {
             Models = settings.Models,
             Recognition = settings.Recognition,

@@ -4,7 +4,7 @@ using System.Text.Json;
 using EdgeGate.Vision.Benchmarks;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary><c>edgegate bench onnx</c>: latency and allocations of one model through the ONNX binding.</summary>
 public static class BenchOnnxCommand

@@ -6,7 +6,7 @@ using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary><c>edgegate bench pipeline</c>: per-stage latency of the face pipeline on one image, and allocations per frame.</summary>
 public static class BenchPipelineCommand

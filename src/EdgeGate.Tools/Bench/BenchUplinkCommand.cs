@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Tools.Simulator;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// <c>edgegate bench uplink</c>: catch-up throughput after an outage — N journaled events sent to a

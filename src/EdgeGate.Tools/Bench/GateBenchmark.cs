@@ -1,16 +1,16 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Demo;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
+using EdgeGate.Tools.Demo;
+using EdgeGate.Access;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// The run behind <c>bench gate</c>. Peers: socat makes a pty pair, the pymodbus slave

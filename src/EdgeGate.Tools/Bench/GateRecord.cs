@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// What <c>bench gate</c> saw, from every side (the stream server, the relay board, the gateway's

@@ -1,6 +1,6 @@
 using EdgeGate.Vision.Imaging;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Bench;
 
 /// <summary>
 /// The time stamp the RTSP test server (<c>Demo/rtsp_server.py --stamp</c>) draws into each frame

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Tools.Simulator;
+using EdgeGate.Access;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace EdgeGate.Gateway.Demo;
+namespace EdgeGate.Tools.Demo;
 
 /// <summary>
 /// <c>edgegate demo</c>: the whole gateway on one machine with no camera and no hardware. A local

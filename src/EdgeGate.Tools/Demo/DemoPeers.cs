@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 
-namespace EdgeGate.Gateway.Demo;
+namespace EdgeGate.Tools.Demo;
 
 /// <summary>
 /// A helper program the demo and the benchmarks run beside the gateway (the RTSP test stream, a

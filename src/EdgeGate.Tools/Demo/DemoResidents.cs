@@ -1,11 +1,11 @@
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Models;
 
-namespace EdgeGate.Gateway.Demo;
+namespace EdgeGate.Tools.Demo;
 
 /// <summary>One person of the demo: a face cut from a sample photo, and how the store knows them.</summary>
 internal sealed record DemoResident(string Role, Person? Person, string FacePath);

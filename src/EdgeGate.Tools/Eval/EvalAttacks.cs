@@ -2,13 +2,13 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Presentation;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Eval;
 
 /// <summary>
 /// <c>edgegate eval --attacks</c>: presentation attack detection (ISO/IEC 30107-3 APCER per species,

@@ -1,14 +1,14 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
 
-namespace EdgeGate.Gateway.Cli;
+namespace EdgeGate.Tools.Eval;
 
 /// <summary><c>edgegate eval</c>: face pipeline accuracy on a labelled photo folder.</summary>
 public static class EvalCommand

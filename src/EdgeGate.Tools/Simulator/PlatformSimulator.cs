@@ -1,8 +1,9 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using EdgeGate.Devices.Mqtt;
+using EdgeGate.Uplink;
 
-namespace EdgeGate.Gateway.Uplink.Simulator;
+namespace EdgeGate.Tools.Simulator;
 
 /// <summary>One event as the platform stored it (first copy only).</summary>
 public sealed record ReceivedEvent(long Seq, long? PreviousSeq, string Lane, string Type, string? DataJson);

@@ -1,12 +1,13 @@
 using System.Diagnostics;
 using EdgeGate.Devices.Mqtt;
-using EdgeGate.Gateway.Demo;
+using EdgeGate.Tools.Demo;
+using EdgeGate.Uplink;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.Storage.Privacy;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace EdgeGate.Gateway.Uplink.Simulator;
+namespace EdgeGate.Tools.Simulator;
 
 /// <summary>What one catch-up run measured.</summary>
 public sealed record UplinkBenchmarkResult(

@@ -2,7 +2,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary><c>card_issue</c>: gives a person a door card with an expiry.</summary>
 public sealed class CardIssueCommandHandler(EdgeGateDatabase database) : IPlatformCommandHandler

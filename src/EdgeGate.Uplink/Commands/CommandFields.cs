@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// Schema checks for command fields, the one reading path for a command's body: each reader names the

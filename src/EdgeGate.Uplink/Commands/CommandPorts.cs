@@ -1,4 +1,4 @@
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// What a configuration reload did: the problems found (then nothing changed), else the sections now

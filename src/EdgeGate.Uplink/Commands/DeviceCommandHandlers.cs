@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// <c>unlock</c>: remote unlock of one door through the access policy (<see cref="IRemoteUnlock"/>:

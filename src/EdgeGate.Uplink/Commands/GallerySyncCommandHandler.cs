@@ -4,7 +4,7 @@ using EdgeGate.Core.Persons;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// <c>gallery_sync</c>: the platform's person list, versioned. A delta (<c>full: false</c>) applies only on

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// One platform command (topic <c>cmd/&lt;Name&gt;</c>). The dispatcher has already checked size, JSON

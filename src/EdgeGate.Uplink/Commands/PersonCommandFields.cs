@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Core.Persons;
 using EdgeGate.Storage.Persons;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>Reading the person, template and card parts shared by enrol, update_person and gallery_sync.</summary>
 public static class PersonCommandFields

@@ -1,11 +1,11 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// <c>enrol</c>: adds (or updates) a person with face templates, either ready templates of this

@@ -10,7 +10,7 @@ using EdgeGate.Storage.Commands;
 using EdgeGate.Storage.Journal;
 using Microsoft.Extensions.Logging;
 
-namespace EdgeGate.Gateway.Uplink.Commands;
+namespace EdgeGate.Uplink.Commands;
 
 /// <summary>
 /// Turns one raw command message into one answer for <c>cmd-result</c>: never a retained delivery, size

@@ -3,8 +3,8 @@ using System.Threading.Channels;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
+using EdgeGate.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 

@@ -1,7 +1,7 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using DoorDirection = EdgeGate.Core.Access.DoorDirection;
 using EdgeGate.TestSupport;
 

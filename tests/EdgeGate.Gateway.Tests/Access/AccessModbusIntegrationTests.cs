@@ -6,7 +6,7 @@ using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
 using EdgeGate.Core.Persons;
 using EdgeGate.Devices.Serial;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Tests.Live;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;

@@ -1,8 +1,8 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;

@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 
 namespace EdgeGate.Gateway.Tests.Access;
 

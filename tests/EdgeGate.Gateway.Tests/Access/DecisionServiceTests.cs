@@ -3,7 +3,7 @@ using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
 

@@ -2,7 +2,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;

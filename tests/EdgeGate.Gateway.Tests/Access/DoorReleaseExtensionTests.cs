@@ -1,7 +1,7 @@
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Time.Testing;
 

@@ -1,5 +1,5 @@
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Tests.Live;
 using EdgeGate.Gateway.Tests.Uplink;
 using EdgeGate.Storage;

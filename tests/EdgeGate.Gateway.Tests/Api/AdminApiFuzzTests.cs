@@ -6,6 +6,8 @@ using EdgeGate.Core.Persons;
 using EdgeGate.Gateway.Tests.Hosting;
 using EdgeGate.Storage;
 using Xunit.Abstractions;
+using EdgeGate.Api;
+using EdgeGate.Uplink;
 
 namespace EdgeGate.Gateway.Tests.Api;
 
@@ -45,7 +47,7 @@ public sealed class AdminApiFuzzTests(CardGatePeers peers, ITestOutputHelper out
                     response = await client.SendAsync(message);
                     body = await response.Content.ReadAsStringAsync();
                 }
-                catch (HttpRequestException) when (request.Body?.Length > Gateway.Api.AdminApiLimits.MaximumRequestBodyBytes)
+                catch (HttpRequestException) when (request.Body?.Length > AdminApiLimits.MaximumRequestBodyBytes)
                 {
                     // Refused unread: the server may answer 413 and close before the client finished sending.
                     outcomes.Add((request.Mutation, "closed while sending"));
@@ -120,7 +122,7 @@ public sealed class AdminApiFuzzTests(CardGatePeers peers, ITestOutputHelper out
             new StringContent("""{"reason":"visitor at the side door","confirm":true}""", Encoding.UTF8, "application/json"));
         var body = await response.Content.ReadAsStringAsync();
         await gate.Platform.SendCommandAsync("unlock",
-            $$"""{"v":1,"id":"dead-1","door":"{{CardGate.DeadDoorName}}","expiresAt":"{{Gateway.Uplink.UplinkMessages.Timestamp(DateTimeOffset.UtcNow.AddSeconds(30))}}"}""", CancellationToken.None);
+            $$"""{"v":1,"id":"dead-1","door":"{{CardGate.DeadDoorName}}","expiresAt":"{{UplinkMessages.Timestamp(DateTimeOffset.UtcNow.AddSeconds(30))}}"}""", CancellationToken.None);
         await gate.Platform.WaitForCommandResultsAsync(1, TimeSpan.FromSeconds(30));
         var answer = gate.Platform.CommandResults.Single();
 

@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
 
 namespace EdgeGate.Gateway.Tests.Api;
 

@@ -1,7 +1,7 @@
 using System.Globalization;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
 using EdgeGate.Storage.Persons;
 using EdgeGate.TestSupport;
 using Microsoft.Playwright;

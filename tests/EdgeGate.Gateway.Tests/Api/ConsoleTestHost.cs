@@ -1,6 +1,6 @@
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Microsoft.AspNetCore.Builder;

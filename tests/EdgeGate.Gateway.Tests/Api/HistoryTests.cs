@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
 using EdgeGate.Gateway.Cli;
 using EdgeGate.Gateway.Tests.Cli;
 using EdgeGate.Gateway.Tests.Hosting;

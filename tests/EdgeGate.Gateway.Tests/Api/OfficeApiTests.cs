@@ -4,8 +4,8 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Tests.Live;
 using Xunit.Abstractions;
 

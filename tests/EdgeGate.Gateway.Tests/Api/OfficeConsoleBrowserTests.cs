@@ -1,7 +1,7 @@
 using System.Globalization;
 using System.Net.Http.Json;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Tests.Live;
 using Microsoft.Playwright;
 using static Microsoft.Playwright.Assertions;

@@ -1,7 +1,7 @@
 using System.Threading.Channels;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Api;
+using EdgeGate.Access;
 
 namespace EdgeGate.Gateway.Tests.Api;
 

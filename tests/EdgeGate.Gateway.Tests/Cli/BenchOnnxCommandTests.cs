@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using EdgeGate.Gateway.Cli;
 using EdgeGate.Vision.Inference;
+using EdgeGate.Tools.Bench;
 
 namespace EdgeGate.Gateway.Tests.Cli;
 

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
+using EdgeGate.Recognition.Enrolment;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Cli;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Enrolment;
 using EdgeGate.Gateway.Hosting;
-using EdgeGate.Gateway.Live;
 using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.Vision.Gallery;
 using EdgeGate.Vision.Tracking;

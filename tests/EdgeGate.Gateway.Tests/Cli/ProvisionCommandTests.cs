@@ -1,12 +1,12 @@
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Configuration;
+using EdgeGate.Access;
+using EdgeGate.Uplink;
 using EdgeGate.Gateway.Cli;
-using EdgeGate.Gateway.Configuration;
 using EdgeGate.Gateway.Doctor;
 using EdgeGate.Gateway.Provisioning;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
 

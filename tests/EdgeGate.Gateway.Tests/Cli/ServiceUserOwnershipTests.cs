@@ -1,9 +1,9 @@
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Access;
-using EdgeGate.Gateway.Api;
+using EdgeGate.Configuration;
+using EdgeGate.Api;
+using EdgeGate.Access;
+using EdgeGate.Uplink;
 using EdgeGate.Gateway.Cli;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Uplink;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Demo;
+using EdgeGate.Configuration;
+using EdgeGate.Tools.Demo;
 using EdgeGate.TestSupport;
 using Microsoft.Extensions.Configuration;
 

@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeGate.Gateway.Tests.Configuration;
@@ -190,10 +190,10 @@ public sealed class EdgeGateSettingsTests
         values["Recognition:GalleryPrecision"] = "Int8";
 
         var settings = Load(values);
-        using var gallery = EdgeGate.Gateway.Live.LiveGateRegistration.CreateGallery(settings.Recognition);
+        using var gallery = EdgeGate.Recognition.LiveGateRegistration.CreateGallery(settings.Recognition);
 
         Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Int8, gallery.Precision);
-        using var exact = EdgeGate.Gateway.Live.LiveGateRegistration.CreateGallery(Load(ValidGate()).Recognition);
+        using var exact = EdgeGate.Recognition.LiveGateRegistration.CreateGallery(Load(ValidGate()).Recognition);
         Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Float32, exact.Precision);
         values["Recognition:GalleryPrecision"] = "Int4";
         Assert.Equal(["Recognition:GalleryPrecision: 'Int4' is not a valid value; use one of Float32, Int8"], Invalid(values).Errors);
@@ -285,7 +285,7 @@ public sealed class EdgeGateSettingsTests
         {
             EdgeGate.Storage.Privacy.CredentialFile.WriteText(directory, LockBrokerOptions.PasswordFileName, "z2m-s3cret", overwrite: true);
 
-            var options = EdgeGate.Gateway.Access.LockBrokerConnection.CreateOptions(settings, directory);
+            var options = EdgeGate.Access.LockBrokerConnection.CreateOptions(settings, directory);
 
             Assert.Equal(("127.0.0.1", 1883), (options.Host, options.Port));
             Assert.Equal(("edgegate", "z2m-s3cret"), (options.Username, options.Password));

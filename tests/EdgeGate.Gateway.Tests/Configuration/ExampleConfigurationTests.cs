@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.TestSupport;
 
 namespace EdgeGate.Gateway.Tests.Configuration;

@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using Microsoft.Extensions.Configuration;
 
 namespace EdgeGate.Gateway.Tests.Configuration;

@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json.Nodes;
 using System.Text.RegularExpressions;
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Uplink;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
 

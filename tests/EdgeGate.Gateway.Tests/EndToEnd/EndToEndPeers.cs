@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Demo;
+using EdgeGate.Tools.Demo;
 using EdgeGate.TestSupport.Peers;
 
 namespace EdgeGate.Gateway.Tests.EndToEnd;

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
 using EdgeGate.Gateway.Tests.Api;
 using EdgeGate.Storage;
 using Microsoft.Extensions.DependencyInjection;

@@ -1,5 +1,5 @@
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Faces;
 using EdgeGate.Vision.Faces.Evaluation;

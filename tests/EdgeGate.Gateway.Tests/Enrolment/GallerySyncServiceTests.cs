@@ -1,6 +1,6 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.Logging.Abstractions;

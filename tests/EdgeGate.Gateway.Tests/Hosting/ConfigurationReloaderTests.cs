@@ -2,9 +2,9 @@ using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Access;
+using EdgeGate.Access;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Gateway.Tests.Access;
-using EdgeGate.Gateway.Uplink.Commands;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Hosting;

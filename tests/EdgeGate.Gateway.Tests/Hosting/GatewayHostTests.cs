@@ -1,6 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Gateway.Hosting;
 using Serilog.Events;
 

@@ -1,5 +1,5 @@
 using System.Text.Json;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
 using EdgeGate.Gateway.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;

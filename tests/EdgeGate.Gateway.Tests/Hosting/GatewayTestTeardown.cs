@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Tools.Simulator;
 using Microsoft.AspNetCore.Builder;
 
 namespace EdgeGate.Gateway.Tests.Hosting;

@@ -1,9 +1,9 @@
 using System.Diagnostics;
 using EdgeGate.Core.Access;
-using EdgeGate.Gateway.Hosting;
 using EdgeGate.Gateway.Tests.Uplink;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using EdgeGate.Access;
 
 namespace EdgeGate.Gateway.Tests.Hosting;
 

@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Text.Json;
-using EdgeGate.Gateway.Cli;
 using EdgeGate.TestSupport;
+using EdgeGate.Tools.Bench;
 
 namespace EdgeGate.Gateway.Tests.Live;
 

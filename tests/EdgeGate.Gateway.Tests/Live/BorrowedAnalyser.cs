@@ -1,5 +1,5 @@
 using System.Drawing;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
 using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Gateway.Tests.Live;

@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
 using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.Time.Testing;
 

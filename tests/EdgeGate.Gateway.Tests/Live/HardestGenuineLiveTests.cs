@@ -1,8 +1,8 @@
 using EdgeGate.Core.Persons;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Enrolment;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
+using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Gateway.Tests.Enrolment;
 using EdgeGate.TestSupport;
 using EdgeGate.TestSupport.Peers;
@@ -183,7 +183,7 @@ public sealed class HardestGenuineLiveTests(ITestOutputHelper output)
         builder.Logging.ClearProviders();
         builder.Services.AddSingleton(gallery);
         builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(analyser));
-        builder.Services.AddLiveGate(new EdgeGateSettings
+        builder.Services.AddRecognition(new EdgeGateSettings
         {
             Gateway = new GatewayOptions { DataDirectory = Path.GetTempPath() },
             Recognition = recognition,

@@ -1,5 +1,5 @@
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Gallery;

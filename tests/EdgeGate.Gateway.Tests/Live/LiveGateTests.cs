@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.TestSupport.Peers;
 using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Gallery;
@@ -14,7 +14,7 @@ namespace EdgeGate.Gateway.Tests.Live;
 /// <summary>
 /// The live path end to end: the GStreamer RTSP test server streams face photos, the real capture
 /// (OpenCV shim), face pipeline (ONNX Runtime) and gallery run inside a host built by
-/// <see cref="LiveGateRegistration.AddLiveGate"/>, and the tests read the candidate and stranger channels.
+/// <see cref="LiveGateRegistration.AddRecognition"/>, and the tests read the candidate and stranger channels.
 /// </summary>
 public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceData>
 {
@@ -294,7 +294,7 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
             builder.Services.AddSingleton<IFaceAnalyser>(new BorrowedAnalyser(data.Analyser));
             var recognition = new RecognitionOptions { StrangerSnapshots = dataDirectory is not null };
             configure?.Invoke(recognition);
-            builder.Services.AddLiveGate(new EdgeGateSettings
+            builder.Services.AddRecognition(new EdgeGateSettings
             {
                 Gateway = new GatewayOptions { DataDirectory = dataDirectory ?? Path.GetTempPath() },
                 Recognition = recognition,

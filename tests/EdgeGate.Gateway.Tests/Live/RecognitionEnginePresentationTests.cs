@@ -1,8 +1,8 @@
 using System.Drawing;
 using System.Numerics;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.TestSupport.Faces;
 using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;

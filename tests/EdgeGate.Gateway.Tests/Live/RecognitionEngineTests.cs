@@ -1,7 +1,7 @@
 using System.Drawing;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Configuration;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Configuration;
+using EdgeGate.Recognition;
 using EdgeGate.Vision.Tracking;
 using Microsoft.Extensions.Time.Testing;
 

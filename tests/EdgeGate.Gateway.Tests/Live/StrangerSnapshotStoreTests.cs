@@ -2,7 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Gateway.Live;
+using EdgeGate.Recognition;
 using EdgeGate.Gateway.Tests.Api;
 using EdgeGate.Storage;
 using EdgeGate.TestSupport.Storage;

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using EdgeGate.Gateway.Live;
-using EdgeGate.Gateway.Services;
+using EdgeGate.Recognition;
+using EdgeGate.Access;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Storage;

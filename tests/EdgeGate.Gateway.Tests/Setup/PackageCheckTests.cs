@@ -1,6 +1,6 @@
 using System.Runtime.InteropServices;
-using EdgeGate.Gateway.Cli;
-using EdgeGate.Gateway.Configuration;
+using EdgeGate.Configuration;
+using EdgeGate.Tools.Eval;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces.Evaluation;
 using Xunit.Abstractions;

@@ -1,7 +1,7 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Gateway.Uplink;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Uplink;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging;
@@ -68,14 +68,14 @@ public sealed class CommandDispatcherTests : IAsyncLifetime
         return document.RootElement.Clone();
     }
 
-    private sealed class CountingRemoteUnlock : EdgeGate.Gateway.Access.IRemoteUnlock
+    private sealed class CountingRemoteUnlock : EdgeGate.Access.IRemoteUnlock
     {
         public List<string> Doors { get; } = [];
 
-        public ValueTask<EdgeGate.Gateway.Access.RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
+        public ValueTask<EdgeGate.Access.RemoteUnlockResult> RequestAsync(string doorName, string operatorId, string reason, CancellationToken cancellationToken)
         {
             Doors.Add(doorName);
-            return ValueTask.FromResult(new EdgeGate.Gateway.Access.RemoteUnlockResult(EdgeGate.Gateway.Access.RemoteUnlockStatus.Unlocked, "released"));
+            return ValueTask.FromResult(new EdgeGate.Access.RemoteUnlockResult(EdgeGate.Access.RemoteUnlockStatus.Unlocked, "released"));
         }
     }
 
@@ -240,11 +240,11 @@ public sealed class UplinkOptionsValidationTests
     [Fact]
     public void Uplink_and_mqtt_lock_settings_are_validated_with_their_keys()
     {
-        var settings = new EdgeGate.Gateway.Configuration.EdgeGateSettings
+        var settings = new EdgeGate.Configuration.EdgeGateSettings
         {
-            Gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = "s", GatewayId = "g" },
-            Uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, PollInterval = TimeSpan.Zero, ClientCertificateFile = "/c.pem" },
-            Doors = [new EdgeGate.Gateway.Configuration.DoorOptions { Name = "d", Kind = EdgeGate.Gateway.Configuration.DoorKind.Mqtt, Mqtt = new EdgeGate.Gateway.Configuration.MqttLockOptions { Topic = "home/+/set", ConfirmTimeout = TimeSpan.Zero } }],
+            Gateway = new EdgeGate.Configuration.GatewayOptions { SiteId = "s", GatewayId = "g" },
+            Uplink = new EdgeGate.Configuration.UplinkOptions { Enabled = true, PollInterval = TimeSpan.Zero, ClientCertificateFile = "/c.pem" },
+            Doors = [new EdgeGate.Configuration.DoorOptions { Name = "d", Kind = EdgeGate.Configuration.DoorKind.Mqtt, Mqtt = new EdgeGate.Configuration.MqttLockOptions { Topic = "home/+/set", ConfirmTimeout = TimeSpan.Zero } }],
         };
 
         var errors = settings.Validate();
@@ -263,8 +263,8 @@ public sealed class UplinkOptionsValidationTests
         {
             EdgeGate.Storage.Privacy.CredentialFile.WriteText(directory, UplinkConnection.PasswordFileName, "s3cret", overwrite: true);
             var options = UplinkConnection.CreateOptions(
-                new EdgeGate.Gateway.Configuration.UplinkOptions { Host = "broker.example", Port = 8883, CaFile = "/etc/ca.pem", Username = "gw-7" },
-                new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = "site", GatewayId = "gw-7" },
+                new EdgeGate.Configuration.UplinkOptions { Host = "broker.example", Port = 8883, CaFile = "/etc/ca.pem", Username = "gw-7" },
+                new EdgeGate.Configuration.GatewayOptions { SiteId = "site", GatewayId = "gw-7" },
                 directory);
 
             Assert.Equal(("gw-7", "s3cret", "/etc/ca.pem", "edgegate-gw-7"), (options.Username, options.Password, options.CaCertificatePath, options.ClientId));

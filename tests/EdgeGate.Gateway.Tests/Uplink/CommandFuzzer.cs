@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Uplink;
 
 namespace EdgeGate.Gateway.Tests.Uplink;
 

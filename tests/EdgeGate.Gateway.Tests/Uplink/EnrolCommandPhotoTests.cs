@@ -1,8 +1,8 @@
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Gateway.Enrolment;
+using EdgeGate.Recognition.Enrolment;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Gateway.Tests.Enrolment;
-using EdgeGate.Gateway.Uplink.Commands;
 using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;

@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Tools.Simulator;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Uplink;

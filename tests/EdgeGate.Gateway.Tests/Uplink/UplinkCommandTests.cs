@@ -1,7 +1,7 @@
 using System.Text;
 using EdgeGate.Core.Persons;
-using EdgeGate.Gateway.Uplink;
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Tools.Simulator;
+using EdgeGate.Uplink;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
 

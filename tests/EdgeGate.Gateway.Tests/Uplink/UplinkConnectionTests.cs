@@ -5,8 +5,8 @@ using System.Security.Cryptography.X509Certificates;
 using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt;
 using EdgeGate.Gateway.Tests.Live;
-using EdgeGate.Gateway.Uplink;
-using EdgeGate.Gateway.Uplink.Commands;
+using EdgeGate.Uplink;
+using EdgeGate.Uplink.Commands;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
 using EdgeGate.TestSupport;
@@ -68,8 +68,8 @@ public sealed class UplinkConnectionTests(ITestOutputHelper output) : IAsyncLife
     public void The_password_comes_from_the_credentials_directory_and_a_widely_readable_one_is_refused()
     {
         var credentials = Path.Combine(test.Folder, "credentials");
-        var uplink = new EdgeGate.Gateway.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
-        var gateway = new EdgeGate.Gateway.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
+        var uplink = new EdgeGate.Configuration.UplinkOptions { Enabled = true, Host = "127.0.0.1", Username = "gw-1" };
+        var gateway = new EdgeGate.Configuration.GatewayOptions { SiteId = UplinkTestBed.Site, GatewayId = UplinkTestBed.Gateway };
         Assert.Null(UplinkConnection.CreateOptions(uplink, gateway, credentials).Password);
 
         Assert.True(CredentialFile.WriteText(credentials, UplinkConnection.PasswordFileName, "s3cret pass", overwrite: false));

@@ -1,5 +1,6 @@
 using System.Text.Json;
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Tools.Simulator;
+using EdgeGate.Uplink;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
 using EdgeGate.TestSupport.Peers;
@@ -203,7 +204,7 @@ public sealed class UplinkDeliveryTests(ITestOutputHelper output)
     {
         using var broker = await MosquittoBroker.StartAsync();
         // A platform that stores but never acknowledges: the backlog only grows.
-        await using var bed = await UplinkTestBed.StartAsync(broker, platformOptions: new Gateway.Uplink.Simulator.PlatformSimulatorOptions { AckInterval = TimeSpan.FromHours(1) });
+        await using var bed = await UplinkTestBed.StartAsync(broker, platformOptions: new PlatformSimulatorOptions { AckInterval = TimeSpan.FromHours(1) });
         await WaitUntilAsync(() => Task.FromResult(bed.Platform.LastState is not null), "the state published on connecting");
         Assert.Equal(0, Journal(bed.Platform.LastState)!.Value.Unacked);
 

@@ -1,5 +1,5 @@
 using System.Globalization;
-using EdgeGate.Gateway.Uplink.Simulator;
+using EdgeGate.Tools.Simulator;
 using EdgeGate.TestSupport.Peers;
 using Xunit.Abstractions;
 

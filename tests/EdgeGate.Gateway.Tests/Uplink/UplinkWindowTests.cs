@@ -1,4 +1,4 @@
-using EdgeGate.Gateway.Uplink;
+using EdgeGate.Uplink;
 
 namespace EdgeGate.Gateway.Tests.Uplink;
 
