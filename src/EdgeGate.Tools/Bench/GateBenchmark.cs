@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Reflection;
 using System.Text.Json;
 using EdgeGate.Configuration;
 using EdgeGate.Recognition;
@@ -212,7 +213,8 @@ internal static class GateBenchmark
         var start = new ProcessStartInfo(program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
         if (string.Equals(Path.GetFileNameWithoutExtension(program), "dotnet", StringComparison.Ordinal))
         {
-            start.ArgumentList.Add(typeof(GateBenchmark).Assembly.Location);
+            // The program (edgegate.dll) this command was started from, not this library.
+            start.ArgumentList.Add(Assembly.GetEntryAssembly()?.Location ?? throw new InvalidOperationException("cannot tell which program is running"));
         }
         foreach (var argument in arguments)
         {
