@@ -52,6 +52,9 @@ public sealed record PresentationCheckWeights(
         [0.251365, 133.709163, 0.26807, 0.098542, 68.662388, 39.11807, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
         [0.098864, 32.40664, 0.247599, 0.049583, 42.173227, 30.053103, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
 
+    /// <summary>Whether any species model weighs the colour texture (else the gate need not measure it).</summary>
+    public bool UsesColourTexture => Species.Any(species => species.Cues.Skip(PresentationCues.Count - ColourTexture.Count).Any(weight => weight != 0));
+
     public void Validate()
     {
         if (Species.Count == 0)
