@@ -30,8 +30,8 @@ public sealed record SimulatedPresentation(PresentationKind Kind, BgrImage Frame
 
 /// <summary>
 /// Builds simulated presentations from a face photo, seeded and deterministic: the same photo,
-/// kind and seed give the same frame. Faces are placed at a gate camera's size (square box 130–240
-/// pixels); attacks are set into a synthetic indoor scene of 1280x720; bona fide frames are the
+/// kind and seed give the same frame. Faces are placed at a gate camera's size (square box 130–400
+/// pixels, a face a metre or two away to one close to the camera); attacks are set into a synthetic indoor scene of 1280x720; bona fide frames are the
 /// photo itself at that scale (at most 1280x720 around the face, never padded). Every frame then
 /// goes through the same camera model: lens blur, sensor noise, and a gate camera's H.264 stream
 /// decoded as the gate decodes it.
@@ -46,7 +46,7 @@ public static class PresentationSimulator
     public const int SceneWidth = 1280;
     public const int SceneHeight = 720;
     public const float MinimumFaceSide = 130;
-    public const float MaximumFaceSide = 240;
+    public const float MaximumFaceSide = 400;
 
     /// <summary>Frames after the key frame the analysed frame may be (the gate analyses frames anywhere in a stream).</summary>
     public const int MaximumFramesAfterKey = 7;
@@ -437,7 +437,9 @@ public static class PresentationSimulator
     private static BgrImage Camera(FloatImage frame, Random random)
     {
         frame.GaussianBlur(Uniform(random, 0.4f, 0.9f));
-        var noise = Uniform(random, 1.5f, 4f);
+        // Sensor noise after the camera's own noise reduction: from nearly none (temporal noise reduction
+        // on a still scene) to a plain sensor's.
+        var noise = Uniform(random, 0.3f, 4f);
         var settings = CameraStream(random, frame.Width, frame.Height);
         var count = 1 + random.Next(MaximumFramesAfterKey + 1);
         var size = frame.Data.Length;
