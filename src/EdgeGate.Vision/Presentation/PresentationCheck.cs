@@ -38,10 +38,10 @@ public sealed record PresentationCheckWeights(
     /// <summary>
     /// The weights the gate ships with: the six scalar cues' models as <c>edgegate eval --attacks --json</c>
     /// on ../shared/face-data (seed 1, 3 variants) fitted them on the fitting half of its identities
-    /// (L2 30) before the colour texture was measured; the texture's weights are zero. The models refitted
-    /// with the texture ("refit" in that report) separate the simulated attacks better but denied the bona
-    /// fide faces of an H.264 test stream, which the simulated camera (JPEG) does not reproduce; see
-    /// docs/presentation-attacks.md.
+    /// (L2 30) before the colour texture was measured; the texture's weights are zero, so the gate does not
+    /// measure it (<see cref="UsesColourTexture"/>). The models refitted with the texture ("refit" in that
+    /// report) separate the simulated attacks better, also with the simulated camera's frames coded as
+    /// H.264, but denied a bona fide face of the H.264 test streams; see docs/presentation-attacks.md.
     /// </summary>
     public static PresentationCheckWeights Shipped { get; } = new(
         [
