@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Core.Persons;
+using EdgeGate.Evaluation;
+using EdgeGate.Evaluation.Benchmarks;
 using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
-using EdgeGate.Vision.Benchmarks;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Tools.Bench;
@@ -126,7 +126,7 @@ public static class BenchEnrolCommand
         }
         foreach (var photo in contents)
         {
-            using var image = Vision.Imaging.BgrImage.Decode(photo.Content);
+            using var image = Imaging.BgrImage.Decode(photo.Content);
             pixels += image.Width * (double)image.Height / 1e6;
         }
         check.Sort();

@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Benchmarks;
+using EdgeGate.Evaluation.Benchmarks;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Tests.Inference;
