@@ -87,7 +87,7 @@ public static class FacePipelineBenchmark
         {
             var values = samples[name];
             Array.Sort(values);
-            stages[name] = new StageLatency(Percentile(values, 0.5), Percentile(values, 0.9));
+            stages[name] = new StageLatency(Percentile.Of(values, 0.5), Percentile.Of(values, 0.9));
         }
         return new FacePipelineBenchmarkResult(
             Path.GetFullPath(imagePath),
@@ -100,19 +100,5 @@ public static class FacePipelineBenchmark
             loadMilliseconds,
             stages,
             (double)allocated / runs);
-    }
-
-    /// <summary>Linear-interpolated percentile of sorted values (<paramref name="fraction"/> in [0, 1]).</summary>
-    public static double Percentile(IReadOnlyList<double> sortedValues, double fraction)
-    {
-        ArgumentNullException.ThrowIfNull(sortedValues);
-        if (sortedValues.Count == 0)
-        {
-            return double.NaN;
-        }
-        var position = Math.Clamp(fraction, 0, 1) * (sortedValues.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sortedValues.Count - 1);
-        return sortedValues[lower] + ((sortedValues[upper] - sortedValues[lower]) * (position - lower));
     }
 }

@@ -179,7 +179,7 @@ public static class GalleryBenchmark
             // The floor streams the embeddings only; int8 also reads one scale per row.
             var streamed = (long)(options.Precision == GalleryPrecision.Float32 ? gallery.ScannedBytesPerTemplate : gallery.ScannedBytesPerTemplate - sizeof(float)) * options.Size;
             Array.Sort(latencies);
-            var summary = new LatencySummary(latencies[0], Percentile(latencies, 0.5), Percentile(latencies, 0.95), latencies[^1]);
+            var summary = new LatencySummary(latencies[0], Percentile.Of(latencies, 0.5), Percentile.Of(latencies, 0.95), latencies[^1]);
 
             AccuracyComparison? clustered = null;
             AccuracyComparison? random = null;
@@ -252,12 +252,4 @@ public static class GalleryBenchmark
     }
 
     private static string PersonName(int person) => person.ToString("D7", System.Globalization.CultureInfo.InvariantCulture);
-
-    private static double Percentile(double[] sorted, double fraction)
-    {
-        var position = fraction * (sorted.Length - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sorted.Length - 1);
-        return sorted[lower] + (sorted[upper] - sorted[lower]) * (position - lower);
-    }
 }

@@ -136,28 +136,12 @@ public static class OnnxBenchmark
             settings.Runs,
             settings.WarmUpRuns,
             loadMilliseconds,
-            Percentile(milliseconds, 0.5),
-            Percentile(milliseconds, 0.9),
+            Percentile.Of(milliseconds, 0.5),
+            Percentile.Of(milliseconds, 0.9),
             milliseconds.Average(),
             milliseconds[0],
             milliseconds[^1],
             (double)allocated / settings.Runs);
-    }
-
-    /// <summary>Percentile of sorted values, interpolating linearly between neighbours (p in [0, 1]).</summary>
-    public static double Percentile(IReadOnlyList<double> sortedValues, double fraction)
-    {
-        ArgumentNullException.ThrowIfNull(sortedValues);
-        if (sortedValues.Count == 0)
-        {
-            throw new ArgumentException("no values", nameof(sortedValues));
-        }
-        ArgumentOutOfRangeException.ThrowIfLessThan(fraction, 0.0);
-        ArgumentOutOfRangeException.ThrowIfGreaterThan(fraction, 1.0);
-        var position = fraction * (sortedValues.Count - 1);
-        var lower = (int)Math.Floor(position);
-        var upper = Math.Min(lower + 1, sortedValues.Count - 1);
-        return sortedValues[lower] + ((sortedValues[upper] - sortedValues[lower]) * (position - lower));
     }
 
     /// <summary>Element i = (float)(sin(i·0.001)·0.9): the input of the reference outputs in the tests.</summary>
