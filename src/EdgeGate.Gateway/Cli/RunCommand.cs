@@ -57,7 +57,9 @@ internal static class RunCommand
             }
             catch (Exception exception) when (EdgeGateOptions.Problems(exception) is { } problems)
             {
-                // The options validated at the host's start: said as the check above says it.
+                // Options validated at the host's start (the sections, checked above already, and any
+                // the host's own parts validate): one plain message and the code systemd does not
+                // restart on, not an unhandled exception restarted every two seconds.
                 await Console.Error.WriteLineAsync(new ConfigurationException(problems).Message);
                 return CannotStartExitCode;
             }

@@ -28,23 +28,8 @@ internal static class SystemdIntegration
         }
         // Without $NOTIFY_SOCKET (not under systemd) the notifier sends nothing.
         services.TryAddSingleton<ISystemdNotifier, SystemdNotifier>();
+        services.AddSingleton(SystemdWatchdog.FromEnvironment());
         services.AddHostedService<WatchdogService>();
         return services;
-    }
-
-    /// <summary>The watchdog interval systemd expects pings within ($WATCHDOG_USEC), or null.</summary>
-    public static TimeSpan? WatchdogInterval()
-    {
-        var text = Environment.GetEnvironmentVariable("WATCHDOG_USEC");
-        var pid = Environment.GetEnvironmentVariable("WATCHDOG_PID");
-        if (!long.TryParse(text, out var microseconds) || microseconds <= 0)
-        {
-            return null;
-        }
-        if (int.TryParse(pid, out var watchdogPid) && watchdogPid != Environment.ProcessId)
-        {
-            return null;
-        }
-        return TimeSpan.FromMicroseconds(microseconds);
     }
 }

@@ -13,13 +13,14 @@ namespace EdgeGate.Gateway.Hosting;
 /// </summary>
 public sealed partial class WatchdogService(
     ISystemdNotifier notifier,
+    SystemdWatchdog watchdog,
     LoopHeartbeats heartbeats,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<WatchdogService> logger) : BackgroundService
 {
     private static readonly ServiceState Running = new("STATUS=running");
-    private static readonly ServiceState Watchdog = new("WATCHDOG=1");
+    private static readonly ServiceState WatchdogPing = new("WATCHDOG=1");
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -28,21 +29,20 @@ public sealed partial class WatchdogService(
         {
             await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
-        Notify(Running);
-        var interval = SystemdIntegration.WatchdogInterval();
-        if (interval is null)
+        if (watchdog.Interval is not { } interval)
         {
+            Notify(Running);
             return;
         }
-        // Ping at half the interval, as sd_watchdog_enabled(3) recommends.
-        var period = interval.Value / 2;
-        using var timer = new PeriodicTimer(period, timeProvider);
+        // Ping at half the interval, as sd_watchdog_enabled(3) recommends, counted from now.
+        using var timer = new PeriodicTimer(interval / 2, timeProvider);
+        Notify(Running);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var stalled = heartbeats.Stalled(interval.Value);
+            var stalled = heartbeats.Stalled(interval);
             if (stalled.Count == 0)
             {
-                Notify(Watchdog);
+                Notify(WatchdogPing);
             }
             else
             {
