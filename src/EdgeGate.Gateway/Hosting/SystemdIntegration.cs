@@ -19,8 +19,9 @@ internal static class SystemdIntegration
     public static IServiceCollection AddSystemdIntegration(this IServiceCollection services)
     {
         services.AddSystemd();
-        // AddSystemd recognises systemd by the process's parent; the gateway notifies whenever its
-        // service manager gave it a socket to notify, as a sandbox or wrapper that execs it does too.
+        // AddSystemd (10.0) acts only when the parent process is systemd, or when the gateway is
+        // PID 1 of a container; the gateway keeps its rule of notifying whenever its service manager
+        // gave it $NOTIFY_SOCKET, also when started through a sandbox or wrapper that execs it.
         if (!SystemdHelpers.IsSystemdService() && new SystemdNotifier().IsEnabled)
         {
             services.AddSingleton<ISystemdNotifier, SystemdNotifier>();
