@@ -84,9 +84,9 @@ public sealed partial class CardReaderService(
                 await Task.Delay(Pacing.Delay(1, TimeSpan.Zero, Random.Shared.NextDouble()), timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (stoppingToken.IsCancellationRequested && exception is OperationCanceledException or IOException)
         {
-            // Shutdown.
+            // Shutdown (an open failing as the gateway stops is not retried then).
         }
     }
 
