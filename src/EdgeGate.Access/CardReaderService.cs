@@ -11,8 +11,9 @@ namespace EdgeGate.Access;
 /// <summary>
 /// One card reader's loop: opens its serial device, turns every card read into an access attempt
 /// for the reader's door, and reopens the device when it is missing or goes away (unplugged), with
-/// a capped, growing, jittered pause (<see cref="Pacing"/> through a <see cref="RetryPipeline"/>). It never stops the gateway: a missing reader is a log line, and the
-/// door still opens by face and remote unlock.
+/// a capped, growing, jittered pause (<see cref="Pacing"/> through a <see cref="RetryPipeline"/>).
+/// It never stops the gateway: a missing reader is a log line, and the door still opens by face and
+/// remote unlock.
 /// </summary>
 public sealed partial class CardReaderService(
     ReaderOptions options,

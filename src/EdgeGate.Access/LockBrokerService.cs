@@ -12,8 +12,9 @@ namespace EdgeGate.Access;
 /// and feeds the locks their state messages (a jammed lock is journaled as an alert by the
 /// <see cref="DeviceAlertService"/>). The client reconnects by itself with capped backoff
 /// after a lost connection; a broker that refuses the gateway (credentials, authorisation) is tried
-/// again after a growing, jittered delay (<see cref="RefusedPacing"/>). While the broker is down one warning says so and door commands end
-/// with a transport error naming it; nothing here stops the gateway.
+/// again after a growing, jittered delay (<see cref="RefusedPacing"/>). While the broker is down one
+/// warning says so and door commands end with a transport error naming it; nothing here stops the
+/// gateway.
 /// </summary>
 public sealed partial class LockBrokerService(
     LockBrokerConnection connection,
