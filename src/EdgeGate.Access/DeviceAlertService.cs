@@ -1,11 +1,11 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
+using EdgeGate.Capture;
 using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
-using EdgeGate.Vision.Capture;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

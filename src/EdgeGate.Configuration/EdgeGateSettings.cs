@@ -51,7 +51,14 @@ public sealed class EdgeGateSettings
     internal static Type? SectionType(string name) => SectionTypes.GetValueOrDefault(name);
 
     /// <summary>Reads a JSON file plus <c>EDGEGATE__Section__Key</c> environment overrides.</summary>
-    public static EdgeGateSettings Load(string path)
+    public static EdgeGateSettings Load(string path) => FromConfiguration(ReadConfiguration(path));
+
+    /// <summary>
+    /// The configuration <see cref="Load"/> reads: the JSON file plus <c>EDGEGATE__Section__Key</c>
+    /// environment overrides, not yet checked.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The file is missing or not valid JSON.</exception>
+    public static IConfiguration ReadConfiguration(string path)
     {
         if (!File.Exists(path))
         {
@@ -69,11 +76,29 @@ public sealed class EdgeGateSettings
         {
             throw new ConfigurationException([$"{path}: not valid JSON: {exception.InnerException?.Message ?? exception.Message}"]);
         }
-        return FromConfiguration(configuration);
+        return configuration;
     }
 
+    /// <exception cref="ConfigurationException">The configuration has problems; every one is listed with its key.</exception>
     public static EdgeGateSettings FromConfiguration(IConfiguration configuration)
     {
+        var check = Check(configuration);
+        if (check.Errors.Count > 0)
+        {
+            throw new ConfigurationException(check.Errors);
+        }
+        return check.Settings;
+    }
+
+    /// <summary>
+    /// Checks a configuration: every problem (each naming its key), the settings read from it (a
+    /// default where a value could not be read) and the configuration without the entries reported.
+    /// <see cref="FromConfiguration"/> and the options validated at the host's start
+    /// (<see cref="EdgeGateOptions"/>) both report what this finds.
+    /// </summary>
+    internal static ConfigurationCheck Check(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
         var errors = new List<string>();
         foreach (var section in configuration.GetChildren())
         {
@@ -123,11 +148,7 @@ public sealed class EdgeGateSettings
         // else is said about it would mislead (a bad Kind is not "given but Kind is Log").
         errors.AddRange(settings.Validate().Where(error =>
             !values.ObjectsWithUnreadableValues.Any(path => error.StartsWith(path + ":", StringComparison.OrdinalIgnoreCase))));
-        if (errors.Count > 0)
-        {
-            throw new ConfigurationException(errors);
-        }
-        return settings;
+        return new ConfigurationCheck(settings, checkedConfiguration, errors);
     }
 
     /// <summary>All problems found, each as "Key:Path: reason".</summary>
@@ -462,6 +483,12 @@ public sealed class EdgeGateSettings
         }
     }
 }
+
+/// <summary>What <see cref="EdgeGateSettings.Check"/> found.</summary>
+/// <param name="Settings">The settings read (a default where a value could not be read).</param>
+/// <param name="Checked">The configuration without the entries reported as unknown or unreadable: what is bound.</param>
+/// <param name="Errors">Every problem, each as "Key:Path: reason".</param>
+internal sealed record ConfigurationCheck(EdgeGateSettings Settings, IConfiguration Checked, IReadOnlyList<string> Errors);
 
 /// <summary>The configuration is wrong; <see cref="Errors"/> lists every problem with its key.</summary>
 public sealed class ConfigurationException(IReadOnlyList<string> errors)

@@ -1,5 +1,5 @@
 using System.ComponentModel.DataAnnotations;
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Gallery;
 using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Configuration;

@@ -1,5 +1,5 @@
 using EdgeGate.Access;
-using EdgeGate.Vision.Capture;
+using EdgeGate.Capture;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 

@@ -1,5 +1,5 @@
 using System.Drawing;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 
 namespace EdgeGate.Recognition;
 

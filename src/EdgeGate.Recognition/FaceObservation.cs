@@ -1,7 +1,7 @@
 using System.Drawing;
 using System.Numerics;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Presentation;
 using EdgeGate.Vision.Tracking;
 

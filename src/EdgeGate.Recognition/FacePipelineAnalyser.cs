@@ -1,7 +1,7 @@
 using System.Drawing;
+using EdgeGate.Gallery;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Gallery;
-using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Tracking;
 
 namespace EdgeGate.Recognition;

@@ -1,7 +1,7 @@
 using System.Drawing;
-using EdgeGate.Core.Recognition;
+using EdgeGate.Capture;
 using EdgeGate.Configuration;
-using EdgeGate.Vision.Capture;
+using EdgeGate.Core.Recognition;
 
 namespace EdgeGate.Recognition;
 

@@ -1,9 +1,9 @@
-using EdgeGate.Configuration;
 using EdgeGate.Access;
+using EdgeGate.Capture;
+using EdgeGate.Configuration;
+using EdgeGate.Gallery;
 using EdgeGate.Storage;
-using EdgeGate.Vision.Capture;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using EdgeGate.Configuration;
 using EdgeGate.Access;
-using EdgeGate.Vision.Capture;
+using EdgeGate.Capture;
+using EdgeGate.Configuration;
+using EdgeGate.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using EdgeGate.Core;
 
 namespace EdgeGate.Recognition;
 

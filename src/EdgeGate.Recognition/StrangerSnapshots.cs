@@ -2,9 +2,9 @@ using System.Drawing;
 using System.Globalization;
 using System.Text.RegularExpressions;
 using EdgeGate.Core.Recognition;
+using EdgeGate.Imaging;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
-using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Recognition;
 

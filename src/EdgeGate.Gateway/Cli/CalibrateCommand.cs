@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text.Json.Nodes;
 using EdgeGate.Configuration;
 using EdgeGate.Storage.Journal;
-using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Vision.Faces.Calibration;
 
 namespace EdgeGate.Gateway.Cli;
 

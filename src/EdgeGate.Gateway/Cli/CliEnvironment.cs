@@ -1,11 +1,11 @@
 using System.CommandLine;
 using System.Globalization;
-using EdgeGate.Configuration;
 using EdgeGate.Access;
+using EdgeGate.Configuration;
 using EdgeGate.Core.Persons;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.OpenCv;
 using Microsoft.ML.OnnxRuntime;
 using Spectre.Console;
 using Spectre.Console.Rendering;

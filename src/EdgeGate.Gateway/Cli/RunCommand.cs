@@ -4,6 +4,7 @@ using EdgeGate.Api;
 using EdgeGate.Access;
 using EdgeGate.Gateway.Hosting;
 using EdgeGate.Storage;
+using Microsoft.Extensions.Configuration;
 
 namespace EdgeGate.Gateway.Cli;
 
@@ -30,10 +31,14 @@ internal static class RunCommand
         command.SetAction(async (parseResult, cancellationToken) =>
         {
             var file = parseResult.GetRequiredValue(config);
+            // Checked before the host is built: its services (one per camera, door and reader), the
+            // API's address and the credentials it opens all follow from the configuration.
+            IConfiguration configuration;
             EdgeGateSettings settings;
             try
             {
-                settings = EdgeGateSettings.Load(file.FullName);
+                configuration = EdgeGateSettings.ReadConfiguration(file.FullName);
+                settings = EdgeGateSettings.FromConfiguration(configuration);
             }
             catch (ConfigurationException exception)
             {
@@ -45,8 +50,19 @@ internal static class RunCommand
                 await Console.Error.WriteLineAsync($"edgegate run: cannot start: {problem}");
                 return CannotStartExitCode;
             }
-            await using var app = GatewayHost.Build(settings, configurationPath: file.FullName);
-            await app.RunAsync();
+            await using var app = GatewayHost.Build(settings, configurationPath: file.FullName, configuration: configuration);
+            try
+            {
+                await app.RunAsync();
+            }
+            catch (Exception exception) when (EdgeGateOptions.Problems(exception) is { } problems)
+            {
+                // Options validated at the host's start (the sections, checked above already, and any
+                // the host's own parts validate): one plain message and the code systemd does not
+                // restart on, not an unhandled exception restarted every two seconds.
+                await Console.Error.WriteLineAsync(new ConfigurationException(problems).Message);
+                return CannotStartExitCode;
+            }
             return 0;
         });
         return command;

@@ -1,8 +1,8 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Runtime.CompilerServices;
+using EdgeGate.Capture;
 using EdgeGate.Configuration;
-using EdgeGate.Vision.Capture;
 
 namespace EdgeGate.Gateway.Doctor;
 

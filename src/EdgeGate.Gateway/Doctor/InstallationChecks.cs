@@ -1,5 +1,5 @@
 using System.Runtime.CompilerServices;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 

@@ -8,6 +8,7 @@ using EdgeGate.Gateway.Logging;
 using EdgeGate.Vision.Models;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -23,7 +24,17 @@ namespace EdgeGate.Gateway.Hosting;
 public static class GatewayHost
 {
     /// <param name="configurationPath">The file <paramref name="settings"/> came from: the platform's config_reload reads it again (none: config_reload is unavailable).</param>
-    public static WebApplication Build(EdgeGateSettings settings, Action<IServiceCollection>? configure = null, LogEventLevel consoleLevel = LogEventLevel.Information, string? configurationPath = null)
+    /// <param name="configuration">
+    /// The configuration <paramref name="settings"/> were read from: its sections become
+    /// <see cref="Microsoft.Extensions.Options.IOptions{TOptions}"/>, validated when the host starts
+    /// (<see cref="EdgeGateOptions"/>). None for settings made in code.
+    /// </param>
+    public static WebApplication Build(
+        EdgeGateSettings settings,
+        Action<IServiceCollection>? configure = null,
+        LogEventLevel consoleLevel = LogEventLevel.Information,
+        string? configurationPath = null,
+        IConfiguration? configuration = null)
     {
         EnsurePoolThreads();
         Directory.CreateDirectory(settings.Gateway.DataDirectory);
@@ -39,15 +50,21 @@ public static class GatewayHost
             // Long enough for the journal writer and the door relock to finish on SIGTERM.
             options.ShutdownTimeout = TimeSpan.FromSeconds(15);
             options.BackgroundServiceExceptionBehavior = BackgroundServiceExceptionBehavior.StopHost;
+            // One after the other, in registration order: the start completes (and systemd hears
+            // READY=1) only after the last service, StartupWarmUpGate, has waited for the warm-up.
+            options.ServicesStartConcurrently = false;
         });
         var services = builder.Services;
         services.AddSingleton(TimeProvider.System);
         services.AddSingleton(settings);
-        services.AddSingleton<SystemdNotifier>();
+        if (configuration is not null)
+        {
+            services.AddEdgeGateOptions(configuration);
+        }
         services.AddSingleton<LoopHeartbeats>();
         services.AddSingleton(provider => new StartupWarmUp(
             StartupWarmUp.PartsFor(settings.Doors.Select(door => door.Name)), provider.GetRequiredService<ILogger<StartupWarmUp>>()));
-        services.AddHostedService<WatchdogService>();
+        services.AddSystemdIntegration();
         services.AddGatewayDatabase(settings);
         // Before the cameras and locks: it starts before them and stops after them.
         services.AddDeviceAlerts();

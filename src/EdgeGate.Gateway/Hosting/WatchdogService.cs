@@ -1,20 +1,27 @@
+using System.Net.Sockets;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Hosting.Systemd;
 using Microsoft.Extensions.Logging;
 using EdgeGate.Recognition;
 
 namespace EdgeGate.Gateway.Hosting;
 
 /// <summary>
-/// Tells systemd the gateway is ready once the host has started every service (the last one waits
-/// for the <see cref="EdgeGate.Access.StartupWarmUp"/>), and feeds its watchdog while every loop is alive.
+/// Once the host has started every service (the last one waits for the
+/// <see cref="EdgeGate.Access.StartupWarmUp"/>; <see cref="SystemdLifetime"/> sends READY=1 then),
+/// tells systemd the gateway is running and feeds its watchdog while every loop is alive.
 /// </summary>
 public sealed partial class WatchdogService(
-    SystemdNotifier notifier,
+    ISystemdNotifier notifier,
+    SystemdWatchdog watchdog,
     LoopHeartbeats heartbeats,
     TimeProvider timeProvider,
     IHostApplicationLifetime lifetime,
     ILogger<WatchdogService> logger) : BackgroundService
 {
+    private static readonly ServiceState Running = new("STATUS=running");
+    private static readonly ServiceState WatchdogPing = new("WATCHDOG=1");
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -22,21 +29,20 @@ public sealed partial class WatchdogService(
         {
             await started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
         }
-        notifier.Ready("running");
-        var interval = SystemdNotifier.WatchdogInterval();
-        if (interval is null)
+        if (watchdog.Interval is not { } interval)
         {
+            Notify(Running);
             return;
         }
-        // Ping at half the interval, as sd_watchdog_enabled(3) recommends.
-        var period = interval.Value / 2;
-        using var timer = new PeriodicTimer(period, timeProvider);
+        // Ping at half the interval, as sd_watchdog_enabled(3) recommends, counted from now.
+        using var timer = new PeriodicTimer(interval / 2, timeProvider);
+        Notify(Running);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            var stalled = heartbeats.Stalled(interval.Value);
+            var stalled = heartbeats.Stalled(interval);
             if (stalled.Count == 0)
             {
-                notifier.Watchdog();
+                Notify(WatchdogPing);
             }
             else
             {
@@ -45,10 +51,16 @@ public sealed partial class WatchdogService(
         }
     }
 
-    public override Task StopAsync(CancellationToken cancellationToken)
+    private void Notify(ServiceState state)
     {
-        notifier.Stopping();
-        return base.StopAsync(cancellationToken);
+        try
+        {
+            notifier.Notify(state);
+        }
+        catch (SocketException)
+        {
+            // systemd gone (shutdown) or the socket vanished: nothing useful to do about it here.
+        }
     }
 
     [LoggerMessage(EventId = 9001, Level = LogLevel.Error, Message = "Not feeding the systemd watchdog: loops stalled: {Loops}")]

@@ -1,7 +1,7 @@
-using EdgeGate.Core.Access;
 using EdgeGate.Configuration;
+using EdgeGate.Core.Access;
+using EdgeGate.Gallery;
 using EdgeGate.Storage;
-using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;

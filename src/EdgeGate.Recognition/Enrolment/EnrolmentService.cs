@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Security.Cryptography;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gallery;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Gallery;
 
 namespace EdgeGate.Recognition.Enrolment;
 

@@ -1,8 +1,8 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gallery;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Persons;
-using EdgeGate.Vision.Gallery;
 
 namespace EdgeGate.Recognition.Enrolment;
 

@@ -1,7 +1,7 @@
 using EdgeGate.Configuration;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.OpenCv;
 using Microsoft.Extensions.Logging;
 using Microsoft.ML.OnnxRuntime;
 

@@ -3,12 +3,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Core.Persons;
+using EdgeGate.Evaluation;
+using EdgeGate.Evaluation.Benchmarks;
 using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Privacy;
-using EdgeGate.Vision.Benchmarks;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Tools.Bench;
@@ -126,7 +126,7 @@ public static class BenchEnrolCommand
         }
         foreach (var photo in contents)
         {
-            using var image = Vision.Imaging.BgrImage.Decode(photo.Content);
+            using var image = Imaging.BgrImage.Decode(photo.Content);
             pixels += image.Width * (double)image.Height / 1e6;
         }
         check.Sort();
@@ -135,17 +135,15 @@ public static class BenchEnrolCommand
         return new EnrolBenchmarkResult(photos.Count, rounds, enrolled, refused, [.. check], [.. total], [.. store], pixels / photos.Count);
     }
 
-    private static double P(double[] sorted, double fraction) => OnnxBenchmark.Percentile(sorted, fraction);
-
     private static string ToText(EnrolBenchmarkResult result)
     {
         var culture = CultureInfo.InvariantCulture;
         return string.Join(Environment.NewLine,
             string.Create(culture, $"enrolment: {result.Photos} persons, one photo each (mean {result.MegapixelsMean:F1} MP), {result.Rounds} round(s) after a warm-up round"),
             string.Create(culture, $"enrolled {result.Enrolled}, refused {result.Refused} (quality gate or possible duplicate)"),
-            string.Create(culture, $"photo check ms   median {P(result.CheckMilliseconds, 0.5):F1}  p95 {P(result.CheckMilliseconds, 0.95):F1}  max {result.CheckMilliseconds[^1]:F1}  (decode, pipeline, quality, duplicate search)"),
-            string.Create(culture, $"store ms         median {P(result.StoreMilliseconds, 0.5):F1}  p95 {P(result.StoreMilliseconds, 0.95):F1}  max {result.StoreMilliseconds[^1]:F1}  (one transaction, fsync)"),
-            string.Create(culture, $"enrolment ms     median {P(result.TotalMilliseconds, 0.5):F1}  p95 {P(result.TotalMilliseconds, 0.95):F1}  max {result.TotalMilliseconds[^1]:F1}"));
+            string.Create(culture, $"photo check ms   median {Percentile.Of(result.CheckMilliseconds, 0.5):F1}  p95 {Percentile.Of(result.CheckMilliseconds, 0.95):F1}  max {result.CheckMilliseconds[^1]:F1}  (decode, pipeline, quality, duplicate search)"),
+            string.Create(culture, $"store ms         median {Percentile.Of(result.StoreMilliseconds, 0.5):F1}  p95 {Percentile.Of(result.StoreMilliseconds, 0.95):F1}  max {result.StoreMilliseconds[^1]:F1}  (one transaction, fsync)"),
+            string.Create(culture, $"enrolment ms     median {Percentile.Of(result.TotalMilliseconds, 0.5):F1}  p95 {Percentile.Of(result.TotalMilliseconds, 0.95):F1}  max {result.TotalMilliseconds[^1]:F1}"));
     }
 
     private static string ToJson(EnrolBenchmarkResult result) => JsonSerializer.Serialize(new Dictionary<string, object>
@@ -162,8 +160,8 @@ public static class BenchEnrolCommand
 
     private static Dictionary<string, double> Summary(double[] sorted) => new()
     {
-        ["median"] = Math.Round(P(sorted, 0.5), 2),
-        ["p95"] = Math.Round(P(sorted, 0.95), 2),
+        ["median"] = Math.Round(Percentile.Of(sorted, 0.5), 2),
+        ["p95"] = Math.Round(Percentile.Of(sorted, 0.95), 2),
         ["max"] = Math.Round(sorted[^1], 2),
     };
 }

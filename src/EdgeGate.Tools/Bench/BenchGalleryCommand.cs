@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGate.Vision.Benchmarks;
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Gallery;
 
 namespace EdgeGate.Tools.Bench;
 

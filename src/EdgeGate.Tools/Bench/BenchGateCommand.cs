@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeGate.Configuration;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging.Interop.OpenCv;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.ML.OnnxRuntime;

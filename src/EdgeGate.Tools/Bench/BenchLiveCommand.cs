@@ -5,13 +5,14 @@ using System.Net;
 using System.Net.Sockets;
 using System.Text;
 using System.Text.Json;
-using EdgeGate.Core.Recognition;
+using EdgeGate.Capture;
 using EdgeGate.Configuration;
+using EdgeGate.Core.Recognition;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Gallery;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Recognition;
-using EdgeGate.Vision.Capture;
-using EdgeGate.Vision.Gallery;
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -227,8 +228,7 @@ internal readonly record struct Percentiles(int Count, double P50, double P95, d
             return new Percentiles(0, double.NaN, double.NaN, double.NaN);
         }
         var sorted = values.Order().ToArray();
-        double At(double quantile) => sorted[Math.Min(sorted.Length - 1, (int)Math.Ceiling(quantile * sorted.Length) - 1)];
-        return new Percentiles(sorted.Length, At(0.5), At(0.95), sorted[^1]);
+        return new Percentiles(sorted.Length, Percentile.Of(sorted, 0.5), Percentile.Of(sorted, 0.95), sorted[^1]);
     }
 }
 

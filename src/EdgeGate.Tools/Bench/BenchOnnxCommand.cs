@@ -1,7 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGate.Vision.Benchmarks;
+using EdgeGate.Evaluation.Benchmarks;
 using Microsoft.ML.OnnxRuntime;
 
 namespace EdgeGate.Tools.Bench;

@@ -1,8 +1,8 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
-using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
 

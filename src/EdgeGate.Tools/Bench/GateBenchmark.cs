@@ -2,12 +2,12 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Reflection;
 using System.Text.Json;
+using EdgeGate.Access;
+using EdgeGate.Capture;
 using EdgeGate.Configuration;
+using EdgeGate.Imaging;
 using EdgeGate.Recognition;
 using EdgeGate.Tools.Demo;
-using EdgeGate.Access;
-using EdgeGate.Vision.Capture;
-using EdgeGate.Vision.Imaging;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,8 +1,8 @@
 using EdgeGate.Core.Persons;
+using EdgeGate.Imaging;
 using EdgeGate.Recognition.Enrolment;
 using EdgeGate.Storage;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Tools.Demo;

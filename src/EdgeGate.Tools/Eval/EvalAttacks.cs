@@ -3,9 +3,9 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using EdgeGate.Configuration;
+using EdgeGate.Evaluation;
 using EdgeGate.Recognition;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
 using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Tools.Eval;

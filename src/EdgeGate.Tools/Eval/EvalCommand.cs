@@ -2,9 +2,10 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text.Json;
 using EdgeGate.Configuration;
+using EdgeGate.Evaluation;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Vision.Faces.Calibration;
 using EdgeGate.Vision.Models;
 using Microsoft.ML.OnnxRuntime;
 

@@ -136,7 +136,7 @@ public readonly record struct FaceStageTimings(
 
 /// <summary>
 /// The result of analysing one frame, reusable across frames so that steady-state analysis
-/// allocates nothing: its faces are overwritten by the next <see cref="FacePipeline.Analyse(Imaging.ReadOnlyImageSpan, FaceAnalysis)"/>.
+/// allocates nothing: its faces are overwritten by the next <see cref="FacePipeline.Analyse(EdgeGate.Imaging.ReadOnlyImageSpan, FaceAnalysis)"/>.
 /// </summary>
 public sealed class FaceAnalysis
 {

@@ -1,5 +1,5 @@
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Faces;
 

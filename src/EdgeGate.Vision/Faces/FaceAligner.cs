@@ -1,5 +1,5 @@
 using System.Numerics;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 
 namespace EdgeGate.Vision.Faces;
 

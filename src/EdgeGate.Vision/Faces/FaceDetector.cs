@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 

@@ -1,5 +1,5 @@
 using System.Diagnostics;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 using EdgeGate.Vision.Presentation;
@@ -110,7 +110,7 @@ public sealed class FacePipeline : IDisposable
     }
 
     /// <summary>Decodes and analyses an image file.</summary>
-    /// <exception cref="Interop.OpenCv.OpenCvException">The file cannot be read or decoded; the message names it.</exception>
+    /// <exception cref="EdgeGate.Imaging.Interop.OpenCv.OpenCvException">The file cannot be read or decoded; the message names it.</exception>
     public IReadOnlyList<DetectedFace> AnalyseFile(string path)
     {
         using var image = BgrImage.Load(path);

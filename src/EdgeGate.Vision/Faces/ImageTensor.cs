@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Faces;

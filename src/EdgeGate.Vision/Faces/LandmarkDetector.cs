@@ -1,5 +1,5 @@
 using System.Numerics;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Inference;
 using EdgeGate.Vision.Models;
 

@@ -1,7 +1,7 @@
 using System.Numerics;
 using EdgeGate.Core.Recognition;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Vision.Presentation;
 

@@ -1,6 +1,6 @@
 using System.Runtime.CompilerServices;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Vision.Presentation;
 

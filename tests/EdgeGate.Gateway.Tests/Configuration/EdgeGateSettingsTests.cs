@@ -192,9 +192,9 @@ public sealed class EdgeGateSettingsTests
         var settings = Load(values);
         using var gallery = EdgeGate.Recognition.LiveGateRegistration.CreateGallery(settings.Recognition);
 
-        Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Int8, gallery.Precision);
+        Assert.Equal(EdgeGate.Gallery.GalleryPrecision.Int8, gallery.Precision);
         using var exact = EdgeGate.Recognition.LiveGateRegistration.CreateGallery(Load(ValidGate()).Recognition);
-        Assert.Equal(EdgeGate.Vision.Gallery.GalleryPrecision.Float32, exact.Precision);
+        Assert.Equal(EdgeGate.Gallery.GalleryPrecision.Float32, exact.Precision);
         values["Recognition:GalleryPrecision"] = "Int4";
         Assert.Equal(["Recognition:GalleryPrecision: 'Int4' is not a valid value; use one of Float32, Int8"], Invalid(values).Errors);
     }

@@ -1,10 +1,10 @@
 using EdgeGate.Core.Persons;
+using EdgeGate.Evaluation;
+using EdgeGate.Gallery;
+using EdgeGate.Imaging;
 using EdgeGate.Recognition.Enrolment;
 using EdgeGate.TestSupport.Storage;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Gallery;
-using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.Time.Testing;
 using Xunit.Abstractions;
 

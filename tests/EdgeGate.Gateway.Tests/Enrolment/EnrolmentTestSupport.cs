@@ -1,6 +1,6 @@
+using EdgeGate.Evaluation;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
 
 namespace EdgeGate.Gateway.Tests.Enrolment;
 

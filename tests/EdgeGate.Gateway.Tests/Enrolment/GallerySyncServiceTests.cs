@@ -1,8 +1,8 @@
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Persons;
+using EdgeGate.Gallery;
 using EdgeGate.Recognition.Enrolment;
 using EdgeGate.TestSupport.Storage;
-using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Time.Testing;
 

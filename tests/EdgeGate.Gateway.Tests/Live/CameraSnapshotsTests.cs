@@ -1,5 +1,5 @@
+using EdgeGate.Imaging;
 using EdgeGate.Recognition;
-using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGate.Gateway.Tests.Live;

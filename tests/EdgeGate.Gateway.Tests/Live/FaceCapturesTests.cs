@@ -1,6 +1,6 @@
 using System.Drawing;
+using EdgeGate.Imaging;
 using EdgeGate.Recognition;
-using EdgeGate.Vision.Imaging;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGate.Gateway.Tests.Live;

@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 
 namespace EdgeGate.Gateway.Tests.Live;
 

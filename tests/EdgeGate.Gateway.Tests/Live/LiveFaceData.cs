@@ -1,8 +1,8 @@
 using EdgeGate.Configuration;
+using EdgeGate.Evaluation;
+using EdgeGate.Gallery;
 using EdgeGate.Recognition;
 using EdgeGate.TestSupport;
-using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Gallery;
 
 namespace EdgeGate.Gateway.Tests.Live;
 
@@ -148,7 +148,7 @@ public sealed class LiveFaceData : IDisposable
     /// </summary>
     public static (int Width, int Height) StreamSizeFor(string photo)
     {
-        using var image = Vision.Imaging.BgrImage.Load(photo);
+        using var image = Imaging.BgrImage.Load(photo);
         var width = (int)Math.Round(720.0 * image.Width / image.Height / 16) * 16;
         return (Math.Clamp(width, 320, 1920), 720);
     }

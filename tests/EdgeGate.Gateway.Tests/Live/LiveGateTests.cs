@@ -1,10 +1,10 @@
 using System.Diagnostics;
-using EdgeGate.Core.Recognition;
+using EdgeGate.Capture;
 using EdgeGate.Configuration;
+using EdgeGate.Core.Recognition;
+using EdgeGate.Gallery;
 using EdgeGate.Recognition;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Capture;
-using EdgeGate.Vision.Gallery;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
@@ -225,15 +225,15 @@ public sealed class LiveGateTests(LiveFaceData data) : IClassFixture<LiveFaceDat
         {
             return path;
         }
-        using var image = Vision.Imaging.BgrImage.Load(photo);
-        using var warped = Vision.Imaging.BgrImage.Create(image.Width, image.Height);
+        using var image = Imaging.BgrImage.Load(photo);
+        using var warped = Imaging.BgrImage.Create(image.Width, image.Height);
         var squeeze = Math.Cos(degrees * Math.PI / 180);
         // A little vertical keystone-like shear for the near edge, as a turned sheet shows.
         var shear = Math.Sin(degrees * Math.PI / 180) * 0.08;
         var centreX = image.Width / 2.0;
         var centreY = image.Height / 2.0;
-        var transform = new Vision.Imaging.AffineTransform(squeeze, 0, centreX * (1 - squeeze), shear, 1, -shear * centreX);
-        Vision.Imaging.ImageOps.WarpAffine(image.AsReadOnlySpan(), warped.AsSpan(), transform);
+        var transform = new Imaging.AffineTransform(squeeze, 0, centreX * (1 - squeeze), shear, 1, -shear * centreX);
+        Imaging.ImageOps.WarpAffine(image.AsReadOnlySpan(), warped.AsSpan(), transform);
         File.WriteAllBytes(path, warped.EncodeJpeg(92));
         return path;
     }

@@ -1,11 +1,11 @@
 using System.Text.Json;
-using EdgeGate.Recognition;
 using EdgeGate.Access;
+using EdgeGate.Capture;
+using EdgeGate.Recognition;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
-using EdgeGate.TestSupport.Storage;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Capture;
+using EdgeGate.TestSupport.Storage;
 using Microsoft.Extensions.Logging.Abstractions;
 using Xunit.Abstractions;
 

@@ -1,8 +1,9 @@
 using System.Runtime.InteropServices;
 using EdgeGate.Configuration;
-using EdgeGate.Tools.Eval;
+using EdgeGate.Evaluation;
 using EdgeGate.TestSupport;
-using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Tools.Eval;
+using EdgeGate.Vision.Faces.Calibration;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Gateway.Tests.Setup;

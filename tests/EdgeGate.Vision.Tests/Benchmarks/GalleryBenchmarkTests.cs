@@ -1,5 +1,5 @@
-using EdgeGate.Vision.Benchmarks;
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Gallery;
 
 namespace EdgeGate.Vision.Tests.Benchmarks;
 

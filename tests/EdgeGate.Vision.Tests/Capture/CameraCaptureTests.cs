@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using EdgeGate.Vision.Capture;
+using EdgeGate.Capture;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGate.Vision.Tests.Capture;

@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Capture;
+using EdgeGate.Capture;
 
 namespace EdgeGate.Vision.Tests.Capture;
 

@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Capture;
+using EdgeGate.Capture;
 using Microsoft.Extensions.Time.Testing;
 
 namespace EdgeGate.Vision.Tests.Capture;

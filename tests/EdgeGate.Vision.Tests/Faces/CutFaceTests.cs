@@ -1,6 +1,6 @@
 using System.Numerics;
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
 
 namespace EdgeGate.Vision.Tests.Faces;
 

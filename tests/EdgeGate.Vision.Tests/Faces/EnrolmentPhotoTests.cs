@@ -1,7 +1,7 @@
+using EdgeGate.Evaluation;
+using EdgeGate.Imaging;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
-using EdgeGate.Vision.Imaging;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Vision.Tests.Faces;

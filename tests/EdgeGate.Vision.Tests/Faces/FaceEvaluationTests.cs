@@ -1,5 +1,5 @@
+using EdgeGate.Evaluation;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Faces.Evaluation;
 
 namespace EdgeGate.Vision.Tests.Faces;
 

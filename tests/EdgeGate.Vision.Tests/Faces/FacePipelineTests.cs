@@ -1,8 +1,8 @@
 using System.Numerics;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.TestSupport;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Tests.Faces;

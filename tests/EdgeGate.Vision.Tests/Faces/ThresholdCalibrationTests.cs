@@ -1,4 +1,5 @@
-using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Vision.Faces.Calibration;
+
 
 namespace EdgeGate.Vision.Tests.Faces;
 

@@ -1,4 +1,6 @@
-using EdgeGate.Vision.Faces.Evaluation;
+using EdgeGate.Evaluation;
+using EdgeGate.Vision.Faces.Calibration;
+
 
 namespace EdgeGate.Vision.Tests.Faces;
 

@@ -1,6 +1,6 @@
 using System.Collections.Concurrent;
-using EdgeGate.Vision.Benchmarks;
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Gallery;
 
 namespace EdgeGate.Vision.Tests.Gallery;
 

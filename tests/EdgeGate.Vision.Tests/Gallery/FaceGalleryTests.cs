@@ -1,6 +1,6 @@
 using EdgeGate.Core.Persons;
-using EdgeGate.Vision.Benchmarks;
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Evaluation.Benchmarks;
+using EdgeGate.Gallery;
 
 namespace EdgeGate.Vision.Tests.Gallery;
 

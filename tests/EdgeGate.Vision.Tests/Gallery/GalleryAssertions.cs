@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Gallery;
+using EdgeGate.Gallery;
 
 namespace EdgeGate.Vision.Tests.Gallery;
 

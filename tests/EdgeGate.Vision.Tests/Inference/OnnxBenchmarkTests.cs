@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Benchmarks;
+using EdgeGate.Evaluation.Benchmarks;
 using EdgeGate.Vision.Models;
 
 namespace EdgeGate.Vision.Tests.Inference;
@@ -41,18 +41,6 @@ public sealed class OnnxBenchmarkTests
         Assert.Contains("detect, landmarks, embedding, liveness", error.Message);
         Assert.Contains("fr_feature", error.Message);
         Assert.Contains("fr_detect", error.Message);
-    }
-
-    [Fact]
-    public void Percentiles_interpolate_between_sorted_values()
-    {
-        double[] values = [1, 2, 3, 4, 5, 6, 7, 8, 9, 10];
-        Assert.Equal(5.5, OnnxBenchmark.Percentile(values, 0.5), 10);
-        Assert.Equal(9.1, OnnxBenchmark.Percentile(values, 0.9), 10);
-        Assert.Equal(1, OnnxBenchmark.Percentile(values, 0));
-        Assert.Equal(10, OnnxBenchmark.Percentile(values, 1));
-        Assert.Equal(7, OnnxBenchmark.Percentile([7.0], 0.9));
-        Assert.Throws<ArgumentException>(() => OnnxBenchmark.Percentile([], 0.5));
     }
 
     [Fact]

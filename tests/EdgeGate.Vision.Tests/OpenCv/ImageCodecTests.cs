@@ -1,8 +1,8 @@
 using System.Buffers.Binary;
 using System.IO.Compression;
 using System.Text;
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Tests.OpenCv;
 

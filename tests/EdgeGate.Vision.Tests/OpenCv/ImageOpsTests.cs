@@ -1,5 +1,5 @@
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Tests.OpenCv;
 
@@ -140,8 +140,14 @@ public sealed class ImageOpsTests
         using var frame = ImageCodecTests.NoiseImage(320, 240);
         var small = new byte[64 * 64 * 3];
         var gray = new byte[64 * 64];
-        ImageOps.Resize(frame.AsReadOnlySpan(), new ImageSpan(small, 64, 64, 192, PixelFormat.Bgr24));
-        ImageOps.ToGray(new ReadOnlyImageSpan(small, 64, 64, 192, PixelFormat.Bgr24), Gray(gray, 64, 64));
+        // Warm up for half a second, past tiered compilation's call counting and re-JIT: with a single
+        // warm-up call, one run of the whole project saw 3776 bytes allocated on this thread in the loop below.
+        var warmUp = System.Diagnostics.Stopwatch.StartNew();
+        while (warmUp.ElapsedMilliseconds < 500)
+        {
+            ImageOps.Resize(frame.AsReadOnlySpan(), new ImageSpan(small, 64, 64, 192, PixelFormat.Bgr24));
+            ImageOps.ToGray(new ReadOnlyImageSpan(small, 64, 64, 192, PixelFormat.Bgr24), Gray(gray, 64, 64));
+        }
 
         var before = GC.GetAllocatedBytesForCurrentThread();
         for (var i = 0; i < 50; i++)

@@ -1,4 +1,4 @@
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Imaging.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Tests.OpenCv;
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
-using EdgeGate.Vision.Capture;
-using EdgeGate.Vision.Interop.OpenCv;
+using EdgeGate.Capture;
+using EdgeGate.Imaging.Interop.OpenCv;
 
 namespace EdgeGate.Vision.Tests.OpenCv;
 

@@ -1,10 +1,10 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Sockets;
+using EdgeGate.Capture;
+using EdgeGate.Imaging;
+using EdgeGate.Imaging.Interop.OpenCv;
 using EdgeGate.TestSupport.Peers;
-using EdgeGate.Vision.Capture;
-using EdgeGate.Vision.Imaging;
-using EdgeGate.Vision.Interop.OpenCv;
 using Xunit.Abstractions;
 
 namespace EdgeGate.Vision.Tests.OpenCv;

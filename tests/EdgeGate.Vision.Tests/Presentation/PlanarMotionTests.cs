@@ -1,6 +1,6 @@
 using System.Numerics;
 using EdgeGate.Core.Recognition;
-using EdgeGate.Vision.Imaging;
+using EdgeGate.Imaging;
 using EdgeGate.TestSupport.Faces;
 using EdgeGate.Vision.Presentation;
 

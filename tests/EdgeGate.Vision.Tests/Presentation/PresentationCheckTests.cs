@@ -1,5 +1,5 @@
+using EdgeGate.Imaging;
 using EdgeGate.Vision.Faces;
-using EdgeGate.Vision.Imaging;
 using EdgeGate.Vision.Presentation;
 
 namespace EdgeGate.Vision.Tests.Presentation;
