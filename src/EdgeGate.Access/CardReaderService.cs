@@ -1,3 +1,4 @@
+using EdgeGate.Core;
 using EdgeGate.Core.Access;
 using EdgeGate.Devices.Readers;
 using EdgeGate.Devices.Serial;
@@ -10,8 +11,9 @@ namespace EdgeGate.Access;
 /// <summary>
 /// One card reader's loop: opens its serial device, turns every card read into an access attempt
 /// for the reader's door, and reopens the device when it is missing or goes away (unplugged), with
-/// a capped, growing pause. It never stops the gateway: a missing reader is a log line, and the
-/// door still opens by face and remote unlock.
+/// a capped, growing, jittered pause (<see cref="Pacing"/> through a <see cref="RetryPipeline"/>).
+/// It never stops the gateway: a missing reader is a log line, and the door still opens by face and
+/// remote unlock.
 /// </summary>
 public sealed partial class CardReaderService(
     ReaderOptions options,
@@ -34,35 +36,39 @@ public sealed partial class CardReaderService(
 
     public long OpenFailures => Interlocked.Read(ref openFailures);
 
-    /// <summary>The pause before the next open attempt after <paramref name="failures"/> consecutive failures.</summary>
-    public static TimeSpan RetryDelay(int failures) =>
-        Core.RetryDelay.Doubling(FirstRetryDelay, MaximumRetryDelay, Math.Max(failures, 1));
+    /// <summary>The pauses between open attempts: <see cref="FirstRetryDelay"/> doubling up to <see cref="MaximumRetryDelay"/>, jittered.</summary>
+    public static readonly RetryPacing Pacing = RetryPacing.Doubling(FirstRetryDelay, MaximumRetryDelay);
+
+    /// <summary>
+    /// The longest pause before the next open attempt after <paramref name="failures"/> consecutive failures
+    /// (the actual one is jittered down by up to half, see <see cref="Pacing"/>).
+    /// </summary>
+    public static TimeSpan RetryDelay(int failures) => Pacing.Longest(Math.Max(failures, 1), TimeSpan.Zero);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var failures = 0;
+        // A missing or unplugged device (IOException) is opened again after a pause and a log line;
+        // anything else ends the loop as a fault.
+        var opening = RetryPipeline.Create<SerialPortStream>(
+            Pacing,
+            timeProvider,
+            isTransient: outcome => outcome.Exception is IOException,
+            onRetry: arguments =>
+            {
+                Interlocked.Increment(ref openFailures);
+                LogCannotOpen(logger, options.Name, options.Port, arguments.Outcome.Exception?.Message ?? "", arguments.RetryDelay.TotalSeconds);
+                return default;
+            });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                SerialPortStream port;
-                try
-                {
-                    port = SerialPortStream.Open(options.Port, options.BaudRate);
-                }
-                catch (IOException exception)
-                {
-                    failures++;
-                    Interlocked.Increment(ref openFailures);
-                    var delay = RetryDelay(failures);
-                    LogCannotOpen(logger, options.Name, options.Port, exception.Message, delay.TotalSeconds);
-                    await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
-                    continue;
-                }
-
+                var port = await opening.ExecuteAsync(
+                    static (reader, _) => ValueTask.FromResult(SerialPortStream.Open(reader.Port, reader.BaudRate)),
+                    options,
+                    stoppingToken).ConfigureAwait(false);
                 LogOpened(logger, options.Name, options.Port, options.Format, options.Door);
-                failures = 0;
                 using (port)
                 {
                     try
@@ -75,13 +81,13 @@ public sealed partial class CardReaderService(
                         LogLineClosed(logger, options.Name, options.Port, exception.Message);
                     }
                 }
-                failures++;
-                await Task.Delay(RetryDelay(failures), timeProvider, stoppingToken).ConfigureAwait(false);
+                // A device that hangs up as soon as it is opened is not reopened in a hot loop.
+                await Task.Delay(Pacing.Delay(1, TimeSpan.Zero, Random.Shared.NextDouble()), timeProvider, stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (stoppingToken.IsCancellationRequested && exception is OperationCanceledException or IOException)
         {
-            // Shutdown.
+            // Shutdown (an open failing as the gateway stops is not retried then).
         }
     }
 

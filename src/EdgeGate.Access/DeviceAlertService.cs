@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Text.Json;
 using System.Threading.Channels;
 using EdgeGate.Capture;
+using EdgeGate.Core;
 using EdgeGate.Devices.Mqtt.Locks;
 using EdgeGate.Storage;
 using EdgeGate.Storage.Journal;
@@ -28,7 +29,8 @@ public sealed partial class DeviceAlertService(EdgeGateDatabase database, TimePr
     public const string LockRecoveredType = "lock_recovered";
 
     private const int MaximumDetailLength = 500;
-    private static readonly TimeSpan RetryMaximum = TimeSpan.FromMinutes(1);
+    /// <summary>The pauses while the storage fails: 1 s doubling up to a minute, jittered.</summary>
+    private static readonly RetryPacing Pacing = RetryPacing.Doubling(TimeSpan.FromSeconds(1), TimeSpan.FromMinutes(1));
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     // Unbounded on purpose: only state transitions are queued (a few a day), and a capture thread or
@@ -68,14 +70,14 @@ public sealed partial class DeviceAlertService(EdgeGateDatabase database, TimePr
     {
         try
         {
+            // A write that failed (logged by TryRecordAsync) is tried again until it is in the journal.
+            var recording = RetryPipeline.Create<bool>(Pacing, timeProvider, isTransient: outcome => outcome.Result is false);
             await foreach (var draft in pending.Reader.ReadAllAsync(stoppingToken).ConfigureAwait(false))
             {
-                var delay = TimeSpan.FromSeconds(1);
-                while (!await TryRecordAsync(draft, stoppingToken).ConfigureAwait(false))
-                {
-                    await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
-                    delay = TimeSpan.FromTicks(Math.Min(RetryMaximum.Ticks, delay.Ticks * 2));
-                }
+                await recording.ExecuteAsync(
+                    static (state, token) => new ValueTask<bool>(state.Service.TryRecordAsync(state.Draft, token)),
+                    (Service: this, Draft: draft),
+                    stoppingToken).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)

@@ -1,3 +1,4 @@
+using EdgeGate.Core;
 using EdgeGate.Core.Access;
 using EdgeGate.Core.Doors;
 using EdgeGate.Configuration;
@@ -13,8 +14,9 @@ namespace EdgeGate.Access;
 /// door's driver and gives the readings to a <see cref="DoorInputMonitor"/>. An exit button press
 /// becomes an exit attempt for the decision stage (always granted: egress); a door forced open or
 /// held open is journaled on the alert lane (<c>door_alarm</c>) and its clearing on the event lane.
-/// Failed readings are logged once and retried after a growing pause (at most
-/// <see cref="MaximumRetryDelay"/>, short because the exit button depends on them).
+/// Failed readings are logged once and retried after a growing, jittered pause (<see cref="Pacing"/>
+/// through a <see cref="RetryPipeline"/>; at most <see cref="MaximumRetryDelay"/>, short because the
+/// exit button depends on them).
 /// </summary>
 public sealed partial class DoorInputService(
     DoorOptions door,
@@ -49,9 +51,15 @@ public sealed partial class DoorInputService(
 
     public long FailedReadings => Interlocked.Read(ref failedReadings);
 
-    /// <summary>The pause after <paramref name="failures"/> failed readings in a row.</summary>
-    public TimeSpan RetryDelay(int failures) =>
-        Core.RetryDelay.Doubling(modbus.InputPollInterval, MaximumRetryDelay, Math.Max(failures, 0) + 1);
+    /// <summary>
+    /// The pauses after failed readings: twice the poll interval, doubling up to <see cref="MaximumRetryDelay"/>,
+    /// each jittered to between half and all of it.
+    /// </summary>
+    public RetryPacing Pacing => RetryPacing.Doubling(
+        modbus.InputPollInterval * 2 < MaximumRetryDelay ? modbus.InputPollInterval * 2 : MaximumRetryDelay, MaximumRetryDelay);
+
+    /// <summary>The longest pause after <paramref name="failures"/> failed readings in a row (the actual one is jittered down by up to half).</summary>
+    public TimeSpan RetryDelay(int failures) => Pacing.Longest(Math.Max(failures, 1), TimeSpan.Zero);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -64,25 +72,36 @@ public sealed partial class DoorInputService(
             ExitButtonRelease = door.PulseLength,
         });
         var failures = 0;
+        // A failed reading (no answer, a transport error) is read again after a pause; a driver
+        // that reads no inputs at all is not.
+        var reading = RetryPipeline.Create<DoorInputsReading>(
+            Pacing,
+            timeProvider,
+            isTransient: outcome => outcome.Result is { Inputs: null, Outcome: not DoorCommandOutcome.NotSupported },
+            onRetry: arguments =>
+            {
+                failures++;
+                Interlocked.Increment(ref failedReadings);
+                if (failures == 1)
+                {
+                    LogReadFailed(logger, door.Name, arguments.Outcome.Result!.Outcome.Describe());
+                }
+                return default;
+            });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                var reading = await ReadAsync(stoppingToken).ConfigureAwait(false);
-                if (reading.Inputs is not { } inputs)
+                var result = await reading.ExecuteAsync(
+                    static (service, token) => new ValueTask<DoorInputsReading>(service.ReadAsync(token)), this, stoppingToken).ConfigureAwait(false);
+                if (result.Inputs is not { } inputs)
                 {
-                    if (reading.Outcome is DoorCommandOutcome.NotSupported notSupported)
+                    if (result.Outcome is DoorCommandOutcome.NotSupported notSupported)
                     {
                         LogNotSupported(logger, door.Name, notSupported.What);
                         return;
                     }
-                    failures++;
-                    Interlocked.Increment(ref failedReadings);
-                    if (failures == 1)
-                    {
-                        LogReadFailed(logger, door.Name, reading.Outcome.Describe());
-                    }
-                    await Task.Delay(RetryDelay(failures), timeProvider, stoppingToken).ConfigureAwait(false);
+                    // Stopping while the readings failed.
                     continue;
                 }
 

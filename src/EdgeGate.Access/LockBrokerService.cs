@@ -12,8 +12,9 @@ namespace EdgeGate.Access;
 /// and feeds the locks their state messages (a jammed lock is journaled as an alert by the
 /// <see cref="DeviceAlertService"/>). The client reconnects by itself with capped backoff
 /// after a lost connection; a broker that refuses the gateway (credentials, authorisation) is tried
-/// again after a growing delay. While the broker is down one warning says so and door commands end
-/// with a transport error naming it; nothing here stops the gateway.
+/// again after a growing, jittered delay (<see cref="RefusedPacing"/>). While the broker is down one
+/// warning says so and door commands end with a transport error naming it; nothing here stops the
+/// gateway.
 /// </summary>
 public sealed partial class LockBrokerService(
     LockBrokerConnection connection,
@@ -37,9 +38,12 @@ public sealed partial class LockBrokerService(
     /// </summary>
     public Task Subscribed => subscribed.Task;
 
-    /// <summary>The delay before the next attempt after <paramref name="refusals"/> refusals in a row: 5 s, doubling, capped.</summary>
-    public static TimeSpan RefusedRetryDelay(int refusals) =>
-        RetryDelay.Doubling(TimeSpan.FromSeconds(5), RefusedRetryMaximum, Math.Max(refusals, 1));
+    /// <summary>
+    /// The delays before the next attempt after refusals in a row: 5 s, doubling, capped at
+    /// <see cref="RefusedRetryMaximum"/>, each jittered to between half and all of it so that gateways
+    /// refused together (the broker's authentication down) do not come back in step.
+    /// </summary>
+    public static readonly RetryPacing RefusedPacing = RetryPacing.Doubling(TimeSpan.FromSeconds(5), RefusedRetryMaximum);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -107,7 +111,7 @@ public sealed partial class LockBrokerService(
             else if (state == MqttConnectionState.Faulted)
             {
                 refusals++;
-                var delay = RefusedRetryDelay(refusals);
+                var delay = RefusedPacing.Delay(refusals, TimeSpan.Zero, Random.Shared.NextDouble());
                 LogRefused(logger, connection.Address, client.LastError ?? "refused", delay.TotalSeconds);
                 await Task.Delay(delay, timeProvider, stoppingToken).ConfigureAwait(false);
                 // A faulted client stays faulted until disconnected and started again.

@@ -43,8 +43,12 @@ public sealed record CameraCaptureSettings(string Name, string Door, string Url,
         ArgumentOutOfRangeException.ThrowIfLessThan(FailuresBeforeFailed, 1);
     }
 
-    /// <summary>The wait before attempt number <paramref name="failures"/> + 1: initial × 2^(failures − 1), capped.</summary>
-    public TimeSpan BackoffAfter(int failures) => RetryDelay.Doubling(InitialBackoff, MaximumBackoff, failures);
+    /// <summary>
+    /// The wait before attempt number <paramref name="failures"/> + 1: initial × 2^(failures − 1), capped
+    /// (<see cref="RetryPacing.Longest"/>). Not jittered: a camera is this gateway's own peer, which no
+    /// fleet retries in step, and the state change announces exactly when the next attempt comes.
+    /// </summary>
+    public TimeSpan BackoffAfter(int failures) => RetryPacing.Doubling(InitialBackoff, MaximumBackoff).Longest(failures, TimeSpan.Zero);
 }
 
 /// <summary>

@@ -1,8 +1,10 @@
 namespace EdgeGate.Core;
 
 /// <summary>
-/// How quickly a lost connection (to an MQTT broker) is tried again: quick while the outage is young,
-/// slow only when it lasts, and never in step with other gateways. One formula, <see cref="Delay"/>.
+/// How quickly something that failed (a broker connection, a serial device, a journal write) is tried
+/// again: quick while the outage is young, slow only when it lasts, and never in step with other gateways.
+/// One formula, <see cref="Delay"/>, used by the supervision loops directly and by every
+/// <see cref="RetryPipeline"/>.
 /// </summary>
 /// <param name="First">The wait after the first failed attempt; it doubles with every further one.</param>
 /// <param name="EarlyMaximum">The longest wait while the outage is younger than <paramref name="EarlyPhase"/>.</param>
@@ -19,6 +21,12 @@ public sealed record RetryPacing(TimeSpan First, TimeSpan EarlyMaximum, TimeSpan
         TimeSpan.FromSeconds(0.25), TimeSpan.FromSeconds(1.5), TimeSpan.FromMinutes(1), TimeSpan.FromSeconds(30));
 
     /// <summary>
+    /// Plain capped doubling: <paramref name="first"/>, twice that, and so on up to <paramref name="maximum"/>,
+    /// with no early phase; jittered like every pacing.
+    /// </summary>
+    public static RetryPacing Doubling(TimeSpan first, TimeSpan maximum) => new(first, maximum, TimeSpan.Zero, maximum);
+
+    /// <summary>
     /// The wait after failed attempt number <paramref name="attempt"/> (1 for the first), <paramref name="outage"/>
     /// after the connection was lost (or first tried): <see cref="First"/> × 2^(attempt − 1), capped by a limit
     /// that is <see cref="EarlyMaximum"/> during the <see cref="EarlyPhase"/> and after it the time the outage has
@@ -30,10 +38,18 @@ public sealed record RetryPacing(TimeSpan First, TimeSpan EarlyMaximum, TimeSpan
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(random, 0.0);
         ArgumentOutOfRangeException.ThrowIfGreaterThanOrEqual(random, 1.0);
+        return TimeSpan.FromTicks((long)(Longest(attempt, outage).Ticks * (1.0 - (random / 2))));
+    }
+
+    /// <summary>
+    /// The wait of <see cref="Delay"/> before jitter, the longest it can be: <see cref="First"/> × 2^(attempt − 1)
+    /// capped by the limit for an outage of that age; attempt 0 or less waits nothing.
+    /// </summary>
+    public TimeSpan Longest(int attempt, TimeSpan outage)
+    {
         var early = Min(EarlyMaximum, Maximum);
         var limit = outage < EarlyPhase ? early : Min(Maximum, Max(early, outage - EarlyPhase));
-        var full = RetryDelay.Doubling(First, limit, attempt);
-        return TimeSpan.FromTicks((long)(full.Ticks * (1.0 - (random / 2))));
+        return RetryDelay.Doubling(First, limit, attempt);
     }
 
     /// <summary>Throws <see cref="ArgumentException"/> naming the first invalid part.</summary>

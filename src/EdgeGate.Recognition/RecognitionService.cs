@@ -104,7 +104,8 @@ public sealed partial class RecognitionService(
 {
     private const string LoopName = "recognition";
     private static readonly TimeSpan IdleBeat = TimeSpan.FromSeconds(1);
-    private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(5);
+    /// <summary>The pauses after frames that failed in a row: 100 ms doubling up to 5 s, jittered.</summary>
+    private static readonly RetryPacing FailurePacing = RetryPacing.Doubling(TimeSpan.FromMilliseconds(100), TimeSpan.FromSeconds(5));
 
     private readonly List<FaceObservation> faces = [];
     private readonly RecognitionEvents events = new();
@@ -138,7 +139,7 @@ public sealed partial class RecognitionService(
                     Statistics.Failed();
                     consecutiveFailures++;
                     LogFrameFailed(exception, frame.CameraName, consecutiveFailures);
-                    var pause = RetryDelay.Doubling(TimeSpan.FromMilliseconds(50), MaximumPause, consecutiveFailures + 1);
+                    var pause = FailurePacing.Delay(consecutiveFailures, TimeSpan.Zero, Random.Shared.NextDouble());
                     await Task.Delay(pause, timeProvider, stoppingToken).ConfigureAwait(false);
                     continue;
                 }

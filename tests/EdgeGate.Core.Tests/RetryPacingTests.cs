@@ -48,6 +48,23 @@ public sealed class RetryPacingTests
         Assert.Equal(TimeSpan.FromSeconds(1), pacing.Delay(10, TimeSpan.FromHours(1), 0));
     }
 
+    [Theory]
+    [InlineData(1, 1)]
+    [InlineData(2, 2)]
+    [InlineData(5, 16)]
+    [InlineData(6, 30)]
+    [InlineData(1000, 30)]
+    public void Doubling_pacing_has_no_early_phase(int attempt, int fullSeconds)
+    {
+        var pacing = RetryPacing.Doubling(TimeSpan.FromSeconds(1), TimeSpan.FromSeconds(30));
+
+        // The outage's age makes no difference, and the longest wait is the wait at random 0.
+        Assert.Equal(TimeSpan.FromSeconds(fullSeconds), pacing.Longest(attempt, TimeSpan.Zero));
+        Assert.Equal(TimeSpan.FromSeconds(fullSeconds), pacing.Longest(attempt, TimeSpan.FromHours(1)));
+        Assert.Equal(pacing.Longest(attempt, TimeSpan.FromSeconds(5)), pacing.Delay(attempt, TimeSpan.FromSeconds(5), 0));
+        Assert.InRange(pacing.Delay(attempt, TimeSpan.FromSeconds(5), 0.999999).TotalSeconds, fullSeconds / 2.0, fullSeconds / 2.0 + 0.0001);
+    }
+
     [Fact]
     public void Random_samples_outside_zero_to_one_are_refused()
     {

@@ -9,7 +9,8 @@ namespace EdgeGate.Recognition.Enrolment;
 /// Keeps the recognition gallery current: loads it from the store at start, then waits on the
 /// store's change feed (no polling) and applies each change; when a person's validity window opens
 /// or closes it re-applies eligibility at that instant, so an expired person stops matching on time.
-/// A failing pass is logged and retried with a growing pause; the last good gallery stays in use.
+/// A failing pass is logged and retried with a growing, jittered pause (a <see cref="RetryPipeline"/>);
+/// the last good gallery stays in use.
 /// </summary>
 public sealed partial class GallerySyncService(
     GallerySynchroniser synchroniser,
@@ -20,7 +21,8 @@ public sealed partial class GallerySyncService(
     /// <summary>Eligibility is re-checked at least this often even without a known validity bound (clock steps).</summary>
     public static readonly TimeSpan MaximumIdle = TimeSpan.FromMinutes(5);
 
-    private static readonly TimeSpan MaximumPause = TimeSpan.FromSeconds(30);
+    /// <summary>The pauses after failing passes: 2 s doubling up to 30 s, jittered.</summary>
+    private static readonly RetryPacing Pacing = RetryPacing.Doubling(TimeSpan.FromSeconds(2), TimeSpan.FromSeconds(30));
     private readonly TaskCompletionSource loaded = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Completes when the first full load is done.</summary>
@@ -29,44 +31,58 @@ public sealed partial class GallerySyncService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         await Task.Yield();
-        var failures = 0;
+        // Each pass is retried until it succeeds; the next pass starts with a short pause again.
+        var passes = RetryPipeline.Create<bool>(
+            Pacing,
+            timeProvider,
+            isTransient: outcome => IsTransient(outcome.Exception),
+            onRetry: arguments =>
+            {
+                LogFailed(logger, arguments.Outcome.Exception!, arguments.RetryDelay.TotalSeconds);
+                return default;
+            });
         try
         {
             while (!stoppingToken.IsCancellationRequested)
             {
-                try
-                {
-                    if (!synchroniser.IsLoaded)
+                await passes.ExecuteAsync(
+                    static async (service, token) =>
                     {
-                        await synchroniser.LoadAsync(stoppingToken).ConfigureAwait(false);
-                        synchroniser.RefreshEligibility(timeProvider.GetUtcNow());
-                        LogLoaded(logger, synchroniser.Gallery.PersonCount, synchroniser.Gallery.TemplateCount, synchroniser.ModelId, synchroniser.Version);
-                        loaded.TrySetResult();
-                    }
-                    // Eligibility and the next validity bound are taken at the same instant, so a bound
-                    // passing while a change is applied is never missed.
-                    var now = timeProvider.GetUtcNow();
-                    var flipped = synchroniser.RefreshEligibility(now);
-                    await WaitForWorkAsync(now, synchroniser.NextEligibilityChange(now), stoppingToken).ConfigureAwait(false);
-                    var changed = await synchroniser.ApplyChangesAsync(stoppingToken).ConfigureAwait(false);
-                    if (changed > 0 || flipped > 0)
-                    {
-                        LogApplied(logger, changed, flipped, synchroniser.Version, synchroniser.Gallery.TemplateCount);
-                    }
-                    failures = 0;
-                }
-                catch (Exception exception) when (exception is StorageException or IOException or InvalidOperationException or ArgumentException)
-                {
-                    failures++;
-                    var pause = RetryDelay.Doubling(TimeSpan.FromSeconds(1), MaximumPause, failures + 1);
-                    LogFailed(logger, exception, pause.TotalSeconds);
-                    await Task.Delay(pause, timeProvider, stoppingToken).ConfigureAwait(false);
-                }
+                        await service.PassAsync(token).ConfigureAwait(false);
+                        return true;
+                    },
+                    this,
+                    stoppingToken).ConfigureAwait(false);
             }
         }
-        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        catch (Exception exception) when (stoppingToken.IsCancellationRequested && (exception is OperationCanceledException || IsTransient(exception)))
         {
-            // Shutdown.
+            // Shutdown (a pass failing as the store closes is not retried then).
+        }
+    }
+
+    private static bool IsTransient(Exception? exception) =>
+        exception is StorageException or IOException or InvalidOperationException or ArgumentException;
+
+    /// <summary>Loads the gallery once, then waits for work and applies it.</summary>
+    private async Task PassAsync(CancellationToken stoppingToken)
+    {
+        if (!synchroniser.IsLoaded)
+        {
+            await synchroniser.LoadAsync(stoppingToken).ConfigureAwait(false);
+            synchroniser.RefreshEligibility(timeProvider.GetUtcNow());
+            LogLoaded(logger, synchroniser.Gallery.PersonCount, synchroniser.Gallery.TemplateCount, synchroniser.ModelId, synchroniser.Version);
+            loaded.TrySetResult();
+        }
+        // Eligibility and the next validity bound are taken at the same instant, so a bound
+        // passing while a change is applied is never missed.
+        var now = timeProvider.GetUtcNow();
+        var flipped = synchroniser.RefreshEligibility(now);
+        await WaitForWorkAsync(now, synchroniser.NextEligibilityChange(now), stoppingToken).ConfigureAwait(false);
+        var changed = await synchroniser.ApplyChangesAsync(stoppingToken).ConfigureAwait(false);
+        if (changed > 0 || flipped > 0)
+        {
+            LogApplied(logger, changed, flipped, synchroniser.Version, synchroniser.Gallery.TemplateCount);
         }
     }
 
