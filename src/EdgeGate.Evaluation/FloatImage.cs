@@ -60,12 +60,21 @@ internal sealed class FloatImage
     public BgrImage ToBgrImage()
     {
         var image = BgrImage.Create(Width, Height);
-        var pixels = image.Pixels;
+        CopyTo(image.Pixels);
+        return image;
+    }
+
+    /// <summary>The pixels as bytes (rounded, clamped to 0–255), rows packed at width * 3.</summary>
+    public void CopyTo(Span<byte> pixels)
+    {
+        if (pixels.Length < Data.Length)
+        {
+            throw new ArgumentException($"room for {Data.Length} bytes needed", nameof(pixels));
+        }
         for (var i = 0; i < Data.Length; i++)
         {
             pixels[i] = (byte)Math.Clamp((int)MathF.Round(Data[i]), 0, 255);
         }
-        return image;
     }
 
     public void Fill(float blue, float green, float red)

@@ -151,6 +151,10 @@ public static class PresentationAttackEvaluation
         {
             throw new ArgumentException("the pipeline must compute liveness", nameof(pipeline));
         }
+        if (!pipeline.Options.ComputeColourTexture)
+        {
+            throw new ArgumentException("the pipeline must measure the colour texture (it is reported and refitted)", nameof(pipeline));
+        }
         if (options.FramesDirectory is not null)
         {
             Directory.CreateDirectory(options.FramesDirectory);

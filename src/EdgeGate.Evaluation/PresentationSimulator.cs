@@ -21,7 +21,7 @@ public enum PresentationKind
 }
 
 /// <summary>One simulated camera frame and where its face is.</summary>
-/// <param name="Frame">The whole frame, as the camera delivers it (after optics blur, sensor noise and JPEG).</param>
+/// <param name="Frame">The whole frame, as the gate receives it (after optics blur, sensor noise and the camera's H.264 stream).</param>
 /// <param name="FaceCentre">Where the presented face's centre is in the frame.</param>
 /// <param name="FaceSide">The presented face's square-box side in frame pixels.</param>
 public sealed record SimulatedPresentation(PresentationKind Kind, BgrImage Frame, Vector2 FaceCentre, float FaceSide) : IDisposable
@@ -31,10 +31,11 @@ public sealed record SimulatedPresentation(PresentationKind Kind, BgrImage Frame
 
 /// <summary>
 /// Builds simulated presentations from a face photo, seeded and deterministic: the same photo,
-/// kind and seed give the same frame. Faces are placed at a gate camera's size (square box 130–240
-/// pixels); attacks are set into a synthetic indoor scene of 1280x720; bona fide frames are the
+/// kind and seed give the same frame. Faces are placed at a gate camera's size (square box 130–400
+/// pixels, a face a metre or two away to one close to the camera); attacks are set into a synthetic indoor scene of 1280x720; bona fide frames are the
 /// photo itself at that scale (at most 1280x720 around the face, never padded). Every frame then
-/// goes through the same camera model: lens blur, sensor noise, JPEG at a video-like quality.
+/// goes through the same camera model: lens blur, sensor noise, and a gate camera's H.264 stream
+/// decoded as the gate decodes it.
 /// </summary>
 /// <remarks>
 /// What this cannot show is in docs/presentation-attacks.md: real paper, real screens, masks, 3D
@@ -46,7 +47,19 @@ public static class PresentationSimulator
     public const int SceneWidth = 1280;
     public const int SceneHeight = 720;
     public const float MinimumFaceSide = 130;
-    public const float MaximumFaceSide = 240;
+    public const float MaximumFaceSide = 400;
+
+    /// <summary>Frames after the key frame the analysed frame may be (the gate analyses frames anywhere in a stream).</summary>
+    public const int MaximumFramesAfterKey = 7;
+
+    /// <summary>Frames per second of the simulated camera's stream.</summary>
+    public const int CameraFrameRate = 15;
+
+    /// <summary>Bit rates of the simulated camera's stream at 1280x720, bits per second.</summary>
+    public const float MinimumBitRate = 2_000_000;
+
+    /// <inheritdoc cref="MinimumBitRate"/>
+    public const float MaximumBitRate = 4_000_000;
 
     /// <summary>Renders one presentation of the face in <paramref name="faceBox"/> (the square face box in the photo).</summary>
     public static SimulatedPresentation Render(PresentationKind kind, ReadOnlyImageSpan photo, PixelRectangle faceBox, int seed)
@@ -416,14 +429,54 @@ public static class PresentationSimulator
         }
     }
 
-    /// <summary>The camera: lens blur, sensor noise, then JPEG at a video-like quality (decoded back).</summary>
+    /// <summary>
+    /// The camera: lens blur, then the scene held still for a few frames, each with its own sensor
+    /// noise, coded as a gate camera's H.264 stream (<see cref="CameraStream"/>) and decoded as the
+    /// gate's capture decodes it; the frame analysed is the last of them, the key frame or one of the
+    /// <see cref="MaximumFramesAfterKey"/> after it.
+    /// </summary>
     private static BgrImage Camera(FloatImage frame, Random random)
     {
         frame.GaussianBlur(Uniform(random, 0.4f, 0.9f));
-        frame.AddNoise(random, Uniform(random, 1.5f, 4f));
-        using var raw = frame.ToBgrImage();
-        var jpeg = raw.EncodeJpeg(random.Next(70, 93));
-        return BgrImage.Decode(jpeg);
+        // Sensor noise after the camera's own noise reduction: from nearly none (temporal noise reduction
+        // on a still scene) to a plain sensor's.
+        var noise = Uniform(random, 0.3f, 4f);
+        var settings = CameraStream(random, frame.Width, frame.Height);
+        var count = 1 + random.Next(MaximumFramesAfterKey + 1);
+        var size = frame.Data.Length;
+        var clip = new byte[count * size];
+        var noisy = new FloatImage(frame.Width, frame.Height);
+        for (var k = 0; k < count; k++)
+        {
+            frame.Data.CopyTo(noisy.Data, 0);
+            noisy.AddNoise(random, noise);
+            noisy.CopyTo(clip.AsSpan(k * size, size));
+        }
+        var decoded = BgrImage.Create(frame.Width, frame.Height);
+        try
+        {
+            H264RoundTrip.LastFrame(clip, count, frame.Width, frame.Height, settings, decoded.AsSpan());
+            return decoded;
+        }
+        catch
+        {
+            decoded.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// A gate camera's stream for a frame of this size: H.264 at 15 frames per second with a key frame
+    /// every second (the RTSP test server's settings), a constant bit rate of 2–4 Mbit/s for 1280x720
+    /// (the test server streams 2.5), scaled to the frame's area so that every frame gets the same bits
+    /// per pixel, and the BT.601 or BT.709 colour matrix (cameras differ; the capture converts back with
+    /// BT.601 whichever the stream used, as it does on the gate).
+    /// </summary>
+    private static H264Settings CameraStream(Random random, int width, int height)
+    {
+        var bitRate = Uniform(random, MinimumBitRate, MaximumBitRate) * width * height / (SceneWidth * SceneHeight);
+        var matrix = random.NextDouble() < 0.5 ? ColourMatrix.Bt601 : ColourMatrix.Bt709;
+        return new H264Settings(CameraFrameRate, Math.Max(1, (int)bitRate), CameraFrameRate, matrix);
     }
 
     /// <summary>The photo resized so its face's square box is <paramref name="faceSide"/> pixels, and where the face's centre lands.</summary>

@@ -91,7 +91,8 @@ public static class EvalCommand
                 var directory = parseResult.GetValue(modelsDirectory);
                 using var pipeline = FacePipeline.Load(
                     directory is null ? null : ModelCatalog.Open(directory),
-                    new FacePipelineOptions { Threads = parseResult.GetValue(threads) });
+                    // --attacks reports the colour texture and refits its weights, whether or not the shipped check weighs it.
+                    new FacePipelineOptions { Threads = parseResult.GetValue(threads), ComputeColourTexture = parseResult.GetValue(attacks.Attacks) });
                 if (parseResult.GetValue(attacks.Attacks))
                 {
                     return Task.FromResult(attacks.Run(parseResult, pipeline, photos, recognition, new ProgressLine(error), parseResult.GetValue(json), cancellationToken));

@@ -24,6 +24,13 @@ public sealed record FacePipelineOptions
     /// <summary>Compute liveness P(real) and the presentation cues.</summary>
     public bool ComputeLiveness { get; init; } = true;
 
+    /// <summary>
+    /// With liveness: measure the colour texture among the cues (<see cref="ColourTexture"/>, 0.1–0.2 ms
+    /// per face). By default only when the shipped check weighs it; <c>edgegate eval --attacks</c> always
+    /// measures it to report and refit it. Without it the texture's figures are zero.
+    /// </summary>
+    public bool ComputeColourTexture { get; init; } = PresentationCheckWeights.Shipped.UsesColourTexture;
+
     public void Validate()
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(Threads, 1, nameof(Threads));
@@ -47,7 +54,7 @@ public sealed class FacePipeline : IDisposable
     private readonly FaceAligner aligner;
     private readonly FaceEmbedder embedder;
     private readonly LivenessChecker liveness;
-    private readonly PresentationCueMeter cues = new();
+    private readonly PresentationCueMeter cues;
     private readonly List<FaceDetection> detections = [];
     private readonly byte[] aligned;
     private readonly byte[] alignedGray;
@@ -56,6 +63,7 @@ public sealed class FacePipeline : IDisposable
     {
         options.Validate();
         this.options = options;
+        cues = new PresentationCueMeter(options.ComputeColourTexture);
         Catalog = catalog;
         Facts = FaceModelFacts.Load(Path.Combine(catalog.Directory, ModelManifest.FileName));
         var inferenceOptions = new InferenceOptions { IntraOpThreads = options.Threads, AllowSpinning = false };

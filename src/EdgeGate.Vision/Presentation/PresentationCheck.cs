@@ -38,10 +38,10 @@ public sealed record PresentationCheckWeights(
     /// <summary>
     /// The weights the gate ships with: the six scalar cues' models as <c>edgegate eval --attacks --json</c>
     /// on ../shared/face-data (seed 1, 3 variants) fitted them on the fitting half of its identities
-    /// (L2 30) before the colour texture was measured; the texture's weights are zero. The models refitted
-    /// with the texture ("refit" in that report) separate the simulated attacks better but denied the bona
-    /// fide faces of an H.264 test stream, which the simulated camera (JPEG) does not reproduce; see
-    /// docs/presentation-attacks.md.
+    /// (L2 30) before the colour texture was measured; the texture's weights are zero, so the gate does not
+    /// measure it (<see cref="UsesColourTexture"/>). The models refitted with the texture ("refit" in that
+    /// report) separate the simulated attacks better, also with the simulated camera's frames coded as
+    /// H.264, but denied a bona fide face of the H.264 test streams; see docs/presentation-attacks.md.
     /// </summary>
     public static PresentationCheckWeights Shipped { get; } = new(
         [
@@ -51,6 +51,9 @@ public sealed record PresentationCheckWeights(
         ],
         [0.251365, 133.709163, 0.26807, 0.098542, 68.662388, 39.11807, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
         [0.098864, 32.40664, 0.247599, 0.049583, 42.173227, 30.053103, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1]);
+
+    /// <summary>Whether any species model weighs the colour texture (else the gate need not measure it).</summary>
+    public bool UsesColourTexture => Species.Any(species => species.Cues.Skip(PresentationCues.Count - ColourTexture.Count).Any(weight => weight != 0));
 
     public void Validate()
     {

@@ -104,10 +104,11 @@ public struct ColourTexture
 /// Measures <see cref="PresentationCues"/> for a face: the face figures on the frame's own pixels
 /// (a grid of at most 64x64 samples over the middle of the square box, each with its right and lower
 /// neighbour, so fine detail is kept whatever the face size), the colour texture on the same grid
-/// (each sample with its 8 neighbours), the edge figures on the liveness crop the liveness model
-/// already resized. Allocates nothing; not thread-safe (one per pipeline).
+/// (each sample with its 8 neighbours) when asked for, the edge figures on the liveness crop the
+/// liveness model already resized. Allocates nothing; not thread-safe (one per pipeline).
 /// </summary>
-public sealed class PresentationCueMeter
+/// <param name="measureTexture">Measure the colour texture (else its figures are zero): only where it is weighed or reported.</param>
+public sealed class PresentationCueMeter(bool measureTexture = true)
 {
     private const int Grid = 64;
     private const int CropSide = 128;
@@ -140,7 +141,7 @@ public sealed class PresentationCueMeter
         }
         var (saturation, range, ripple, warmth) = FaceFigures(frame, squareBox);
         var (strongest, second) = EdgeFigures(crop, squareBox, cropInFrame);
-        var texture = frame.Width < 3 || frame.Height < 3 ? default : Texture(frame, squareBox);
+        var texture = !measureTexture || frame.Width < 3 || frame.Height < 3 ? default : Texture(frame, squareBox);
         return new PresentationCues(saturation, range, ripple, warmth, strongest, second, texture);
     }
 

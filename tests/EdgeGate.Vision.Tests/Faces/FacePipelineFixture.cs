@@ -10,7 +10,8 @@ namespace EdgeGate.Vision.Tests.Faces;
 /// </summary>
 public sealed class FacePipelineFixture : IDisposable
 {
-    private readonly Lazy<FacePipeline> pipeline = new(() => FacePipeline.Load());
+    // With the colour texture, which the attack evaluation reports whether or not the gate measures it.
+    private readonly Lazy<FacePipeline> pipeline = new(() => FacePipeline.Load(options: new FacePipelineOptions { ComputeColourTexture = true }));
     private readonly Lazy<FaceEvaluationReport> faceData;
 
     public FacePipelineFixture()

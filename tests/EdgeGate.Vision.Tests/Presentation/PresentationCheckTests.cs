@@ -175,6 +175,19 @@ public sealed class PresentationCueTests
         Assert.True(corner[Index("lbp_cr_8")] > 0.8f, $"smooth chroma at the corner {corner[Index("lbp_cr_8")]}");
     }
 
+    [Fact]
+    public void Without_the_texture_the_meter_leaves_its_figures_zero_and_measures_the_rest_the_same()
+    {
+        using var face = Textured(seed: 1, moire: true, blur: false);
+        var with = Figures(Measure(face));
+        var without = Figures(Measure(face, new PixelRectangle(220, 140, 200, 200), measureTexture: false));
+        Assert.Equal(with[..6], without[..6]);
+        Assert.Contains(with[6..], figure => figure > 0);
+        Assert.All(without[6..], figure => Assert.Equal(0f, figure));
+        // The gate measures it only when the shipped check weighs it.
+        Assert.Equal(PresentationCheckWeights.Shipped.UsesColourTexture, new FacePipelineOptions().ComputeColourTexture);
+    }
+
     private static int Index(string name) => PresentationCues.Names.ToList().IndexOf(name);
 
     private static float[] Figures(PresentationCues cues)
@@ -271,12 +284,12 @@ public sealed class PresentationCueTests
 
     private static PresentationCues Measure(BgrImage image) => Measure(image, new PixelRectangle(220, 140, 200, 200));
 
-    private static PresentationCues Measure(BgrImage image, PixelRectangle square)
+    private static PresentationCues Measure(BgrImage image, PixelRectangle square, bool measureTexture = true)
     {
         var frame = image.AsReadOnlySpan();
         var cropRectangle = FaceGeometry.ScaledCrop(square, 2.7f, image.Width, image.Height);
         using var crop = BgrImage.Create(128, 128);
         ImageOps.Resize(frame.Slice(cropRectangle.X, cropRectangle.Y, cropRectangle.Width, cropRectangle.Height), crop.AsSpan());
-        return new PresentationCueMeter().Measure(frame, square, crop.AsReadOnlySpan(), cropRectangle);
+        return new PresentationCueMeter(measureTexture).Measure(frame, square, crop.AsReadOnlySpan(), cropRectangle);
     }
 }

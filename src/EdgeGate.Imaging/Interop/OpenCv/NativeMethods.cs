@@ -12,7 +12,7 @@ namespace EdgeGate.Imaging.Interop.OpenCv;
 internal static partial class NativeMethods
 {
     /// <summary>Must equal EGCV_ABI_VERSION in include/edgegate_cv.h.</summary>
-    internal const int ExpectedAbiVersion = 4;
+    internal const int ExpectedAbiVersion = 5;
 
     internal const string LibraryFileName = "libedgegate_cv.so";
 
@@ -176,6 +176,20 @@ internal static partial class NativeMethods
 
     internal static void ReleaseImage(IntPtr image) => egcv_image_release(image);
 
+    // ---- video coding ----
+
+    /// <summary>egcv_h264_round_trip: the last of <paramref name="count"/> BGR frames through H.264; returns the stream's size in bytes.</summary>
+    internal static long H264RoundTrip(
+        ReadOnlySpan<byte> frames, int count, int width, int height, int stride,
+        int frameRate, int bitRate, int keyInterval, int colourMatrix, ImageSpan destination)
+    {
+        EnsureLoaded();
+        Check(egcv_h264_round_trip(
+            frames, frames.Length, count, width, height, stride, frameRate, bitRate, keyInterval, colourMatrix,
+            destination.Data, destination.Data.Length, destination.Stride, out var streamBytes));
+        return streamBytes;
+    }
+
     // ---- capture ----
 
     internal static SafeCaptureHandle OpenCapture(string url, int openTimeoutMilliseconds, int readTimeoutMilliseconds, string? ffmpegOptions)
@@ -283,6 +297,12 @@ internal static partial class NativeMethods
         ReadOnlySpan<byte> source, long sourceLength, int sourceWidth, int sourceHeight, int sourceStride, int channels,
         Span<byte> destination, long destinationLength, int destinationWidth, int destinationHeight, int destinationStride,
         ReadOnlySpan<double> matrix);
+
+    [LibraryImport(LibraryName)]
+    private static partial int egcv_h264_round_trip(
+        ReadOnlySpan<byte> frames, long framesLength, int count, int width, int height, int stride,
+        int frameRate, int bitRate, int keyInterval, int colourMatrix,
+        Span<byte> destination, long destinationLength, int destinationStride, out long streamBytes);
 
     [LibraryImport(LibraryName, StringMarshalling = StringMarshalling.Utf8)]
     private static partial int egcv_capture_open(

@@ -20,7 +20,7 @@ extern "C" {
 #define EGCV_API __attribute__((visibility("default")))
 
 /* Bumped on every incompatible change; the managed side checks it once at start. */
-#define EGCV_ABI_VERSION 4
+#define EGCV_ABI_VERSION 5
 
 typedef int32_t egcv_status;
 enum {
@@ -154,6 +154,29 @@ EGCV_API egcv_status egcv_capture_grab(egcv_capture* capture, int32_t* grabbed);
 /* Reads a property (EGCV_CAP_*). */
 EGCV_API egcv_status egcv_capture_get(egcv_capture* capture, int32_t property, double* value);
 EGCV_API void egcv_capture_release(egcv_capture* capture);
+
+/* ---- Video coding (FFmpeg: libavcodec with libx264, libswscale) ----------------------------- */
+
+/* Colour matrices of egcv_h264_round_trip's 4:2:0 frames (limited range). */
+enum {
+    EGCV_MATRIX_BT601 = 601,
+    EGCV_MATRIX_BT709 = 709,
+};
+
+/* Codes count BGR frames of width x height through H.264 as a camera's stream does and converts the
+ * last one back as the video capture does. Frame k starts at frames + k * height * stride. The
+ * frames are converted to 4:2:0 with the given colour matrix (EGCV_MATRIX_*, limited range),
+ * encoded as one stream by libx264 (preset ultrafast, tune zerolatency, constrained baseline,
+ * constant bit rate bit_rate bits per second with a 600 ms VBV buffer, a key frame every
+ * key_interval frames, one thread: the same output for the same input), decoded by FFmpeg's H.264
+ * decoder, and the last decoded frame is converted to BGR into destination (bicubic, FFmpeg's
+ * default BT.601 matrix, as egcv_capture_read). Odd sizes are coded with the last column or row
+ * repeated and cropped back. *stream_bytes is the size of the encoded stream. */
+EGCV_API egcv_status egcv_h264_round_trip(const uint8_t* frames, int64_t frames_length, int32_t count,
+                                          int32_t width, int32_t height, int32_t stride, int32_t frame_rate,
+                                          int32_t bit_rate, int32_t key_interval, int32_t colour_matrix,
+                                          uint8_t* destination, int64_t destination_length,
+                                          int32_t destination_stride, int64_t* stream_bytes);
 
 #ifdef __cplusplus
 }

@@ -9,6 +9,7 @@ extern "C" {
 #include <libavformat/avformat.h>
 #include <libavutil/error.h>
 #include <libavutil/log.h>
+#include <libavutil/opt.h>
 #include <libavutil/pixdesc.h>
 #include <libswscale/swscale.h>
 }
@@ -360,6 +361,85 @@ double monotonic_timestamp(egcv_capture* capture) {
     capture->last_timestamp_ms = timestamp;
     return timestamp;
 }
+
+/* The codec contexts, frames and converters of one H.264 round trip, freed together. */
+struct h264_round_trip {
+    AVCodecContext* encoder = nullptr;
+    AVCodecContext* decoder = nullptr;
+    AVFrame* picture = nullptr;   /* the 4:2:0 frame handed to the encoder */
+    AVFrame* decoded = nullptr;   /* the decoder's output */
+    AVPacket* packet = nullptr;
+    SwsContext* to_yuv = nullptr;
+    SwsContext* to_bgr = nullptr;
+    std::vector<uint8_t> last;    /* the last decoded frame as BGR, coded size */
+    int last_width = 0;
+    int last_height = 0;
+    int last_stride = 0;
+    bool has_last = false;
+    int64_t stream_bytes = 0;
+
+    h264_round_trip() = default;
+    h264_round_trip(const h264_round_trip&) = delete;
+    h264_round_trip& operator=(const h264_round_trip&) = delete;
+    ~h264_round_trip() {
+        sws_freeContext(to_bgr);
+        sws_freeContext(to_yuv);
+        av_packet_free(&packet);
+        av_frame_free(&decoded);
+        av_frame_free(&picture);
+        avcodec_free_context(&decoder);
+        avcodec_free_context(&encoder);
+    }
+
+    /* Converts every frame the decoder has ready; the last one is kept as BGR (as convert_frame does). */
+    void receive_decoded() {
+        while (true) {
+            const int received = avcodec_receive_frame(decoder, decoded);
+            if (received == AVERROR(EAGAIN) || received == AVERROR_EOF) {
+                return;
+            }
+            if (received < 0) {
+                throw std::runtime_error("the H.264 decoder failed: " + av_error_text(received));
+            }
+            to_bgr = sws_getCachedContext(to_bgr, decoded->width, decoded->height,
+                                          static_cast<AVPixelFormat>(decoded->format), decoded->width,
+                                          decoded->height, AV_PIX_FMT_BGR24, SWS_BICUBIC, nullptr, nullptr, nullptr);
+            if (to_bgr == nullptr) {
+                throw std::runtime_error("cannot convert the decoded frames to BGR");
+            }
+            /* swscale's vector code writes past the end of rows: rows aligned to 64 bytes, and a spare row. */
+            last_width = decoded->width;
+            last_height = decoded->height;
+            last_stride = (decoded->width * 3 + 63) & ~63;
+            last.resize(static_cast<size_t>(last_stride) * (decoded->height + 1));
+            uint8_t* planes[4] = {last.data(), nullptr, nullptr, nullptr};
+            int strides[4] = {last_stride, 0, 0, 0};
+            sws_scale(to_bgr, decoded->data, decoded->linesize, 0, decoded->height, planes, strides);
+            has_last = true;
+            av_frame_unref(decoded);
+        }
+    }
+
+    /* Moves every packet the encoder has ready to the decoder. */
+    void pass_packets() {
+        while (true) {
+            const int received = avcodec_receive_packet(encoder, packet);
+            if (received == AVERROR(EAGAIN) || received == AVERROR_EOF) {
+                return;
+            }
+            if (received < 0) {
+                throw std::runtime_error("the H.264 encoder failed: " + av_error_text(received));
+            }
+            stream_bytes += packet->size;
+            const int sent = avcodec_send_packet(decoder, packet);
+            av_packet_unref(packet);
+            if (sent < 0) {
+                throw std::runtime_error("the H.264 decoder refused the encoder's packet: " + av_error_text(sent));
+            }
+            receive_decoded();
+        }
+    }
+};
 
 }  // namespace
 
@@ -745,6 +825,133 @@ void egcv_capture_release(egcv_capture* capture) {
     } catch (...) {
         /* A destructor that throws must not cross the boundary; the handle is gone either way. */
     }
+}
+
+egcv_status egcv_h264_round_trip(const uint8_t* frames, int64_t frames_length, int32_t count, int32_t width,
+                                 int32_t height, int32_t stride, int32_t frame_rate, int32_t bit_rate,
+                                 int32_t key_interval, int32_t colour_matrix, uint8_t* destination,
+                                 int64_t destination_length, int32_t destination_stride, int64_t* stream_bytes) {
+    return checked(__func__, [&]() -> egcv_status {
+        if (stream_bytes == nullptr) {
+            throw invalid_argument("null output pointer");
+        }
+        *stream_bytes = 0;
+        if (count <= 0) {
+            throw invalid_argument("frame count " + std::to_string(count) + " is not positive");
+        }
+        check_layout("frames", frames, frames_length, width, height, stride, 3);
+        const int64_t frame_length = static_cast<int64_t>(height) * stride;
+        if (frames_length < (count - 1) * frame_length + required_length(width, height, stride, 3)) {
+            throw invalid_argument("frames: buffer of " + std::to_string(frames_length) + " bytes is shorter than " +
+                                   std::to_string(count) + " frames of " + std::to_string(frame_length) + " bytes");
+        }
+        check_layout("destination", destination, destination_length, width, height, destination_stride, 3);
+        if (frame_rate <= 0 || bit_rate <= 0 || key_interval <= 0) {
+            throw invalid_argument("frame rate, bit rate and key frame interval must be positive");
+        }
+        if (colour_matrix != EGCV_MATRIX_BT601 && colour_matrix != EGCV_MATRIX_BT709) {
+            throw invalid_argument("colour matrix " + std::to_string(colour_matrix) + " is not 601 or 709");
+        }
+        static std::once_flag quiet;
+        std::call_once(quiet, [] { av_log_set_level(AV_LOG_QUIET); });
+        const AVCodec* x264 = avcodec_find_encoder_by_name("libx264");
+        const AVCodec* h264 = avcodec_find_decoder(AV_CODEC_ID_H264);
+        if (x264 == nullptr || h264 == nullptr) {
+            return fail(EGCV_ERROR, "this FFmpeg has no libx264 encoder or no H.264 decoder");
+        }
+        /* 4:2:0 needs even sizes: the last column and row are repeated, then cropped off again. */
+        const int32_t coded_width = (width + 1) & ~1;
+        const int32_t coded_height = (height + 1) & ~1;
+        h264_round_trip trip;
+        trip.encoder = avcodec_alloc_context3(x264);
+        trip.decoder = avcodec_alloc_context3(h264);
+        trip.picture = av_frame_alloc();
+        trip.decoded = av_frame_alloc();
+        trip.packet = av_packet_alloc();
+        if (trip.encoder == nullptr || trip.decoder == nullptr || trip.picture == nullptr || trip.decoded == nullptr ||
+            trip.packet == nullptr) {
+            throw std::bad_alloc();
+        }
+        const bool bt709 = colour_matrix == EGCV_MATRIX_BT709;
+        AVCodecContext* encoder = trip.encoder;
+        encoder->width = coded_width;
+        encoder->height = coded_height;
+        encoder->pix_fmt = AV_PIX_FMT_YUV420P;
+        encoder->time_base = AVRational{1, frame_rate};
+        encoder->framerate = AVRational{frame_rate, 1};
+        encoder->gop_size = key_interval;
+        encoder->max_b_frames = 0;
+        encoder->thread_count = 1;
+        /* Constant bit rate as GStreamer's x264enc makes it: the rate as VBV maximum, a 600 ms buffer. */
+        encoder->bit_rate = bit_rate;
+        encoder->rc_max_rate = bit_rate;
+        encoder->rc_buffer_size = static_cast<int>(static_cast<int64_t>(bit_rate) * 6 / 10);
+        encoder->color_range = AVCOL_RANGE_MPEG;
+        encoder->colorspace = bt709 ? AVCOL_SPC_BT709 : AVCOL_SPC_SMPTE170M;
+        if (av_opt_set(encoder->priv_data, "preset", "ultrafast", 0) < 0 ||
+            av_opt_set(encoder->priv_data, "tune", "zerolatency", 0) < 0 ||
+            av_opt_set(encoder->priv_data, "profile", "baseline", 0) < 0) {
+            return fail(EGCV_ERROR, "libx264 refused the preset, tune or profile");
+        }
+        int error = avcodec_open2(encoder, x264, nullptr);
+        if (error < 0) {
+            return fail(EGCV_ERROR, "cannot start libx264: " + av_error_text(error));
+        }
+        trip.decoder->thread_count = 1;
+        trip.decoder->flags |= AV_CODEC_FLAG_LOW_DELAY;
+        error = avcodec_open2(trip.decoder, h264, nullptr);
+        if (error < 0) {
+            return fail(EGCV_ERROR, "cannot start the H.264 decoder: " + av_error_text(error));
+        }
+        trip.picture->format = AV_PIX_FMT_YUV420P;
+        trip.picture->width = coded_width;
+        trip.picture->height = coded_height;
+        if (av_frame_get_buffer(trip.picture, 0) < 0) {
+            throw std::bad_alloc();
+        }
+        trip.to_yuv = sws_getContext(coded_width, coded_height, AV_PIX_FMT_BGR24, coded_width, coded_height,
+                                     AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
+        if (trip.to_yuv == nullptr) {
+            throw std::runtime_error("cannot convert BGR to 4:2:0");
+        }
+        /* RGB to YUV uses the destination's table: the chosen matrix, limited range. */
+        sws_setColorspaceDetails(trip.to_yuv, sws_getCoefficients(SWS_CS_DEFAULT), 1,
+                                 sws_getCoefficients(bt709 ? SWS_CS_ITU709 : SWS_CS_ITU601), 0, 0, 1 << 16, 1 << 16);
+        /* The coded frame in BGR, rows aligned to 64 bytes and a spare row for swscale's vector code. */
+        const int padded_stride = (coded_width * 3 + 63) & ~63;
+        std::vector<uint8_t> padded_pixels(static_cast<size_t>(padded_stride) * (coded_height + 1));
+        cv::Mat padded(coded_height, coded_width, CV_8UC3, padded_pixels.data(), static_cast<size_t>(padded_stride));
+        for (int32_t k = 0; k < count; k++) {
+            const cv::Mat source = wrap(frames + k * frame_length, width, height, stride, 3);
+            cv::copyMakeBorder(source, padded, 0, coded_height - height, 0, coded_width - width, cv::BORDER_REPLICATE);
+            if (padded.data != padded_pixels.data()) {
+                throw std::logic_error("the padded frame was reallocated");
+            }
+            if (av_frame_make_writable(trip.picture) < 0) {
+                throw std::bad_alloc();
+            }
+            const uint8_t* planes[4] = {padded.data, nullptr, nullptr, nullptr};
+            const int strides[4] = {static_cast<int>(padded.step), 0, 0, 0};
+            sws_scale(trip.to_yuv, planes, strides, 0, coded_height, trip.picture->data, trip.picture->linesize);
+            trip.picture->pts = k;
+            error = avcodec_send_frame(encoder, trip.picture);
+            if (error < 0) {
+                return fail(EGCV_ERROR, "libx264 refused frame " + std::to_string(k) + ": " + av_error_text(error));
+            }
+            trip.pass_packets();
+        }
+        avcodec_send_frame(encoder, nullptr);
+        trip.pass_packets();
+        avcodec_send_packet(trip.decoder, nullptr);
+        trip.receive_decoded();
+        if (!trip.has_last || trip.last_width != coded_width || trip.last_height != coded_height) {
+            return fail(EGCV_ERROR, "the H.264 decoder gave no frame of the coded size back");
+        }
+        const cv::Mat decoded(coded_height, coded_width, CV_8UC3, trip.last.data(), static_cast<size_t>(trip.last_stride));
+        copy_bgr(decoded(cv::Rect(0, 0, width, height)), destination, destination_length, destination_stride);
+        *stream_bytes = trip.stream_bytes;
+        return EGCV_OK;
+    });
 }
 
 }  // extern "C"
