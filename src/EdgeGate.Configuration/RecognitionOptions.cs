@@ -34,7 +34,7 @@ public sealed class RecognitionOptions
     /// <summary>
     /// P(bona fide) the combined single-frame presentation check (liveness model and image cues)
     /// must reach; below it the frame counts as failing liveness. Fitted with
-    /// <c>edgegate eval --attacks --fit</c> for a BPCER of about 3% on the fitting identities.
+    /// <c>edgegate eval --attacks</c> (its <c>refit</c>) for a BPCER of about 3% on the fitting identities.
     /// </summary>
     [Range(0.0, 1.0)]
     public double PresentationThreshold { get; set; } = PresentationCheckWeights.ShippedThreshold;

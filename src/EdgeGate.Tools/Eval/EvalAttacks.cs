@@ -41,6 +41,18 @@ internal sealed class AttackEvaluationOptions
         DefaultValueFactory = _ => new PresentationAttackOptions().Seed,
     };
 
+    public Option<PresentationCueSet> RefitCues { get; } = new("--refit-cues")
+    {
+        Description = "with --attacks: the cues the refit may weigh: All (six scalar cues and the colour texture), ScalarAndLuma (the chroma texture weighs zero) or Scalar",
+        DefaultValueFactory = _ => PresentationCueSet.All,
+    };
+
+    public Option<double> RefitL2 { get; } = new("--refit-l2")
+    {
+        Description = "with --attacks: the L2 penalty of the refit's species models",
+        DefaultValueFactory = _ => PresentationCheckFitting.DefaultL2,
+    };
+
     public Option<DirectoryInfo?> Frames { get; } = new("--attack-frames")
     {
         Description = "with --attacks: write every simulated frame there as PNG",
@@ -61,6 +73,13 @@ internal sealed class AttackEvaluationOptions
                 result.AddError("--variants must be at least 1");
             }
         });
+        options.RefitL2.Validators.Add(result =>
+        {
+            if (!(result.GetValueOrDefault<double>() > 0))
+            {
+                result.AddError("--refit-l2 must be a positive number");
+            }
+        });
         return options;
     }
 
@@ -69,6 +88,8 @@ internal sealed class AttackEvaluationOptions
         command.Options.Add(Attacks);
         command.Options.Add(Variants);
         command.Options.Add(Seed);
+        command.Options.Add(RefitCues);
+        command.Options.Add(RefitL2);
         command.Options.Add(Frames);
         command.Options.Add(Samples);
     }
@@ -88,7 +109,8 @@ internal sealed class AttackEvaluationOptions
             error.WriteLine("eval: no labelled single-face photo with a face to build presentations from");
             return 1;
         }
-        var report = AttackReport.Build(samples, options, RecognitionEngine.PresentationCheckFor(recognition));
+        var report = AttackReport.Build(
+            samples, options, RecognitionEngine.PresentationCheckFor(recognition), parseResult.GetValue(RefitCues), parseResult.GetValue(RefitL2));
         if (parseResult.GetValue(Samples) is { } file)
         {
             File.WriteAllText(file.FullName, SamplesCsv(samples, report));
@@ -137,6 +159,8 @@ internal sealed record AttackReport(
     double LivenessGoalThreshold,
     PresentationErrorRates LivenessGoalHeldOut,
     PresentationCheckFit Fitted,
+    PresentationCueSet RefitCues,
+    double RefitL2,
     PresentationErrorRates FittedHeldOut,
     IReadOnlyList<(double Bpcer, double Threshold, PresentationErrorRates Rates)> HeldOutCurve,
     PresentationErrorRates InfraredPairedHeldOut)
@@ -144,7 +168,8 @@ internal sealed record AttackReport(
     /// <summary>BPCERs at which the held-out trade-off is shown (thresholds set on the held-out faces themselves: not operating points).</summary>
     public static IReadOnlyList<double> CurveBpcers { get; } = [0.02, 0.05, 0.10];
 
-    public static AttackReport Build(IReadOnlyList<PresentationSample> samples, PresentationAttackOptions options, PresentationCheck check)
+    public static AttackReport Build(
+        IReadOnlyList<PresentationSample> samples, PresentationAttackOptions options, PresentationCheck check, PresentationCueSet refitCues, double refitL2)
     {
         var split = IdentitySplit.Of(samples.Select(sample => sample.Identity));
         var heldOut = samples.Where(sample => split.HeldOut.Contains(sample.Identity)).ToList();
@@ -156,7 +181,7 @@ internal sealed record AttackReport(
         var fittingBonaFide = fitting.Where(sample => !sample.IsAttack && sample.FaceFound).Select(sample => sample.ProbabilityReal).Order().ToList();
         var goalThreshold = fittingBonaFide.Count == 0 ? 0f : fittingBonaFide[(int)Math.Floor(AttackEvaluationOptions.BpcerGoal * (fittingBonaFide.Count - 1))];
 
-        var fitted = PresentationCheckFitting.Fit(fitting);
+        var fitted = PresentationCheckFitting.Fit(fitting, PresentationCheckFitting.DefaultTargetBpcer, refitL2, refitCues);
         double Score(PresentationSample sample) => check.Evaluate(sample.ProbabilityReal, sample.Cues).CheckScore;
         var heldOutBonaFide = heldOut.Where(sample => !sample.IsAttack && sample.FaceFound).Select(Score).Order().ToList();
         var curve = heldOutBonaFide.Count == 0 ? [] : CurveBpcers.Select(bpcer =>
@@ -177,6 +202,8 @@ internal sealed record AttackReport(
             goalThreshold,
             PresentationErrorRates.Of(heldOut, sample => sample.ProbabilityReal >= goalThreshold),
             fitted,
+            refitCues,
+            refitL2,
             PresentationErrorRates.Of(heldOut, sample => fitted.Weights.Score(sample.ProbabilityReal, sample.Cues) >= fitted.Threshold),
             curve,
             PresentationErrorRates.Of(heldOut, sample => Accepts(sample) && sample.InfraredFace));
@@ -276,6 +303,8 @@ internal sealed record AttackReport(
             writer.WriteStartObject("refit");
             writer.WriteNumber("threshold", Math.Round(Fitted.Threshold, 6));
             writer.WriteNumber("target_bpcer_fitting", PresentationCheckFitting.DefaultTargetBpcer);
+            writer.WriteString("cues", RefitCues.ToString());
+            writer.WriteNumber("l2", RefitL2);
             Rates(writer, "held_out", FittedHeldOut);
             writer.WriteStartArray("cue_names");
             foreach (var name in PresentationCues.Names)

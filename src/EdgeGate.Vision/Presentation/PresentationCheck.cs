@@ -19,7 +19,7 @@ public sealed record SpeciesWeights(string Species, double Bias, double Liveness
 /// liveness model's logit and the standardised <see cref="PresentationCues"/>; a face's score is
 /// the smallest of their P(bona fide), so it must look unlike every species (a print is duller
 /// than skin, a screen often more colourful: one linear model cannot say both). Fitted by
-/// <c>edgegate eval --attacks --fit</c> on the fitting half of the identities; the other half is
+/// <c>edgegate eval --attacks</c> (its <c>refit</c>) on the fitting half of the identities; the other half is
 /// reported, never fitted.
 /// </summary>
 /// <param name="Species">The per-species models.</param>

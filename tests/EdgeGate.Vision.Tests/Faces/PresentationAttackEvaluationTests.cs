@@ -83,6 +83,41 @@ public sealed class PresentationAttackEvaluationTests
         Assert.True(fit.Weights.Species[0].Liveness > 0);
     }
 
+    [Theory]
+    [InlineData(PresentationCueSet.Scalar, 6)]
+    [InlineData(PresentationCueSet.ScalarAndLuma, 16)]
+    [InlineData(PresentationCueSet.All, 36)]
+    public void A_fit_weighs_only_the_cues_of_its_set(PresentationCueSet cues, int weighed)
+    {
+        var random = new Random(5);
+        var samples = new List<PresentationSample>();
+        for (var i = 0; i < 60; i++)
+        {
+            // Every texture bin separates the classes, so a fit free to use a bin gives it weight.
+            foreach (var attack in new[] { false, true })
+            {
+                var texture = default(ColourTexture);
+                for (var bin = 0; bin < ColourTexture.Count; bin++)
+                {
+                    texture[bin] = (attack ? 0.6f : 0.2f) + (0.3f * (float)random.NextDouble());
+                }
+                var scalar = 0.3f + (0.1f * (float)random.NextDouble());
+                samples.Add(new($"p{i}.jpg", $"p{i}", attack ? PresentationKind.ScreenReplay : PresentationKind.BonaFide, 0, true, 0.5f,
+                    new PresentationCues(scalar, 150 * scalar, scalar, scalar, 10 * scalar, 5 * scalar, texture)));
+            }
+        }
+
+        var weights = Assert.Single(PresentationCheckFitting.Fit(samples, l2: 1, cues: cues).Weights.Species).Cues;
+
+        var allowed = PresentationCheckFitting.WeighedCues(cues);
+        Assert.Equal(weighed, allowed.Count(weigh => weigh));
+        for (var i = 0; i < weights.Count; i++)
+        {
+            Assert.True(allowed[i] || weights[i] == 0, $"{PresentationCues.Names[i]} is outside {cues} but weighs {weights[i]}");
+        }
+        Assert.All(Enumerable.Range(6, ColourTexture.Count).Where(i => allowed[i]), i => Assert.NotEqual(0, weights[i]));
+    }
+
     [Fact]
     public void The_simulation_is_deterministic_per_seed_and_puts_attacks_in_a_camera_frame()
     {
